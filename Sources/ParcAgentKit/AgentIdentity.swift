@@ -1,0 +1,6 @@
+import ParcCore
+
+/// How the agent introduces itself to servers (User-Agent and inventory headers).
+public enum AgentIdentity {
+    public static var userAgent: String { "parc-agent/\(ParcVersion.current)" }
+}

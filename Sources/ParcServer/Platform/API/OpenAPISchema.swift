@@ -1,0 +1,42 @@
+import Foundation
+
+/// A JSON Schema fragment for the OpenAPI document, built in Swift next to the route it documents.
+indirect enum OpenAPISchema: Sendable {
+    case string(format: String? = nil, description: String? = nil, enumValues: [String]? = nil)
+    case integer
+    case boolean
+    case array(OpenAPISchema)
+    case object([String: OpenAPISchema], required: [String])
+    case ref(String)
+    case nullable(OpenAPISchema)
+    case map(OpenAPISchema)
+
+    var json: [String: Any] {
+        switch self {
+        case let .string(format, description, enumValues):
+            var schema: [String: Any] = ["type": "string"]
+            if let format { schema["format"] = format }
+            if let description { schema["description"] = description }
+            if let enumValues { schema["enum"] = enumValues }
+            return schema
+        case .integer: return ["type": "integer"]
+        case .boolean: return ["type": "boolean"]
+        case let .array(items): return ["type": "array", "items": items.json]
+        case let .object(properties, required):
+            var schema: [String: Any] = [
+                "type": "object", "additionalProperties": false,
+                "properties": properties.mapValues(\.json),
+            ]
+            if !required.isEmpty { schema["required"] = required.sorted() }
+            return schema
+        case let .ref(name): return ["$ref": "#/components/schemas/\(name)"]
+        case let .nullable(inner):
+            // OpenAPI 3.1 (JSON Schema 2020-12): a union with null.
+            return ["oneOf": [inner.json, ["type": "null"]]]
+        case let .map(values): return ["type": "object", "additionalProperties": values.json]
+        }
+    }
+
+    static let uuid = OpenAPISchema.string(format: "uuid")
+    static let dateTime = OpenAPISchema.string(format: "date-time")
+}

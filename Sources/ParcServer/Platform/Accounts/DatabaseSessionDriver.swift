@@ -1,0 +1,105 @@
+import FluentKit
+import Foundation
+import Fluent
+import Vapor
+
+/// Sessions stored in the database, so that any instance behind a load balancer serves any user.
+///
+/// The cookie carries a random key; the table holds its SHA-256, the session data as JSON, who it
+/// belongs to and when it expires. Unchanged sessions are written at most every few minutes.
+struct DatabaseSessionDriver: SessionDriver {
+    /// A session unused this long expires.
+    static let idleLifetime: TimeInterval = 12 * 3600
+    static let touchInterval: TimeInterval = 5 * 60
+    static let userIDKey = "uid"
+
+    func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        request.eventLoop.makeFutureWithTask {
+            let key = Secrets.token(prefix: "")
+            let now = request.now
+            let model = SessionModel()
+            model.keyHash = Secrets.fingerprint(key)
+            model.data = Self.encode(data)
+            model.userID = data[Self.userIDKey].flatMap(UUID.init(uuidString:))
+            model.ip = request.clientIP
+            model.userAgent = request.headers.first(name: .userAgent).map { String($0.prefix(300)) }
+            model.createdAt = now
+            model.lastSeenAt = now
+            model.expiresAt = now.addingTimeInterval(Self.idleLifetime)
+            try await model.create(on: request.db)
+            return SessionID(string: key)
+        }
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
+        request.eventLoop.makeFutureWithTask {
+            guard sessionID.string.count <= 100,
+                  let model = try await Self.find(sessionID, on: request.db), model.expiresAt > request.now
+            else { return nil }
+            request.storage[LoadedSessionKey.self] = LoadedSession(data: model.data, lastSeenAt: model.lastSeenAt)
+            return Self.decode(model.data)
+        }
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        request.eventLoop.makeFutureWithTask {
+            let encoded = Self.encode(data)
+            let now = request.now
+            if let loaded = request.storage[LoadedSessionKey.self], loaded.data == encoded,
+               now.timeIntervalSince(loaded.lastSeenAt) < Self.touchInterval {
+                return sessionID
+            }
+            guard let model = try await Self.find(sessionID, on: request.db) else {
+                return try await createSession(data, for: request).get()
+            }
+            model.data = encoded
+            model.userID = data[Self.userIDKey].flatMap(UUID.init(uuidString:))
+            model.lastSeenAt = now
+            model.expiresAt = now.addingTimeInterval(Self.idleLifetime)
+            try await model.update(on: request.db)
+            return sessionID
+        }
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
+        request.eventLoop.makeFutureWithTask {
+            try await SessionModel.query(on: request.db)
+                .filter(\.$keyHash == Secrets.fingerprint(sessionID.string)).delete()
+        }
+    }
+
+    private static func find(_ id: SessionID, on db: any Database) async throws -> SessionModel? {
+        try await SessionModel.query(on: db).filter(\.$keyHash == Secrets.fingerprint(id.string)).first()
+    }
+
+    private static func encode(_ data: SessionData) -> String {
+        let dictionary = data.snapshot
+        let json = (try? JSONEncoder.parc.encode(dictionary)) ?? Data("{}".utf8)
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    private static func decode(_ text: String) -> SessionData {
+        let dictionary = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        return SessionData(initialData: dictionary)
+    }
+
+    private struct LoadedSession: Sendable {
+        let data: String
+        let lastSeenAt: Date
+    }
+
+    private struct LoadedSessionKey: StorageKey { typealias Value = LoadedSession }
+}
+
+extension Request {
+    /// The client's address as seen by this server (a proxy's X-Forwarded-For is not trusted by default).
+    var clientIP: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Whether the request comes from this machine.
+    var isFromLoopback: Bool {
+        guard let ip = remoteAddress?.ipAddress else { return false }
+        return ip == "::1" || ip.hasPrefix("127.") || ip == "::ffff:127.0.0.1"
+    }
+}

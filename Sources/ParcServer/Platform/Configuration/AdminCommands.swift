@@ -1,0 +1,80 @@
+import FluentKit
+import Foundation
+import ParcCore
+import Fluent
+import Vapor
+
+/// The work behind `parc admin …`: runs against the same database as `serve`, even while it runs.
+public enum AdminCommands {
+    /// Opens the database (migrating it), runs the body, closes it.
+    static func withApplication<T: Sendable>(_ configuration: ParcConfiguration,
+                                             _ body: @Sendable (Application) async throws -> T) async throws -> T {
+        let database = try DatabaseSetup.choice(for: configuration)
+        let app = try await Application.make(Environment(name: "production", arguments: ["parc"]))
+        app.logger.logLevel = .warning
+        do {
+            try await configure(app, configuration, database: database)
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Creates an account; the first one also creates the root entity when none exists.
+    public static func createUser(_ configuration: ParcConfiguration, login: String, role: Role, entity: String?,
+                                  password: String, displayName: String?, email: String?) async throws -> String {
+        try await withApplication(configuration) { app in
+            let audit = AuditLog(system: "parc admin", now: app.parc.clock.now())
+            let entityID: UUID
+            if let entity {
+                let all = try await EntityModel.query(on: app.db).all()
+                let tree = EntityTree(all.map(\.node))
+                guard let match = all.first(where: { $0.id?.uuidString.lowercased() == entity.lowercased() })
+                    ?? all.first(where: { $0.name == entity }) ?? all.first(where: { tree.path(of: $0.id!) == entity })
+                else {
+                    throw ParcStartupError("No entity named '\(entity)'. Known entities: "
+                        + all.map { tree.path(of: $0.id!) }.sorted().joined(separator: ", "))
+                }
+                entityID = match.id!
+            } else if let root = try await EntityModel.query(on: app.db).filter(\.$parentID == nil).sort(\.$createdAt).first() {
+                entityID = root.id!
+            } else {
+                let root = EntityModel(parentID: nil, name: "Parc")
+                try await app.db.transaction { db in
+                    try await root.create(on: db)
+                    try await audit.record("create", objectType: "entity", objectID: root.id!, label: root.name,
+                                           entityID: root.id, changes: FieldChange.between([:], root.auditSnapshot), on: db)
+                }
+                entityID = root.id!
+            }
+            do {
+                let user = try await AccountService(application: app).create(.init(
+                    login: login, displayName: displayName ?? login, email: email, password: password,
+                    entityID: entityID, role: role, recursive: true), audit: audit)
+                return user.id!.uuidString
+            } catch let error as ParcError {
+                throw ParcStartupError(error.message)
+            }
+        }
+    }
+
+    /// Creates an API token for an account and returns the secret.
+    public static func createToken(_ configuration: ParcConfiguration, login: String, name: String) async throws -> String {
+        try await withApplication(configuration) { app in
+            guard let user = try await UserModel.query(on: app.db).filter(\.$login == login).first() else {
+                throw ParcStartupError("No account with login '\(login)'.")
+            }
+            guard user.isActive else { throw ParcStartupError("The account '\(login)' is deactivated.") }
+            do {
+                let (_, secret) = try await AccountService(application: app).createToken(
+                    for: user, name: name, expiresAt: nil, audit: AuditLog(system: "parc admin", now: app.parc.clock.now()))
+                return secret
+            } catch let error as ParcError {
+                throw ParcStartupError(error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+
+/// Everything `parc serve` and `parc admin` need to know, from flags and environment.
+public struct ParcConfiguration: Sendable {
+    /// Where the SQLite database and other local state live.
+    public var dataDirectory: URL
+    /// PostgreSQL URL; nil means SQLite in the data directory.
+    public var databaseURL: String?
+    public var host: String
+    public var port: Int
+    /// Public base URL (used in mails and to decide on Secure cookies), e.g. `https://parc.example.org`.
+    public var publicURL: URL?
+    /// Bearer token that unlocks `/metrics` from other hosts than loopback.
+    public var metricsToken: String?
+    /// Name of this instance in logs and job locks; defaults to host name and process id.
+    public var instanceName: String
+    public var logLevel: Logger.Level
+    /// Whether background workers (scheduler, job runner, mail sender) run in this process.
+    public var runsWorkers: Bool
+    /// Outgoing mail; nil keeps mails queued until configured.
+    public var smtp: SMTPSettings?
+
+    public init(dataDirectory: URL = URL(fileURLWithPath: "parc-data"), databaseURL: String? = nil,
+                host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, metricsToken: String? = nil,
+                instanceName: String? = nil, logLevel: Logger.Level = .info, runsWorkers: Bool = true,
+                smtp: SMTPSettings? = nil) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.metricsToken = metricsToken
+        self.instanceName = instanceName
+            ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        self.logLevel = logLevel
+        self.runsWorkers = runsWorkers
+        self.smtp = smtp
+    }
+
+    /// Cookies get `Secure` when the public URL is HTTPS (the server sits behind a TLS proxy).
+    public var secureCookies: Bool { publicURL?.scheme?.lowercased() == "https" }
+
+    /// The SQLite file used when no database URL is given.
+    public var sqliteFile: URL { dataDirectory.appendingPathComponent("parc.sqlite") }
+}
+
+/// Outgoing mail server settings.
+public struct SMTPSettings: Sendable, Equatable {
+    public enum Security: String, Sendable, CaseIterable { case none, starttls, tls }
+    public var host: String
+    public var port: Int
+    public var security: Security
+    public var username: String?
+    public var password: String?
+    public var from: String
+    /// PEM file of an extra certificate authority to trust (private CA).
+    public var trustedCAFile: String?
+
+    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil,
+                from: String, trustedCAFile: String? = nil) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.password = password
+        self.from = from
+        self.trustedCAFile = trustedCAFile
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import ParcCore
+import Fluent
+import Vapor
+
+extension Request {
+    /// The interface language: the user's setting, else the `parc_lang` cookie (anonymous pages),
+    /// else `Accept-Language`, else English.
+    var language: Language {
+        if let language = currentUser?.language { return language }
+        if let cookie = cookies["parc_lang"]?.string, let language = Language(rawValue: cookie) { return language }
+        return Language.negotiate(acceptLanguage: headers.first(name: .acceptLanguage)) ?? .en
+    }
+
+    /// The user's time zone (the server's for anonymous pages).
+    var timeZone: TimeZone { currentUser?.timeZone ?? .current }
+
+    /// A translated text.
+    func t(_ key: String, _ arguments: String...) -> String {
+        parc.catalog.text(key, language, arguments)
+    }
+
+    /// Date and time for display: `29/11/2026 14:05` in French, `2026-11-29 2:05 PM` in English.
+    func formatDateTime(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        return ParcFormat.dateTime(date, language: language, timeZone: timeZone)
+    }
+}
+
+/// Display formats for each language.
+enum ParcFormat {
+    static func dateTime(_ date: Date, language: Language, timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = language.locale
+        formatter.timeZone = timeZone
+        formatter.dateFormat = language == .fr ? "dd/MM/yyyy HH:mm" : "yyyy-MM-dd h:mm a"
+        return formatter.string(from: date)
+    }
+
+    static func number(_ value: Int, language: Language) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = language.locale
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}

@@ -1,0 +1,137 @@
+import Fluent
+import Foundation
+import ParcCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParcServer
+
+@Suite("Entities and permissions: nobody sees what their profiles do not cover")
+struct AccessControlTests {
+    @Test("a technician on Alpha cannot read, list, search or change Beta's accounts by API", arguments: TestDatabase.all)
+    func apiScoping(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            // read by id guessing: 404, same as an unknown id
+            try await app.testing().test(.GET, "/api/v1/users/\(t.betaUser.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.GET, "/api/v1/users/\(UUID())", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            // list
+            try await app.testing().test(.GET, "/api/v1/users?per_page=200", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .ok)
+                let list = try res.content.decode(ListResponse<UsersController.UserDTO>.self)
+                #expect(Set(list.items.map(\.login)) == ["alice"])
+                #expect(list.total == 1)
+            }
+            // search and filter
+            try await app.testing().test(.GET, "/api/v1/users?q=carol", headers: .bearer(t.alphaToken)) { res in
+                let list = try res.content.decode(ListResponse<UsersController.UserDTO>.self)
+                #expect(list.items.isEmpty)
+            }
+            try await app.testing().test(.GET, "/api/v1/users?entity_id=\(t.beta.id!)", headers: .bearer(t.alphaToken)) { res in
+                let list = try res.content.decode(ListResponse<UsersController.UserDTO>.self)
+                #expect(list.items.isEmpty)
+            }
+            // change
+            try await app.testing().test(.PATCH, "/api/v1/users/\(t.betaUser.id!)", headers: .json(t.alphaToken),
+                                         body: ByteBuffer(string: #"{"display_name":"pwned"}"#)) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.DELETE, "/api/v1/users/\(t.betaUser.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            // entities
+            try await app.testing().test(.GET, "/api/v1/entities/\(t.beta.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.GET, "/api/v1/entities", headers: .bearer(t.alphaToken)) { res in
+                let names = try res.content.decode(ListResponse<EntitiesController.EntityDTO>.self).items.map(\.name)
+                #expect(names == ["Alpha"])
+            }
+            // audit
+            try await app.testing().test(.GET, "/api/v1/audit?object_id=\(t.betaUser.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .ok)
+                let decoded = try res.content.decode(ListResponse<AuditController.EntryDTO>.self)
+                #expect(decoded.items.isEmpty)
+            }
+            let unchanged = try await UserModel.find(t.betaUser.id, on: app.db)
+            #expect(unchanged?.displayName == "Carol")
+            #expect(unchanged?.isActive == true)
+        }
+    }
+
+    @Test("a technician can see but not change accounts of their own entity (403)", arguments: TestDatabase.all)
+    func forbiddenInOwnEntity(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.PATCH, "/api/v1/users/\(t.alphaTech.id!)", headers: .json(t.alphaToken),
+                                         body: ByteBuffer(string: #"{"is_active":false}"#)) { res in
+                #expect(res.status == .forbidden)
+                let decoded = try res.content.decode(TestErrorBody.self)
+                #expect(decoded.error.code == "forbidden")
+            }
+        }
+    }
+
+    @Test("an admin of Beta cannot grant super-admin nor reach Alpha", arguments: TestDatabase.all)
+    func grantLimits(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(t.betaToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"super-admin"}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(t.betaToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.alpha.id!)","role":"technician"}"#)) { res in
+                #expect(res.status == .unprocessableEntity)
+            }
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(t.betaToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"technician","recursive":false}"#)) { res in
+                #expect(res.status == .created)
+            }
+            let profiles = try await ProfileModel.query(on: app.db).filter(\.$userID == t.betaUser.id!).all()
+            #expect(profiles.map(\.role) == ["technician"])
+        }
+    }
+
+    @Test("web pages of another entity's objects answer 404 and never show them", arguments: TestDatabase.all)
+    func webScoping(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            try await browser.signIn("bob")
+            #expect(try await browser.get("/admin/users/\(t.alphaTech.id!)").status == .notFound)
+            #expect(try await browser.get("/admin/entities/\(t.alpha.id!)").status == .notFound)
+            let list = try await browser.get("/admin/users")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("carol"))
+            #expect(!list.body.string.contains("alice"))
+            let search = try await browser.get("/search?q=ali")
+            #expect(!search.body.string.contains("/admin/users/\(t.alphaTech.id!)"))
+            let csv = try await browser.get("/admin/users?format=csv")
+            #expect(csv.body.string.hasPrefix("login,display_name"))
+            #expect(!csv.body.string.contains("alice"))
+            let change = try await browser.post("/admin/users/\(t.alphaTech.id!)", ["display_name": "x"])
+            #expect(change.status == .notFound)
+        }
+    }
+
+    @Test("recursive profiles cover sub-entities, non-recursive ones do not")
+    func recursion() {
+        let root = UUID(), child = UUID(), grandchild = UUID()
+        let tree = EntityTree([.init(id: root, parentID: nil, name: "R"), .init(id: child, parentID: root, name: "C"),
+                               .init(id: grandchild, parentID: child, name: "G")])
+        let recursive = AccessScope(profiles: [.init(entityID: child, role: .admin, recursive: true)], tree: tree)
+        #expect(recursive.entities(for: .usersManage) == [child, grandchild])
+        let flat = AccessScope(profiles: [.init(entityID: child, role: .admin, recursive: false)], tree: tree)
+        #expect(flat.entities(for: .usersManage) == [child])
+        let mixed = AccessScope(profiles: [.init(entityID: root, role: .observer, recursive: true),
+                                           .init(entityID: grandchild, role: .admin, recursive: false)], tree: tree)
+        #expect(mixed.allows(.usersManage, in: grandchild))
+        #expect(!mixed.allows(.usersManage, in: child))
+        #expect(mixed.canSee(root))
+    }
+}

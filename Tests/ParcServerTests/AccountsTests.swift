@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import ParcCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParcServer
+
+@Suite("Accounts: sign-in, throttling, CSRF, tokens, two-factor, audit")
+struct AccountsTests {
+    @Test("signing in opens a session; signing out ends it", arguments: TestDatabase.all)
+    func signInOut(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            _ = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            #expect(try await browser.get("/").status == .seeOther)
+            try await browser.signIn("alice")
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+            #expect(home.body.string.contains("Alice"))
+            let sessions = try await SessionModel.query(on: app.db).count()
+            #expect(sessions >= 1)
+            #expect(try await browser.post("/logout", [:]).status == .seeOther)
+            #expect(try await browser.get("/").status == .seeOther)
+        }
+    }
+
+    @Test("wrong passwords are refused, and repeated failures lock the login for a while", arguments: TestDatabase.all)
+    func throttling(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, clock in
+            _ = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            try await browser.get("/login")
+            for _ in 0..<5 {
+                let response = try await browser.post("/login", ["login": "alice", "password": "wrong password!"])
+                #expect(response.status == .unauthorized)
+            }
+            let locked = try await browser.post("/login", ["login": "alice", "password": Tenancy.password])
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers.first(name: .retryAfter) != nil)
+            clock.advance(60 * 60)
+            try await browser.signIn("alice")
+        }
+    }
+
+    @Test("a form without the session's CSRF token is refused and changes nothing", arguments: TestDatabase.all)
+    func csrf(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            try await browser.signIn("root")
+            let forged = try await browser.post("/admin/entities", ["name": "Forged", "parent_id": t.root.id!.uuidString],
+                                                includeCSRF: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await EntityModel.query(on: app.db).filter(\.$name == "Forged").count() == 0)
+            let real = try await browser.post("/admin/entities", ["name": "Gamma", "parent_id": t.root.id!.uuidString])
+            #expect(real.status == .seeOther)
+            #expect(try await EntityModel.query(on: app.db).filter(\.$name == "Gamma").count() == 1)
+        }
+    }
+
+    @Test("API tokens are stored hashed, shown once, and stop working when revoked", arguments: TestDatabase.all)
+    func tokens(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let stored = try await APITokenModel.query(on: app.db).all()
+            #expect(stored.allSatisfy { !$0.tokenHash.contains(t.alphaToken) && $0.tokenHash.count == 64 })
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(t.alphaToken)) { res in
+                let decoded = try res.content.decode(UsersController.UserDTO.self)
+                #expect(decoded.login == "alice")
+            }
+            let browser = WebClient(app)
+            try await browser.signIn("alice")
+            let token = try await APITokenModel.query(on: app.db).filter(\.$userID == t.alphaTech.id!).first()!
+            #expect(try await browser.post("/account/tokens/\(token.id!)/revoke", [:]).status == .seeOther)
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .unauthorized)
+            }
+            let page = try await browser.post("/account/tokens", ["name": "backup script", "expires_in_days": "30"])
+            #expect(page.status == .ok)
+            let secret = page.body.string.components(separatedBy: "id=\"new-token\">").last?
+                .components(separatedBy: "<").first ?? ""
+            #expect(secret.hasPrefix("parc_"))
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(secret)) { res in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+
+    @Test("TOTP follows RFC 6238 (SHA-1 test vectors)")
+    func totpVectors() {
+        let secret = Array("12345678901234567890".utf8)
+        // RFC 6238 appendix B, truncated to 6 digits.
+        #expect(TOTP.code(secret: secret, at: Date(timeIntervalSince1970: 59)) == "287082")
+        #expect(TOTP.code(secret: secret, at: Date(timeIntervalSince1970: 1_111_111_109)) == "081804")
+        #expect(TOTP.code(secret: secret, at: Date(timeIntervalSince1970: 2_000_000_000)) == "279037")
+        let base32 = Base32.encode(secret)
+        #expect(TOTP.verify("287082", secret: base32, at: Date(timeIntervalSince1970: 59 + 30)))
+        #expect(!TOTP.verify("287082", secret: base32, at: Date(timeIntervalSince1970: 59 + 120)))
+        #expect(!TOTP.verify("28708", secret: base32, at: Date(timeIntervalSince1970: 59)))
+    }
+
+    @Test("with two-factor on, sign-in asks for the code; a recovery code works once", arguments: TestDatabase.all)
+    func twoFactor(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, clock in
+            _ = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            try await browser.signIn("alice")
+            let setup = try await browser.post("/account/totp/start", [:])
+            #expect(setup.body.string.contains("<svg"))
+            let secret = setup.body.string.components(separatedBy: "<code class=\"mono\">").dropFirst().first?
+                .components(separatedBy: "<").first ?? ""
+            #expect(secret.count == 32)
+            let code = TOTP.code(secret: Base32.decode(secret) ?? [], at: clock.now)
+            let confirmed = try await browser.post("/account/totp/confirm", ["code": code])
+            #expect(confirmed.status == .ok)
+            let recovery = confirmed.body.string.components(separatedBy: "id=\"recovery\">").last?
+                .components(separatedBy: "\n").first ?? ""
+            #expect(recovery.count == 11)
+            try await browser.post("/logout", [:])
+
+            let second = WebClient(app)
+            try await second.get("/login")
+            let step = try await second.post("/login", ["login": "alice", "password": Tenancy.password])
+            #expect(step.headers.first(name: .location) == "/login/2fa")
+            try await second.get("/login/2fa")
+            #expect(try await second.post("/login/2fa", ["code": "000000"]).status == .unauthorized)
+            #expect(try await second.post("/login/2fa", ["code": recovery]).status == .seeOther)
+            #expect(try await second.get("/").status == .ok)
+
+            let third = WebClient(app)
+            try await third.get("/login")
+            try await third.post("/login", ["login": "alice", "password": Tenancy.password])
+            try await third.get("/login/2fa")
+            #expect(try await third.post("/login/2fa", ["code": recovery]).status == .unauthorized)
+        }
+    }
+
+    @Test("an admin's change to an entity is in its history with before and after", arguments: TestDatabase.all)
+    func auditHistory(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.PATCH, "/api/v1/entities/\(t.alpha.id!)", headers: .json(t.superToken),
+                                         body: ByteBuffer(string: #"{"name":"Alpha Lyon","code":"LYO"}"#)) { res in
+                #expect(res.status == .ok)
+            }
+            let history = try await AuditEntryModel.history(objectType: "entity", objectID: t.alpha.id!, on: app.db)
+            let update = try #require(history.first { $0.action == "update" })
+            let changes = try JSONDecoder().decode([FieldChange].self, from: Data(update.changes.utf8))
+            #expect(changes.contains(FieldChange(field: "name", before: "Alpha", after: "Alpha Lyon")))
+            #expect(changes.contains(FieldChange(field: "code", before: "ALP", after: "LYO")))
+            #expect(update.actorName.contains("root"))
+            let browser = WebClient(app)
+            try await browser.signIn("root")
+            let page = try await browser.get("/admin/entities/\(t.alpha.id!)?tab=history")
+            #expect(page.body.string.contains("Alpha Lyon"))
+        }
+    }
+
+    @Test("passwords are stored with bcrypt and never in the audit log", arguments: TestDatabase.all)
+    func passwordStorage(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            #expect(t.alphaTech.passwordHash.hasPrefix("$2"))
+            let entries = try await AuditEntryModel.query(on: app.db).all()
+            #expect(!entries.contains { $0.changes.contains("$2") || $0.changes.contains(Tenancy.password) })
+        }
+    }
+}
