@@ -103,6 +103,8 @@ let package = Package(
             name: "ParcServerTests",
             dependencies: [
                 "ParcServer",
+                "ParcCore",
+                "ParcMail",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strictSettings

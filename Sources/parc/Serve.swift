@@ -30,6 +30,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info, or $PARC_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("Outgoing mail relay: smtp+starttls://user:password@host:587, smtps://…:465 or "
+        + "smtp://127.0.0.1:25 (add ?ca=/path/ca.pem for a private CA). Default $PARC_SMTP_URL.", valueName: "url"))
+    var smtpURL: String?
+
+    @Option(help: ArgumentHelp("Sender address of Parc's mails, e.g. parc@example.org. Default $PARC_MAIL_FROM.",
+                               valueName: "address"))
+    var mailFrom: String?
+
     @Flag(help: "Serve HTTP only: run no scheduler, job runner or mail sender in this instance.")
     var noWorkers = false
 
@@ -57,6 +65,14 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.logLevel = level
             configuration.runsWorkers = !noWorkers
+            if let url = smtpURL ?? env["PARC_SMTP_URL"], !url.isEmpty {
+                guard let from = mailFrom ?? env["PARC_MAIL_FROM"], !from.isEmpty else {
+                    throw ParcStartupError("Give the sender address with --mail-from (or PARC_MAIL_FROM) "
+                        + "when you configure --smtp-url.")
+                }
+                configuration.mail = try MailSettings.parse(url: url, from: from,
+                                                            heloName: configuration.publicURL?.host ?? ProcessInfo.processInfo.hostName)
+            }
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level

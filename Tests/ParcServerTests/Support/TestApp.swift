@@ -63,6 +63,41 @@ func withApp(_ database: TestDatabase, clock: TestClock = TestClock(),
     try await app.asyncShutdown()
 }
 
+/// Runs `body` with two applications — two instances — sharing one database, as several
+/// `parc serve` behind a load balancer do.
+func withTwoApps(_ database: TestDatabase, clock: TestClock = TestClock(),
+                 _ body: (Application, Application, TestClock) async throws -> Void) async throws {
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("parc-two-\(UUID().uuidString).sqlite")
+    let choice: DatabaseChoice = database == .sqlite ? .sqliteFile(file)
+        : .postgres(url: ProcessInfo.processInfo.environment["PARC_TEST_DATABASE_URL"]!, searchPath: String(schema))
+    let first = try await Application.make(.testing)
+    let second = try await Application.make(.testing)
+    defer { try? FileManager.default.removeItem(at: file) }
+    do {
+        for (index, app) in [first, second].enumerated() {
+            try await configure(app, ParcConfiguration(instanceName: "instance-\(index + 1)", runsWorkers: false),
+                                database: choice,
+                                options: ConfigureOptions(clock: clock.parcClock, passwordHashCost: 4, migrate: false))
+        }
+        if database == .postgres {
+            _ = try await (first.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: String(schema))").all()
+        }
+        try await first.autoMigrate()
+        try await second.autoMigrate()
+        try await body(first, second, clock)
+        if database == .postgres {
+            _ = try await (first.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").all()
+        }
+    } catch {
+        try await first.asyncShutdown()
+        try await second.asyncShutdown()
+        throw error
+    }
+    try await first.asyncShutdown()
+    try await second.asyncShutdown()
+}
+
 /// A small thread-safe box (Date is not atomic).
 final class NIOLockedValueBoxWrapper<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()

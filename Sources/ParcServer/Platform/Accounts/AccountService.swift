@@ -47,6 +47,15 @@ struct AccountService {
         var recursive: Bool = true
         var language: Language? = nil
         var timeZone: String? = nil
+        /// When set and the account has an e-mail address, a welcome mail is queued with the change.
+        var welcome: Welcome? = nil
+    }
+
+    /// What the welcome mail needs: the catalogues, the server's address and who created the account.
+    struct Welcome: Sendable {
+        let catalog: Catalog
+        let serverURL: String
+        let createdBy: String
     }
 
     /// Field problems of a new or edited account (empty when valid). Keys are field names.
@@ -101,6 +110,12 @@ struct AccountService {
             try await audit.record("create", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID,
                                    changes: FieldChange.between([:], user.auditSnapshot, secrets: ["password"]), on: db)
+            if let welcome = new.welcome, let email = user.email {
+                try await Mailer(db: db, catalog: welcome.catalog, now: now).enqueue(
+                    template: "account_created", language: new.language ?? .fr, to: [email],
+                    values: ["name": user.displayName, "login": user.login, "url": welcome.serverURL,
+                             "creator": welcome.createdBy], entityID: user.entityID)
+            }
             if let role = new.role {
                 let profile = ProfileModel(userID: user.id!, entityID: new.entityID, role: role, recursive: new.recursive)
                 try await profile.create(on: db)

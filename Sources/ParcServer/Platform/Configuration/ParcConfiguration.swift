@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParcMail
 
 /// Everything `parc serve` and `parc admin` need to know, from flags and environment.
 public struct ParcConfiguration: Sendable {
@@ -19,12 +20,12 @@ public struct ParcConfiguration: Sendable {
     /// Whether background workers (scheduler, job runner, mail sender) run in this process.
     public var runsWorkers: Bool
     /// Outgoing mail; nil keeps mails queued until configured.
-    public var smtp: SMTPSettings?
+    public var mail: MailSettings?
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "parc-data"), databaseURL: String? = nil,
                 host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, metricsToken: String? = nil,
                 instanceName: String? = nil, logLevel: Logger.Level = .info, runsWorkers: Bool = true,
-                smtp: SMTPSettings? = nil) {
+                mail: MailSettings? = nil) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.host = host
@@ -35,7 +36,7 @@ public struct ParcConfiguration: Sendable {
             ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         self.logLevel = logLevel
         self.runsWorkers = runsWorkers
-        self.smtp = smtp
+        self.mail = mail
     }
 
     /// Cookies get `Secure` when the public URL is HTTPS (the server sits behind a TLS proxy).
@@ -43,28 +44,4 @@ public struct ParcConfiguration: Sendable {
 
     /// The SQLite file used when no database URL is given.
     public var sqliteFile: URL { dataDirectory.appendingPathComponent("parc.sqlite") }
-}
-
-/// Outgoing mail server settings.
-public struct SMTPSettings: Sendable, Equatable {
-    public enum Security: String, Sendable, CaseIterable { case none, starttls, tls }
-    public var host: String
-    public var port: Int
-    public var security: Security
-    public var username: String?
-    public var password: String?
-    public var from: String
-    /// PEM file of an extra certificate authority to trust (private CA).
-    public var trustedCAFile: String?
-
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil,
-                from: String, trustedCAFile: String? = nil) {
-        self.host = host
-        self.port = port
-        self.security = security
-        self.username = username
-        self.password = password
-        self.from = from
-        self.trustedCAFile = trustedCAFile
-    }
 }

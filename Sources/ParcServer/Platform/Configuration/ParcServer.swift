@@ -22,7 +22,7 @@ public enum ParcServerRunner {
                     """)
             }
             try await app.startup()
-            if configuration.runsWorkers { Workers.start(app) }
+            if configuration.runsWorkers { try await Workers.start(app) }
             app.logger.notice("Parc \(ParcVersion.current) listening on http://\(configuration.host):\(configuration.port)")
             try await app.running?.onStop.get()
             await Workers.stop(app)
@@ -52,10 +52,4 @@ public enum ParcServerRunner {
         }
         return error
     }
-}
-
-/// Background workers of one instance (scheduler, job runner, mail sender).
-enum Workers {
-    static func start(_ app: Application) {}
-    static func stop(_ app: Application) async {}
 }

@@ -50,4 +50,11 @@ extension Application {
 extension Request {
     var parc: ParcServices { application.parc }
     var now: Date { application.parc.clock.now() }
+
+    /// The address users reach this server at, for links in mails: the public URL, else the
+    /// listening address (never the request's Host header, which a client controls).
+    var serverURL: String {
+        if let url = parc.configuration.publicURL { return url.absoluteString }
+        return "http://\(parc.configuration.host):\(parc.configuration.port)"
+    }
 }

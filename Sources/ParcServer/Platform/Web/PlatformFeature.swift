@@ -15,6 +15,10 @@ struct PlatformFeature {
                                      section: "nav.section.admin", permission: .usersRead, order: 910))
         registry.addNavigation(.init(id: "audit", labelKey: "nav.audit", path: "/admin/audit", icon: "history",
                                      section: "nav.section.admin", permission: .auditRead, order: 920))
+        registry.addNavigation(.init(id: "jobs", labelKey: "nav.jobs", path: "/admin/jobs", icon: "clock",
+                                     section: "nav.section.admin", permission: .platformManage, order: 930))
+        registry.addNavigation(.init(id: "mail", labelKey: "nav.mail", path: "/admin/mail", icon: "mail",
+                                     section: "nav.section.admin", permission: .platformManage, order: 940))
 
         AuthController().register(web)
         HomeController().register(signedIn)
@@ -22,5 +26,6 @@ struct PlatformFeature {
         EntitiesController().register(signedIn, api: api, registry: registry)
         UsersController().register(signedIn, api: api, registry: registry)
         AuditController().register(signedIn, api: api)
+        OperationsController().register(signedIn, registry: registry)
     }
 }

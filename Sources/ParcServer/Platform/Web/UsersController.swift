@@ -191,6 +191,9 @@ struct UsersController {
         if let role = new.role, !scope.mayGrant(role, in: new.entityID) {
             throw ParcError(.forbidden, code: "forbidden", "You cannot grant a role above your own on that entity.")
         }
+        var new = new
+        new.welcome = .init(catalog: req.parc.catalog, serverURL: req.serverURL,
+                            createdBy: req.currentUser?.displayName ?? "Parc")
         return try await AccountService(request: req).create(new, audit: AuditLog(request: req))
     }
 
