@@ -167,3 +167,42 @@ struct AccountsTests {
         }
     }
 }
+
+@Suite("API tokens through the API")
+struct TokenAPITests {
+    @Test("a script creates a token, sees it listed without its secret, and revokes it", arguments: TestDatabase.all)
+    func lifecycle(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            var secret = ""
+            var id = ""
+            try await app.testing().test(.POST, "/api/v1/tokens", headers: .json(t.alphaToken),
+                                         body: ByteBuffer(string: #"{"name":"inventory script"}"#)) { res in
+                #expect(res.status == .created)
+                let created = try res.content.decode(TokensController.TokenDTO.self)
+                secret = created.token ?? ""
+                id = created.id.uuidString
+            }
+            #expect(secret.hasPrefix("parc_"))
+            try await app.testing().test(.GET, "/api/v1/tokens", headers: .bearer(secret)) { res in
+                let list = try res.content.decode(ListResponse<TokensController.TokenDTO>.self)
+                #expect(list.items.count == 2)
+                #expect(list.items.allSatisfy { $0.token == nil })
+            }
+            // Another user's token id is not found.
+            try await app.testing().test(.DELETE, "/api/v1/tokens/\(id)", headers: .bearer(t.betaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.DELETE, "/api/v1/tokens/\(id)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .noContent)
+            }
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(secret)) { res in
+                #expect(res.status == .unauthorized)
+            }
+            try await app.testing().test(.POST, "/api/v1/tokens", headers: .json(t.alphaToken),
+                                         body: ByteBuffer(string: #"{"name":"x","expires_at":"2001-01-01T00:00:00Z"}"#)) { res in
+                #expect(res.status == .unprocessableEntity)
+            }
+        }
+    }
+}

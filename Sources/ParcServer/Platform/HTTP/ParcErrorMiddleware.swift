@@ -29,7 +29,7 @@ struct ParcErrorMiddleware: AsyncMiddleware {
 
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.url.path
-        return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics"
+        return path.hasPrefix("/api/") || path == "/healthz" || path == "/livez" || path == "/metrics"
     }
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, String, String, [String: String]) {

@@ -8,7 +8,16 @@ import Vapor
 struct HealthController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("healthz", use: health)
+        routes.get("livez", use: live)
         routes.get("metrics", use: metrics)
+    }
+
+    /// Liveness: the process answers HTTP, without touching the database (for orchestrators'
+    /// liveness probes; `/healthz` is the readiness check).
+    @Sendable func live(_ request: Request) -> Response {
+        let response = Response(status: .ok, body: .init(staticString: "{\"status\":\"ok\"}"))
+        response.headers.contentType = .json
+        return response
     }
 
     @Sendable func health(_ request: Request) async throws -> Response {

@@ -26,6 +26,7 @@ struct PlatformFeature {
         EntitiesController().register(signedIn, api: api, registry: registry)
         UsersController().register(signedIn, api: api, registry: registry)
         AuditController().register(signedIn, api: api)
+        TokensController().register(api: api)
         OperationsController().register(signedIn, registry: registry)
     }
 }
