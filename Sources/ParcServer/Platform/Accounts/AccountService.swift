@@ -174,6 +174,27 @@ struct AccountService {
     }
 }
 
+extension AccountService {
+    /// Revokes one of the signed-in user's tokens (404 for anyone else's), recorded in the audit log.
+    @discardableResult
+    func revokeOwnToken(_ id: UUID?, audit: AuditLog, request: Request) async throws -> APITokenModel {
+        let current = try request.requireUser()
+        guard let id, let token = try await APITokenModel.find(id, on: db), token.userID == current.id else {
+            throw ParcError.notFound("token")
+        }
+        guard token.revokedAt == nil else { return token }
+        token.revokedAt = now
+        try await db.transaction { db in
+            try await token.update(on: db)
+            try await audit.record("revoke_token", objectType: "user", objectID: current.id, label: current.login,
+                                   entityID: current.entityID, changes: [FieldChange(
+                                       field: "token", before: "\(token.name) (\(token.prefix)…)", after: nil)],
+                                   on: db)
+        }
+        return token
+    }
+}
+
 /// How a login attempt ended.
 enum LoginOutcome {
     case success(UserModel)

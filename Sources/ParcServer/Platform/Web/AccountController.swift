@@ -249,20 +249,8 @@ struct AccountController {
     }
 
     @Sendable func revokeToken(_ req: Request) async throws -> Response {
-        let current = try req.requireUser()
-        guard let id = req.parameters.get("id", as: UUID.self), let token = try await APITokenModel.find(id, on: req.db),
-              token.userID == current.id else { throw ParcError.notFound("token") }
-        if token.revokedAt == nil {
-            token.revokedAt = req.now
-            let audit = AuditLog(request: req)
-            try await req.db.transaction { db in
-                try await token.update(on: db)
-                try await audit.record("revoke_token", objectType: "user", objectID: current.id, label: current.login,
-                                       entityID: current.entityID, changes: [FieldChange(
-                                           field: "token", before: "\(token.name) (\(token.prefix)…)", after: nil)],
-                                       on: db)
-            }
-        }
+        let token = try await AccountService(request: req).revokeOwnToken(req.parameters.get("id", as: UUID.self),
+                                                                        audit: AuditLog(request: req), request: req)
         req.flash("success", req.t("account.tokens.revoked", token.name))
         return req.redirect(to: "/account")
     }
