@@ -206,3 +206,26 @@ struct TokenAPITests {
         }
     }
 }
+
+@Suite("Audit log page")
+struct AuditPageTests {
+    @Test("the audit page filters by object type and exports CSV of the visible entries only", arguments: TestDatabase.all)
+    func filtersAndCSV(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let bob = WebClient(app)
+            try await bob.signIn("bob")
+            let page = try await bob.get("/admin/audit?object_type=user")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("carol"))
+            #expect(!page.body.string.contains("alice"))
+            let csv = try await bob.get("/admin/audit?object_type=user&format=csv")
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.string.hasPrefix("time,actor,action"))
+            #expect(csv.body.string.contains("carol"))
+            #expect(!csv.body.string.contains("alice"))
+            #expect(try await bob.get("/admin/audit?colour=red").status == .badRequest)
+            _ = t
+        }
+    }
+}

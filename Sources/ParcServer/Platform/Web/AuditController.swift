@@ -7,7 +7,7 @@ import Vapor
 /// The audit log: an admin page with filters and `/api/v1/audit`.
 struct AuditController {
     static let listSpec = ListQuerySpec(sortable: ["created_at"], filterable: ["object_type", "object_id", "action", "actor"],
-                                        defaultSort: [.init("created_at", descending: true)])
+                                        defaultSort: [.init("created_at", descending: true)], passthrough: ["format"])
 
     func register(_ web: any RoutesBuilder, api: APIRoutes) {
         web.get("admin", "audit", use: page)
@@ -80,12 +80,14 @@ struct AuditController {
         let rangeText: String
         let previous: String?
         let next: String?
+        let csv: String
     }
 
     @Sendable func page(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.auditRead)
         let list = try req.listQuery(Self.listSpec)
         let builder = try await query(req, list)
+        if (try? req.query.get(String.self, at: "format")) == "csv" { return try await csv(builder) }
         let total = try await builder.count()
         let rows = try await builder.range(list.offset..<(list.offset + list.perPage)).all()
         func link(_ page: Int) -> String {
@@ -96,6 +98,11 @@ struct AuditController {
         }
         var filters = list.filters
         filters["q"] = list.search ?? ""
+        var csvItems = list.queryItems(page: 1).map { URLQueryItem(name: $0.0, value: $0.1) }
+        csvItems.append(URLQueryItem(name: "format", value: "csv"))
+        var csvLink = URLComponents()
+        csvLink.path = "/admin/audit"
+        csvLink.queryItems = csvItems
         let first = total == 0 ? 0 : list.offset + 1
         return try await req.renderPage("admin/audit", title: req.t("nav.audit"), active: "audit", page: Page(
             entries: rows.map { AuditEntryView($0, request: req) },
@@ -104,6 +111,25 @@ struct AuditController {
                              ParcFormat.number(min(list.offset + list.perPage, total), language: req.language),
                              ParcFormat.number(total, language: req.language)),
             previous: list.page > 1 ? link(list.page - 1) : nil,
-            next: list.hasNextPage(total: total) ? link(list.page + 1) : nil))
+            next: list.hasNextPage(total: total) ? link(list.page + 1) : nil, csv: csvLink.string ?? "/admin/audit"))
+    }
+
+    /// The filtered log as CSV, one line per changed field (at most 100 000 entries).
+    private func csv(_ builder: QueryBuilder<AuditEntryModel>) async throws -> Response {
+        let iso = ISO8601DateFormatter()
+        var lines = [CSV.row(["time", "actor", "action", "object_type", "object_id", "object", "field", "before", "after"])]
+        for entry in try await builder.limit(100_000).all() {
+            let view = AuditEntryView(entry, formattedAt: "", actionLabel: entry.action)
+            let base = [iso.string(from: entry.createdAt), entry.actorName, entry.action, entry.objectType, entry.objectID,
+                        entry.objectLabel]
+            if view.changes.isEmpty { lines.append(CSV.row(base + ["", "", ""])) }
+            for change in view.changes {
+                lines.append(CSV.row(base + [change.field, change.before ?? "", change.after ?? ""]))
+            }
+        }
+        let response = Response(status: .ok, body: .init(string: lines.joined()))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "audit.csv")
+        return response
     }
 }
