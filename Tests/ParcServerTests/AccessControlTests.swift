@@ -135,3 +135,80 @@ struct AccessControlTests {
         #expect(mixed.canSee(root))
     }
 }
+
+@Suite("Authority over accounts follows what they can do")
+struct AccountAuthorityTests {
+    @Test("an admin of Beta cannot take over an account of Beta that is also admin of Alpha", arguments: TestDatabase.all)
+    func crossTenantTakeover(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            // dave belongs to Beta but administers Alpha too.
+            let dave = try await AccountService(application: app).create(.init(
+                login: "dave", displayName: "Dave", email: nil, password: Tenancy.password, entityID: t.beta.id!,
+                role: .requester, recursive: false), audit: AuditLog(system: "test", now: Date()))
+            try await ProfileModel(userID: dave.id!, entityID: t.alpha.id!, role: .admin, recursive: true).create(on: app.db)
+            try await app.testing().test(.PATCH, "/api/v1/users/\(dave.id!)", headers: .json(t.betaToken),
+                                         body: ByteBuffer(string: #"{"password":"attacker chosen pw"}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.PATCH, "/api/v1/users/\(dave.id!)", headers: .json(t.betaToken),
+                                         body: ByteBuffer(string: #"{"is_active":false}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            let bob = WebClient(app)
+            try await bob.signIn("bob")
+            #expect(try await bob.post("/admin/users/\(dave.id!)/password", ["password": "attacker chosen pw"]).status
+                == .forbidden)
+            // …nor a super-admin's.
+            try await app.testing().test(.PATCH, "/api/v1/users/\(t.superAdmin.id!)", headers: .json(t.betaToken),
+                                         body: ByteBuffer(string: #"{"password":"attacker chosen pw"}"#)) { res in
+                #expect(res.status == .notFound)
+            }
+            let stored = try await UserModel.find(dave.id, on: app.db)
+            #expect(try await app.password.async.verify(Tenancy.password, created: stored!.passwordHash))
+            #expect(stored?.isActive == true)
+        }
+    }
+
+    @Test("nobody changes their own profiles, and a recursive grant needs the role on the whole subtree",
+          arguments: TestDatabase.all)
+    func escalation(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaAdmin.id!)/profiles", headers: .json(t.betaToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"admin","recursive":true}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            // erin administers Beta itself, not its sites.
+            let site = EntityModel(parentID: t.beta.id, name: "Beta Site")
+            try await site.create(on: app.db)
+            let erin = try await AccountService(application: app).create(.init(
+                login: "erin", displayName: "Erin", email: nil, password: Tenancy.password, entityID: t.beta.id!,
+                role: .admin, recursive: false), audit: AuditLog(system: "test", now: Date()))
+            let erinToken = try await AccountService(application: app).createToken(
+                for: erin, name: "t", expiresAt: nil, audit: AuditLog(system: "test", now: Date())).1
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(erinToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"admin","recursive":true}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            // carol's recursive requester profile reaches Beta Site, where erin has no say: hands off.
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(erinToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"technician","recursive":false}"#)) { res in
+                #expect(res.status == .forbidden)
+            }
+            let fay = try await AccountService(application: app).create(.init(
+                login: "fay", displayName: "Fay", email: nil, password: Tenancy.password, entityID: t.beta.id!,
+                role: .requester, recursive: false), audit: AuditLog(system: "test", now: Date()))
+            try await app.testing().test(.POST, "/api/v1/users/\(fay.id!)/profiles", headers: .json(erinToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.beta.id!)","role":"technician","recursive":false}"#)) { res in
+                #expect(res.status == .created)
+            }
+            // The super-admin cannot revoke their own profile either.
+            let profile = try #require(try await ProfileModel.query(on: app.db).filter(\.$userID == t.superAdmin.id!).first())
+            try await app.testing().test(.DELETE, "/api/v1/users/\(t.superAdmin.id!)/profiles/\(profile.id!)",
+                                         headers: .bearer(t.superToken)) { res in
+                #expect(res.status == .forbidden)
+            }
+        }
+    }
+}

@@ -45,6 +45,7 @@ struct AccountService {
         var entityID: UUID
         var role: Role?
         var recursive: Bool = true
+        var mustChangePassword: Bool = false
         var language: Language? = nil
         var timeZone: String? = nil
         /// When set and the account has an e-mail address, a welcome mail is queued with the change.
@@ -105,6 +106,7 @@ struct AccountService {
                              email: new.email.flatMap { $0.isEmpty ? nil : $0 }, passwordHash: hash,
                              language: new.language?.rawValue, timeZone: new.timeZone.flatMap { $0.isEmpty ? nil : $0 })
         user.passwordChangedAt = now
+        user.mustChangePassword = new.mustChangePassword
         try await db.transaction { db in
             try await user.create(on: db)
             try await audit.record("create", objectType: "user", objectID: user.id!, label: user.login,

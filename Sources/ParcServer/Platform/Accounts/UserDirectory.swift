@@ -57,6 +57,40 @@ struct UserDirectory {
         return builder.sort(\.$id)
     }
 
+    /// Refuses unless the signed-in user could have granted every profile the account holds:
+    /// authority over an account follows what it can do, not only where it belongs. An admin of
+    /// one customer therefore cannot reset the password of an account that is also admin of
+    /// another customer, nor touch a super-admin.
+    func requireAuthority(over user: UserModel) async throws {
+        try await request.require(.usersManage, in: user.entityID)
+        let scope = try await request.accessScope()
+        let tree = try await request.entityTree()
+        let profiles = try await ProfileModel.query(on: request.db).filter(\.$userID == user.id!).all()
+        for profile in profiles {
+            // An unknown stored role is treated as the strongest, so it never lowers the bar.
+            let role = Role(rawValue: profile.role) ?? .superAdmin
+            let covered = profile.recursive ? tree.subtree(of: profile.entityID) : [profile.entityID]
+            for entity in covered where !scope.mayGrant(role, in: entity) {
+                throw ParcError(.forbidden, code: "forbidden",
+                    "This account holds a profile (\(role.rawValue)) on \(scope.canSee(entity) ? tree.path(of: entity) : "an entity you cannot see") "
+                        + "that is above yours: ask an administrator who holds that role there.")
+            }
+        }
+    }
+
+    /// Fails the surrounding transaction when no active super-admin would remain on a root entity.
+    static func ensureSuperAdminRemains(on db: any Database) async throws {
+        let roots = try await EntityModel.query(on: db).filter(\.$parentID == nil).all().compactMap(\.id)
+        let holders = try await ProfileModel.query(on: db).filter(\.$role == Role.superAdmin.rawValue)
+            .filter(\.$entityID ~~ roots).all().map(\.userID)
+        let active = holders.isEmpty ? 0 : try await UserModel.query(on: db).filter(\.$id ~~ holders)
+            .filter(\.$isActive == true).count()
+        if active == 0 {
+            throw ParcError.conflict("This would leave no active super-admin on the root entity; "
+                + "make another account super-admin first.")
+        }
+    }
+
     struct Changes {
         var displayName: String?
         var email: String??
@@ -68,7 +102,8 @@ struct UserDirectory {
 
     /// Applies an admin's or the user's own changes, recorded in the audit log.
     func update(_ user: UserModel, _ changes: Changes, selfService: Bool = false) async throws {
-        if !selfService { try await request.require(.usersManage, in: user.entityID) }
+        if !selfService, user.id != request.currentUser?.id { try await requireAuthority(over: user) }
+        if !selfService, user.id == request.currentUser?.id { try await request.require(.usersManage, in: user.entityID) }
         var errors = AccountService(request: request).validate(
             login: nil, displayName: changes.displayName, email: changes.email ?? nil, password: nil,
             timeZone: changes.timeZone ?? nil)
@@ -99,6 +134,7 @@ struct UserDirectory {
             try await user.update(on: db)
             if changes.isActive == false {
                 try await SessionModel.query(on: db).filter(\.$userID == user.id!).delete()
+                try await Self.ensureSuperAdminRemains(on: db)
             }
             try await audit.record("update", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID, changes: changed, on: db)
@@ -109,10 +145,17 @@ struct UserDirectory {
     func grant(_ role: Role, on entityID: UUID, recursive: Bool, to user: UserModel) async throws -> ProfileModel {
         let scope = try await request.accessScope()
         guard scope.canSee(entityID) else { throw ParcError.validation(["entity_id": "No such entity."]) }
-        try await request.require(.usersManage, in: user.entityID)
+        guard user.id != request.currentUser?.id else {
+            throw ParcError(.forbidden, code: "forbidden", "You cannot change your own profiles; ask another administrator.")
+        }
+        try await requireAuthority(over: user)
         try await request.require(.usersManage, in: entityID)
-        guard scope.mayGrant(role, in: entityID) else {
-            throw ParcError(.forbidden, code: "forbidden", "You cannot grant a role above your own on that entity.")
+        // A recursive profile reaches the whole subtree: the granter needs the role on all of it.
+        let covered = recursive ? try await request.entityTree().subtree(of: entityID) : [entityID]
+        guard covered.allSatisfy({ scope.mayGrant(role, in: $0) }) else {
+            throw ParcError(.forbidden, code: "forbidden", recursive
+                ? "You cannot grant this role recursively: on some sub-entities it is above your own."
+                : "You cannot grant a role above your own on that entity.")
         }
         let existing = try await ProfileModel.query(on: request.db).filter(\.$userID == user.id!)
             .filter(\.$entityID == entityID).first()
@@ -124,6 +167,7 @@ struct UserDirectory {
         let audit = AuditLog(request: request)
         try await request.db.transaction { db in
             try await profile.save(on: db)
+            try await Self.ensureSuperAdminRemains(on: db)
             try await audit.record("grant_profile", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID, changes: [FieldChange(
                                        field: "profile \(label)", before: before,
@@ -133,15 +177,16 @@ struct UserDirectory {
     }
 
     func revoke(_ profile: ProfileModel, from user: UserModel) async throws {
-        try await request.require(.usersManage, in: user.entityID)
-        try await request.require(.usersManage, in: profile.entityID)
-        if user.id == request.currentUser?.id, profile.role == Role.superAdmin.rawValue {
-            throw ParcError.conflict("You cannot remove your own super-admin profile; ask another super-admin.")
+        guard user.id != request.currentUser?.id else {
+            throw ParcError(.forbidden, code: "forbidden", "You cannot change your own profiles; ask another administrator.")
         }
+        try await requireAuthority(over: user)
+        try await request.require(.usersManage, in: profile.entityID)
         let label = try await request.entityTree().path(of: profile.entityID)
         let audit = AuditLog(request: request)
         try await request.db.transaction { db in
             try await profile.delete(on: db)
+            try await Self.ensureSuperAdminRemains(on: db)
             try await audit.record("revoke_profile", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID, changes: [FieldChange(
                                        field: "profile \(label)", before: profile.role, after: nil)], on: db)

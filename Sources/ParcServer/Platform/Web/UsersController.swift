@@ -188,8 +188,11 @@ struct UsersController {
         let scope = try await req.accessScope()
         guard scope.canSee(new.entityID) else { throw ParcError.validation(["entity_id": "No such entity."]) }
         try await req.require(.usersManage, in: new.entityID)
-        if let role = new.role, !scope.mayGrant(role, in: new.entityID) {
-            throw ParcError(.forbidden, code: "forbidden", "You cannot grant a role above your own on that entity.")
+        if let role = new.role {
+            let covered = new.recursive ? try await req.entityTree().subtree(of: new.entityID) : [new.entityID]
+            guard covered.allSatisfy({ scope.mayGrant(role, in: $0) }) else {
+                throw ParcError(.forbidden, code: "forbidden", "You cannot grant a role above your own on that entity.")
+            }
         }
         var new = new
         new.welcome = .init(catalog: req.parc.catalog, serverURL: req.serverURL,
@@ -201,11 +204,17 @@ struct UsersController {
         let directory = UserDirectory(request: req)
         let user = try await directory.find(req.parameters.get("id", as: UUID.self))
         let input = try req.decodeStrict(UserPatch.self)
+        if let password = input.password {
+            // Checked before anything is saved, so a refused password changes nothing.
+            try await directory.requireAuthority(over: user)
+            if let problem = req.parc.passwordPolicy.check(password, login: user.login) {
+                throw ParcError.validation(["password": problem.message])
+            }
+        }
         try await directory.update(user, .init(displayName: input.display_name, email: input.email.map { .some($0) },
                                                isActive: input.is_active, language: input.language.map { .some($0) },
                                                timeZone: input.time_zone.map { .some($0) }, entityID: input.entity_id))
         if let password = input.password {
-            try await req.require(.usersManage, in: user.entityID)
             try await AccountService(request: req).setPassword(user, to: password, mustChange: true, audit: AuditLog(request: req))
         }
         return UserDTO(user)
@@ -405,11 +414,7 @@ struct UsersController {
             let user = try await create(req, .init(
                 login: form.login ?? "", displayName: form.display_name ?? "", email: form.email,
                 password: form.password ?? "", entityID: entity, role: form.role.flatMap(Role.init(rawValue:)),
-                recursive: form.recursive != nil))
-            if form.must_change != nil {
-                user.mustChangePassword = true
-                try await user.update(on: req.db)
-            }
+                recursive: form.recursive != nil, mustChangePassword: form.must_change != nil))
             req.flash("success", req.t("users.created", user.login))
             return req.redirect(to: "/admin/users/\(user.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
@@ -490,8 +495,9 @@ struct UsersController {
     }
 
     @Sendable func resetPasswordFromForm(_ req: Request) async throws -> Response {
-        let user = try await UserDirectory(request: req).find(req.parameters.get("id", as: UUID.self))
-        try await req.require(.usersManage, in: user.entityID)
+        let directory = UserDirectory(request: req)
+        let user = try await directory.find(req.parameters.get("id", as: UUID.self))
+        try await directory.requireAuthority(over: user)
         let form = try req.content.decode(PasswordForm.self)
         do {
             try await AccountService(request: req).setPassword(user, to: form.password ?? "",
