@@ -128,6 +128,20 @@ struct AccountsTests {
             #expect(try await second.post("/login/2fa", ["code": recovery]).status == .seeOther)
             #expect(try await second.get("/").status == .ok)
 
+            // A TOTP code works once: the same code cannot open a second session.
+            clock.advance(30)
+            let fresh = TOTP.code(secret: Base32.decode(secret) ?? [], at: clock.now)
+            let fourth = WebClient(app)
+            try await fourth.get("/login")
+            try await fourth.post("/login", ["login": "alice", "password": Tenancy.password])
+            try await fourth.get("/login/2fa")
+            #expect(try await fourth.post("/login/2fa", ["code": fresh]).status == .seeOther)
+            let fifth = WebClient(app)
+            try await fifth.get("/login")
+            try await fifth.post("/login", ["login": "alice", "password": Tenancy.password])
+            try await fifth.get("/login/2fa")
+            #expect(try await fifth.post("/login/2fa", ["code": fresh]).status == .unauthorized)
+
             let third = WebClient(app)
             try await third.get("/login")
             try await third.post("/login", ["login": "alice", "password": Tenancy.password])
@@ -226,6 +240,46 @@ struct AuditPageTests {
             #expect(!csv.body.string.contains("alice"))
             #expect(try await bob.get("/admin/audit?colour=red").status == .badRequest)
             _ = t
+        }
+    }
+}
+
+@Suite("Second-factor throttling")
+struct SecondFactorThrottleTests {
+    @Test("guessing codes locks the login even when the password is entered again between guesses",
+          arguments: TestDatabase.all)
+    func noResetByPassword(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let user = try #require(try await UserModel.find(t.alphaTech.id, on: app.db))
+            user.totpSecret = Base32.encode(Array("12345678901234567890".utf8))
+            user.totpEnabled = true
+            try await user.update(on: app.db)
+            let browser = WebClient(app)
+            try await browser.get("/login")
+            var statuses: [HTTPStatus] = []
+            for round in 0..<4 {
+                try await browser.post("/login", ["login": "alice", "password": Tenancy.password])
+                try await browser.get("/login/2fa")
+                for guess in 0..<2 {
+                    statuses.append(try await browser.post("/login/2fa", ["code": String(format: "%06d", round * 2 + guess)])
+                        .status)
+                }
+            }
+            #expect(statuses.contains(.tooManyRequests), "\(statuses)")
+        }
+    }
+
+    @Test("anonymous requests do not fill the sessions table")
+    func noAnonymousSessions() async throws {
+        try await withApp(.sqlite) { app, _ in
+            for _ in 0..<5 {
+                try await app.testing().test(.GET, "/") { res in #expect(res.status == .seeOther) }
+                try await app.testing().test(.GET, "/admin/users", headers: ["Cookie": "parc_session=forged"]) { res in
+                    #expect(res.status == .seeOther)
+                }
+            }
+            #expect(try await SessionModel.query(on: app.db).count() == 0)
         }
     }
 }

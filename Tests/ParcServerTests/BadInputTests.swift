@@ -103,6 +103,9 @@ struct BadInputTests {
         #expect(sanitizeNext("https://evil.example") == "/")
         #expect(sanitizeNext("//evil.example") == "/")
         #expect(sanitizeNext("/\\evil.example") == "/")
+        #expect(sanitizeNext("/\t/evil.example") == "/")
+        #expect(sanitizeNext("/%09/ok") == "/%09/ok")
+        #expect(sanitizeNext("/\u{1}x") == "/")
         #expect(sanitizeNext("/admin/users?q=a") == "/admin/users?q=a")
     }
 }

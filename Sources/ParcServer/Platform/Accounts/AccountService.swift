@@ -236,9 +236,15 @@ struct LoginService {
             _ = try? await request.password.async.hash("parc-timing-equaliser")
             verified = false
         }
-        try await LoginAttemptModel(login: key, ip: ip, succeeded: verified, at: now).create(on: request.db)
-        guard verified, let user else { return .invalid }
-        return user.totpEnabled ? .needsSecondFactor(user) : .success(user)
+        guard verified, let user else {
+            try await LoginAttemptModel(login: key, ip: ip, succeeded: false, at: now).create(on: request.db)
+            return .invalid
+        }
+        // With a second factor pending, the right password alone is no success: recording one would
+        // clear the failure count and let code guesses go on without end.
+        if user.totpEnabled { return .needsSecondFactor(user) }
+        try await LoginAttemptModel(login: key, ip: ip, succeeded: true, at: now).create(on: request.db)
+        return .success(user)
     }
 
     private func failures(_ query: QueryBuilder<LoginAttemptModel>, since: Date) async throws -> [Date] {

@@ -6,7 +6,10 @@ import Vapor
 /// Signs in the browser user from the session cookie (web routes).
 struct SessionUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let raw = request.session.data[DatabaseSessionDriver.userIDKey], let id = UUID(uuidString: raw) {
+        // Without a cookie there is no session to read; touching `request.session` would create
+        // (and store) an empty one for every anonymous request.
+        if request.cookies["parc_session"] != nil,
+           let raw = request.session.data[DatabaseSessionDriver.userIDKey], let id = UUID(uuidString: raw) {
             if let user = try await UserModel.find(id, on: request.db), user.isActive {
                 request.currentUser = CurrentUser(user, via: .session)
             } else {

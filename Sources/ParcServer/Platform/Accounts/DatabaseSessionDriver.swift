@@ -16,6 +16,9 @@ struct DatabaseSessionDriver: SessionDriver {
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         request.eventLoop.makeFutureWithTask {
             let key = Secrets.token(prefix: "")
+            // An empty session (an unknown cookie, say) is not worth a row: the key goes back to the
+            // browser unstored and is simply not found next time.
+            if data.snapshot.isEmpty { return SessionID(string: key) }
             let now = request.now
             let model = SessionModel()
             model.keyHash = Secrets.fingerprint(key)
@@ -50,7 +53,10 @@ struct DatabaseSessionDriver: SessionDriver {
                 return sessionID
             }
             guard let model = try await Self.find(sessionID, on: request.db) else {
-                return try await createSession(data, for: request).get()
+                // Deleted meanwhile (sign-out, password change): never bring the sign-in back.
+                var fresh = data
+                fresh[Self.userIDKey] = nil
+                return try await createSession(fresh, for: request).get()
             }
             model.data = encoded
             model.userID = data[Self.userIDKey].flatMap(UUID.init(uuidString:))

@@ -29,12 +29,18 @@ enum TOTP {
 
     /// Whether the code is valid now, allowing one step of clock drift either way.
     static func verify(_ code: String, secret base32: String, at date: Date) -> Bool {
+        matchingCounter(code, secret: base32, at: date) != nil
+    }
+
+    /// The time step the code belongs to (now, or one step either side for clock drift), or nil.
+    /// Callers store it so that a code, once used, is refused afterwards.
+    static func matchingCounter(_ code: String, secret base32: String, at date: Date) -> Int? {
         let cleaned = code.filter { !$0.isWhitespace }
         guard cleaned.count == digits, cleaned.allSatisfy(\.isASCII), cleaned.allSatisfy(\.isNumber),
-              let secret = Base32.decode(base32) else { return false }
-        let counter = Int64(floor(date.timeIntervalSince1970 / step))
-        return (-1...1).contains { drift in
-            Secrets.constantTimeEquals(self.code(secret: secret, counter: UInt64(max(0, counter + Int64(drift)))), cleaned)
+              let secret = Base32.decode(base32) else { return nil }
+        let counter = Int(floor(date.timeIntervalSince1970 / step))
+        return (-1...1).map { counter + $0 }.first { candidate in
+            candidate >= 0 && Secrets.constantTimeEquals(self.code(secret: secret, counter: UInt64(candidate)), cleaned)
         }
     }
 

@@ -242,3 +242,13 @@ struct CreateMailOutbox: AsyncMigration {
         try await database.schema("mail_outbox").delete()
     }
 }
+
+struct AddTOTPCounterToUsers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("users").field("totp_last_counter", .int64).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("users").deleteField("totp_last_counter").update()
+    }
+}

@@ -14,5 +14,6 @@ enum PlatformMigrations {
         CreateAuditLog(),
         CreateJobs(),
         CreateMailOutbox(),
+        AddTOTPCounterToUsers(),
     ]
 }

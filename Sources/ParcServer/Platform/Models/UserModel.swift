@@ -25,6 +25,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "theme") var theme: String
     @OptionalField(key: "totp_secret") var totpSecret: String?
     @Field(key: "totp_enabled") var totpEnabled: Bool
+    /// The last TOTP time step accepted; a code of that step or earlier is refused (no replay).
+    @OptionalField(key: "totp_last_counter") var totpLastCounter: Int?
     @Field(key: "must_change_password") var mustChangePassword: Bool
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?

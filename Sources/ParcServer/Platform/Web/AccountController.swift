@@ -180,7 +180,7 @@ struct AccountController {
         guard let secret = req.session.data["totp_pending"],
               let user = try await UserModel.find(current.id, on: req.db) else { return req.redirect(to: "/account") }
         let form = try req.content.decode(CodeForm.self)
-        guard TOTP.verify(form.code ?? "", secret: secret, at: req.now) else {
+        guard let counter = TOTP.matchingCounter(form.code ?? "", secret: secret, at: req.now) else {
             return try await render(req, totpSetup: setup(secret, login: current.login),
                                     errors: ["code": req.t("login.2fa.invalid")], status: .unprocessableEntity)
         }
@@ -189,6 +189,7 @@ struct AccountController {
         let before = user.auditSnapshot
         user.totpSecret = secret
         user.totpEnabled = true
+        user.totpLastCounter = counter
         try await req.db.transaction { db in
             try await user.update(on: db)
             try await RecoveryCodeModel.query(on: db).filter(\.$userID == user.id!).delete()

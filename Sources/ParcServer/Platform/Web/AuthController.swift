@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import ParcCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Sign-in, second factor, sign-out, first-run setup and the language/theme switches.
@@ -92,13 +93,24 @@ struct AuthController {
             return try await req.renderPage("login-2fa", title: req.t("login.2fa.title"),
                 page: SecondFactorPage(error: req.t("login.locked", String(seconds))), status: .tooManyRequests)
         }
-        var valid = TOTP.verify(code, secret: secret, at: req.now)
-        if !valid, code.count >= 10 {
+        var valid = false
+        if let counter = TOTP.matchingCounter(code, secret: secret, at: req.now) {
+            // A code is accepted once: the step must be later than the last one used (no replay).
+            let updated = try await (req.db as! any SQLDatabase).raw("""
+                UPDATE users SET totp_last_counter = \(bind: counter)
+                WHERE id = \(bind: userID) AND (totp_last_counter IS NULL OR totp_last_counter < \(bind: counter))
+                RETURNING id
+                """).all()
+            valid = !updated.isEmpty
+        } else if code.count >= 10 {
             let hash = Secrets.fingerprint(code.uppercased().filter { $0 != "-" && $0 != " " })
-            if let recovery = try await RecoveryCodeModel.query(on: req.db).filter(\.$userID == userID)
-                .filter(\.$codeHash == hash).filter(\.$usedAt == nil).first() {
-                recovery.usedAt = req.now
-                try await recovery.update(on: req.db)
+            // Consumed with a conditional update, so two concurrent sign-ins cannot both use it.
+            let consumed = try await (req.db as! any SQLDatabase).raw("""
+                UPDATE recovery_codes SET used_at = \(bind: req.now)
+                WHERE user_id = \(bind: userID) AND code_hash = \(bind: hash) AND used_at IS NULL
+                RETURNING id
+                """).all()
+            if !consumed.isEmpty {
                 valid = true
                 req.flash("warning", req.t("login.2fa.recovery_used"))
             }
@@ -246,7 +258,11 @@ struct AuthController {
 
 /// Only local paths are accepted as redirect targets (no open redirect to another site).
 func sanitizeNext(_ next: String?) -> String {
-    guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), next.count < 500,
-          !next.contains(where: { $0.isNewline }) else { return "/" }
+    // Printable ASCII only: browsers drop tabs and line breaks from Location, which would turn
+    // "/<TAB>/evil.example" into "//evil.example".
+    guard let next, next.count < 500, next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }),
+          next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+          let components = URLComponents(string: next), components.scheme == nil, components.host == nil
+    else { return "/" }
     return next
 }
