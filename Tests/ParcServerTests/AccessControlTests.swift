@@ -212,3 +212,30 @@ struct AccountAuthorityTests {
         }
     }
 }
+
+@Suite("Object pages show only what the viewer's profiles cover")
+struct VisibleDetailsTests {
+    @Test("an account's profiles and history on other customers stay hidden", arguments: TestDatabase.all)
+    func foreignProfilesHidden(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            // The super-admin gives carol (of Beta) a profile on Alpha.
+            try await app.testing().test(.POST, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .json(t.superToken),
+                body: ByteBuffer(string: #"{"entity_id":"\#(t.alpha.id!)","role":"observer"}"#)) { res in
+                #expect(res.status == .created)
+            }
+            try await app.testing().test(.GET, "/api/v1/users/\(t.betaUser.id!)/profiles", headers: .bearer(t.betaToken)) { res in
+                let list = try res.content.decode(ListResponse<UsersController.ProfileDTO>.self)
+                #expect(list.items.map(\.entity_path) == ["Root › Beta"])
+            }
+            let bob = WebClient(app)
+            try await bob.signIn("bob")
+            let profiles = try await bob.get("/admin/users/\(t.betaUser.id!)?tab=profiles").body.string
+            #expect(!profiles.contains("Alpha"))
+            let history = try await bob.get("/admin/users/\(t.betaUser.id!)?tab=history").body.string
+            #expect(!history.contains("Alpha"))
+            let root = try await bob.get("/admin/entities/\(t.root.id!)")
+            #expect(root.status == .notFound)
+        }
+    }
+}

@@ -158,7 +158,8 @@ struct AccountsTests {
                                          body: ByteBuffer(string: #"{"name":"Alpha Lyon","code":"LYO"}"#)) { res in
                 #expect(res.status == .ok)
             }
-            let history = try await AuditEntryModel.history(objectType: "entity", objectID: t.alpha.id!, on: app.db)
+            let history = try await AuditEntryModel.history(objectType: "entity", objectID: t.alpha.id!,
+                                                            visibleTo: [t.alpha.id!], on: app.db)
             let update = try #require(history.first { $0.action == "update" })
             let changes = try JSONDecoder().decode([FieldChange].self, from: Data(update.changes.utf8))
             #expect(changes.contains(FieldChange(field: "name", before: "Alpha", after: "Alpha Lyon")))

@@ -169,7 +169,7 @@ struct UserDirectory {
             try await profile.save(on: db)
             try await Self.ensureSuperAdminRemains(on: db)
             try await audit.record("grant_profile", objectType: "user", objectID: user.id!, label: user.login,
-                                   entityID: user.entityID, changes: [FieldChange(
+                                   entityID: entityID, changes: [FieldChange(
                                        field: "profile \(label)", before: before,
                                        after: "\(role.rawValue)\(recursive ? " (recursive)" : "")")], on: db)
         }
@@ -188,7 +188,7 @@ struct UserDirectory {
             try await profile.delete(on: db)
             try await Self.ensureSuperAdminRemains(on: db)
             try await audit.record("revoke_profile", objectType: "user", objectID: user.id!, label: user.login,
-                                   entityID: user.entityID, changes: [FieldChange(
+                                   entityID: profile.entityID, changes: [FieldChange(
                                        field: "profile \(label)", before: profile.role, after: nil)], on: db)
         }
     }

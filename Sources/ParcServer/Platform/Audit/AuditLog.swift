@@ -82,12 +82,15 @@ struct AuditEntryView: Content {
 }
 
 extension AuditEntryModel {
-    /// The history of one object, newest first (the History tab).
-    static func history(objectType: String, objectID: UUID, on db: any Database, limit: Int = 200)
-        async throws -> [AuditEntryModel] {
-        try await query(on: db)
+    /// The history of one object, newest first (the History tab), limited to the entries whose
+    /// entity the viewer may audit (a profile granted on another customer stays out of sight).
+    static func history(objectType: String, objectID: UUID, visibleTo entities: Set<UUID>, on db: any Database,
+                        limit: Int = 200) async throws -> [AuditEntryModel] {
+        guard !entities.isEmpty else { return [] }
+        return try await query(on: db)
             .filter(\.$objectType == objectType)
             .filter(\.$objectID == objectID.uuidString)
+            .filter(\.$entityID ~~ Array(entities))
             .sort(\.$createdAt, .descending)
             .limit(limit)
             .all()

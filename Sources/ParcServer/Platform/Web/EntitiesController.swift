@@ -165,7 +165,8 @@ struct EntitiesController {
         let tree = try await req.entityTree()
         let search = ((try? req.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
         let models = Dictionary(uniqueKeysWithValues: try await EntityModel.query(on: req.db).all().map { ($0.id!, $0) })
-        let users = try await UserModel.query(on: req.db).all().reduce(into: [UUID: Int]()) { $0[$1.entityID, default: 0] += 1 }
+        let users = try await UserModel.query(on: req.db).scoped(to: req.entities(for: .usersRead), \.$entityID)
+            .all(\.$entityID).reduce(into: [UUID: Int]()) { $0[$1, default: 0] += 1 }
         let rows = tree.ordered.filter(scope.canSee).compactMap { id -> Row? in
             guard let model = models[id] else { return nil }
             if !search.isEmpty, !model.name.localizedCaseInsensitiveContains(search) { return nil }
@@ -261,10 +262,12 @@ struct EntitiesController {
         let scope = try await req.accessScope()
         let tab = (try? req.query.get(String.self, at: "tab")) ?? "details"
         let children = try await EntityModel.query(on: req.db).filter(\.$parentID == id).sort(\.$name).all()
+            .filter { scope.canSee($0.id!) }
         let users = scope.allows(.usersRead, in: id)
             ? try await UserModel.query(on: req.db).filter(\.$entityID == id).sort(\.$login).limit(100).all() : []
         let history = tab == "history" && scope.allows(.auditRead, in: id)
-            ? try await AuditEntryModel.history(objectType: "entity", objectID: id, on: req.db)
+            ? try await AuditEntryModel.history(objectType: "entity", objectID: id,
+                                                visibleTo: req.entities(for: .auditRead), on: req.db)
                 .map { AuditEntryView($0, request: req) } : []
         return try await req.renderPage("admin/entity", title: entity.name, active: "entities", page: ShowPage(
             entity: EntityDTO(entity, tree: tree), parentName: entity.parentID.map { tree.path(of: $0) },

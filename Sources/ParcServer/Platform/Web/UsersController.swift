@@ -229,7 +229,10 @@ struct UsersController {
 
     private func profiles(of user: UserModel, _ req: Request) async throws -> [ProfileDTO] {
         let tree = try await req.entityTree()
-        return try await ProfileModel.query(on: req.db).filter(\.$userID == user.id!).all().map {
+        let scope = try await req.accessScope()
+        // Profiles on entities the viewer cannot see stay hidden (they would name other customers).
+        return try await ProfileModel.query(on: req.db).filter(\.$userID == user.id!).all()
+            .filter { scope.canSee($0.entityID) }.map {
             ProfileDTO(id: $0.id!, entity_id: $0.entityID, entity_path: tree.path(of: $0.entityID), role: $0.role,
                        recursive: $0.recursive)
         }.sorted { $0.entity_path < $1.entity_path }
@@ -454,7 +457,8 @@ struct UsersController {
         let tree = try await req.entityTree()
         let tab = (try? req.query.get(String.self, at: "tab")) ?? "details"
         let history = tab == "history" && scope.allows(.auditRead, in: user.entityID)
-            ? try await AuditEntryModel.history(objectType: "user", objectID: user.id!, on: req.db)
+            ? try await AuditEntryModel.history(objectType: "user", objectID: user.id!,
+                                                visibleTo: req.entities(for: .auditRead), on: req.db)
                 .map { AuditEntryView($0, request: req) } : []
         let canManage = scope.allows(.usersManage, in: user.entityID)
         return try await req.renderPage("admin/user", title: user.displayName, active: "users", page: ShowPage(
