@@ -38,6 +38,11 @@ struct Serve: AsyncParsableCommand {
                                valueName: "address"))
     var mailFrom: String?
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable). Default $PARC_TRUSTED_PROXIES "
+            + "(comma-separated).", valueName: "ip"))
+    var trustedProxies: [String] = []
+
     @Flag(help: "Serve HTTP only: run no scheduler, job runner or mail sender in this instance.")
     var noWorkers = false
 
@@ -65,6 +70,10 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.logLevel = level
             configuration.runsWorkers = !noWorkers
+            configuration.trustedProxies = Set(trustedProxies.isEmpty
+                ? (env["PARC_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                : trustedProxies)
             if let url = smtpURL ?? env["PARC_SMTP_URL"], !url.isEmpty {
                 guard let from = mailFrom ?? env["PARC_MAIL_FROM"], !from.isEmpty else {
                     throw ParcStartupError("Give the sender address with --mail-from (or PARC_MAIL_FROM) "

@@ -109,3 +109,41 @@ struct BadInputTests {
         #expect(sanitizeNext("/admin/users?q=a") == "/admin/users?q=a")
     }
 }
+
+@Suite("Query strings and proxies")
+struct QueryAndProxyTests {
+    @Test("a stray % is searched as text, never drops the other filters, and + reads as a space")
+    func queryDecoding() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.GET, "/api/v1/users?q=%zz&colour=red", headers: .bearer(t.superToken)) { res in
+                #expect(res.status == .badRequest, "the unknown parameter is still seen")
+            }
+            try await app.testing().test(.GET, "/api/v1/users?q=%zz", headers: .bearer(t.superToken)) { res in
+                let list = try res.content.decode(ListResponse<UsersController.UserDTO>.self)
+                #expect(list.items.isEmpty)
+            }
+            try await app.testing().test(.GET, "/api/v1/entities?q=Alp+", headers: .bearer(t.superToken)) { res in
+                let list = try res.content.decode(ListResponse<EntitiesController.EntityDTO>.self)
+                #expect(list.items.map(\.name) == ["Alpha"])
+            }
+        }
+    }
+
+    @Test("behind a proxy on the same host, the setup page and metrics are not loopback-only anymore")
+    func proxiedLoopback() async throws {
+        try await withApp(.sqlite) { app, _ in
+            try await app.testing(method: .running(port: 0)).test(.GET, "/setup") { res in
+                #expect(res.status == .ok)
+            }
+            try await app.testing(method: .running(port: 0)).test(.GET, "/setup",
+                                                                  headers: ["X-Forwarded-For": "203.0.113.9"]) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing(method: .running(port: 0)).test(.GET, "/metrics",
+                                                                  headers: ["X-Forwarded-For": "203.0.113.9"]) { res in
+                #expect(res.status == .forbidden)
+            }
+        }
+    }
+}

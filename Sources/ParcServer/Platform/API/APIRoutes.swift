@@ -81,11 +81,32 @@ struct ListResponse<Item: Content>: Content {
 extension Request {
     /// Parses the list query parameters of this request against a list's spec (400 on bad input).
     func listQuery(_ spec: ListQuerySpec) throws -> ListQuery {
-        let items = URLComponents(string: url.string)?.queryItems ?? []
         do {
-            return try spec.parse(items.map { ($0.name, $0.value ?? "") })
-        } catch {
+            return try spec.parse(try queryPairs())
+        } catch let error as ListQueryError {
             throw ParcError.badRequest("invalid_query", error.description)
+        }
+    }
+
+    /// The query string as (name, value) pairs in order, repeats kept, `+` read as a space (HTML
+    /// forms send spaces so); a malformed percent escape is a 400, never a silently ignored filter.
+    func queryPairs() throws -> [(String, String)] {
+        guard let query = url.query, !query.isEmpty else { return [] }
+        return try query.split(separator: "&", omittingEmptySubsequences: true).map { part in
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) throws -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                let bytes = Array(spaced.utf8)
+                let wellFormed = bytes.indices.allSatisfy { index in
+                    bytes[index] != UInt8(ascii: "%") || (index + 2 < bytes.count
+                        && bytes[index + 1...index + 2].allSatisfy { $0.isHexDigitASCII })
+                }
+                guard wellFormed, let decoded = spaced.removingPercentEncoding else {
+                    throw ParcError.badRequest("invalid_query", "The query string has a malformed %-escape near '\(text.prefix(40))'.")
+                }
+                return decoded
+            }
+            return (try decode(pieces[0]), pieces.count > 1 ? try decode(pieces[1]) : "")
         }
     }
 
@@ -96,5 +117,12 @@ extension Request {
         components.path = url.path
         components.queryItems = query.queryItems(page: query.page + 1).map { URLQueryItem(name: $0.0, value: $0.1) }
         return components.string
+    }
+}
+
+private extension UInt8 {
+    var isHexDigitASCII: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }

@@ -98,14 +98,23 @@ struct DatabaseSessionDriver: SessionDriver {
 }
 
 extension Request {
-    /// The client's address as seen by this server (a proxy's X-Forwarded-For is not trusted by default).
+    /// The client's address. Behind a reverse proxy listed with `--trusted-proxy`, the right-most
+    /// `X-Forwarded-For` hop that is not a trusted proxy; otherwise the peer's address.
     var clientIP: String {
-        remoteAddress?.ipAddress ?? "unknown"
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = parc.configuration.trustedProxies
+        guard trusted.contains(peer) else { return peer }
+        let hops = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last(where: { !trusted.contains($0) }).map { String($0.prefix(64)) } ?? peer
     }
 
-    /// Whether the request comes from this machine.
+    /// Whether the request comes from this machine itself: a loopback peer that is not relaying
+    /// someone else's request (a proxy on the same host adds forwarding headers).
     var isFromLoopback: Bool {
-        guard let ip = remoteAddress?.ipAddress else { return false }
-        return ip == "::1" || ip.hasPrefix("127.") || ip == "::ffff:127.0.0.1"
+        guard let ip = remoteAddress?.ipAddress, ip == "::1" || ip.hasPrefix("127.") || ip == "::ffff:127.0.0.1"
+        else { return false }
+        let forwarded: [HTTPHeaders.Name] = [.xForwardedFor, .forwarded, "X-Real-IP", "X-Forwarded-Host"]
+        return !forwarded.contains { headers.contains(name: $0) }
     }
 }

@@ -32,11 +32,19 @@ public enum AdminCommands {
             if let entity {
                 let all = try await EntityModel.query(on: app.db).all()
                 let tree = EntityTree(all.map(\.node))
+                let byName = all.filter { $0.name == entity }
+                // An id, then a full path, then a name only when it is unambiguous (names repeat across customers).
                 guard let match = all.first(where: { $0.id?.uuidString.lowercased() == entity.lowercased() })
-                    ?? all.first(where: { $0.name == entity }) ?? all.first(where: { tree.path(of: $0.id!) == entity })
+                    ?? all.first(where: { tree.path(of: $0.id!) == entity || tree.path(of: $0.id!, separator: "/") == entity })
+                    ?? (byName.count == 1 ? byName.first : nil)
                 else {
+                    if byName.count > 1 {
+                        throw ParcStartupError("Several entities are named '\(entity)': "
+                            + byName.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", ")
+                            + ". Give the full path, e.g. --entity '\(tree.path(of: byName[0].id!, separator: "/"))'.")
+                    }
                     throw ParcStartupError("No entity named '\(entity)'. Known entities: "
-                        + all.map { tree.path(of: $0.id!) }.sorted().joined(separator: ", "))
+                        + all.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", "))
                 }
                 entityID = match.id!
             } else if let root = try await EntityModel.query(on: app.db).filter(\.$parentID == nil).sort(\.$createdAt).first() {

@@ -50,7 +50,7 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     for feature in ParcFeatures.all { app.migrations.add(feature.migrations) }
     if options.migrate {
         try await DatabaseSetup.checkReachable(app, database)
-        try await app.autoMigrate()
+        try await DatabaseSetup.migrate(app)
     }
 
     // Views: bundled templates; cached outside development.

@@ -19,6 +19,8 @@ public struct ParcConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Whether background workers (scheduler, job runner, mail sender) run in this process.
     public var runsWorkers: Bool
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (exact IPs).
+    public var trustedProxies: Set<String> = []
     /// Outgoing mail; nil keeps mails queued until configured.
     public var mail: MailSettings?
 

@@ -67,6 +67,29 @@ enum DatabaseSetup {
         }
     }
 
+    /// Runs pending migrations. On PostgreSQL an advisory lock makes instances that start together
+    /// take turns, so exactly one of them migrates and the others find the work done.
+    static func migrate(_ app: Application) async throws {
+        guard app.db.isPostgres, let sql = app.db as? any SQLDatabase else {
+            try await app.autoMigrate()
+            return
+        }
+        // Session-level lock: held on one pooled connection, so take and release it on the same one.
+        try await sql.withSession { session in
+            _ = try await session.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLockKey))").all()
+            do {
+                try await app.autoMigrate()
+            } catch {
+                _ = try? await session.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLockKey))").all()
+                throw error
+            }
+            _ = try await session.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLockKey))").all()
+        }
+    }
+
+    /// Arbitrary constant naming Parc's migration lock ("parc" in ASCII).
+    static let migrationLockKey: Int64 = 0x7061_7263
+
     /// Fails with a clear message when the database does not answer; enables WAL on SQLite.
     static func checkReachable(_ app: Application, _ choice: DatabaseChoice) async throws {
         guard let sql = app.db as? any SQLDatabase else { return }

@@ -60,6 +60,10 @@ struct ParcErrorMiddleware: AsyncMiddleware {
                 message = error.status.code >= 500 ? "Something went wrong on the server." : error.reason
             }
             return (error.status, code, message, [:])
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // Two requests raced to create the same thing: the database kept one.
+            return (.conflict, "conflict",
+                    "This conflicts with data saved at the same moment (it already exists). Reload and try again.", [:])
         case is DecodingError:
             return (.badRequest, "bad_request", "The request could not be read: \(error)", [:])
         default:

@@ -21,16 +21,23 @@ struct JobQueue {
         return job
     }
 
-    /// Claims the oldest due job for this instance, or nil when none is due.
+    /// How long a claimed job may run before another instance assumes its runner died and takes it over.
+    static let lease: TimeInterval = 3600
+
+    /// Claims the oldest due job for this instance, or nil when none is due. A job left `running`
+    /// longer than the lease (its instance was killed or redeployed) is claimed again.
     func claim(instance: String) async throws -> JobModel? {
         guard let sql = db as? any SQLDatabase else { return nil }
         let lock = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let expired = now.addingTimeInterval(-Self.lease)
         let rows = try await sql.raw("""
             UPDATE jobs SET status = 'running', locked_by = \(bind: instance), started_at = \(bind: now),
                 attempts = attempts + 1
-            WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= \(bind: now)
+            WHERE id = (SELECT id FROM jobs
+                        WHERE (status = 'queued' AND run_at <= \(bind: now))
+                           OR (status = 'running' AND started_at < \(bind: expired))
                         ORDER BY run_at, created_at LIMIT 1\(unsafeRaw: lock))
-              AND status = 'queued'
+              AND (status = 'queued' OR (status = 'running' AND started_at < \(bind: expired)))
             RETURNING id
             """).all()
         guard let row = rows.first, let id = try? row.decode(column: "id", as: UUID.self) else { return nil }

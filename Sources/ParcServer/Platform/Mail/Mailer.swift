@@ -87,11 +87,16 @@ struct MailSender {
         let now = application.parc.clock.now()
         let sql = application.db as! any SQLDatabase
         let lock = application.db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        // While sending, next_attempt_at holds the end of the lease: a mail stuck in 'sending' past it
+        // (its instance died mid-send) is taken over by another instance.
+        let lease = now.addingTimeInterval(15 * 60)
         let rows = try await sql.raw("""
-            UPDATE mail_outbox SET status = 'sending', locked_by = \(bind: instance), attempts = attempts + 1
-            WHERE id = (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= \(bind: now)
+            UPDATE mail_outbox SET status = 'sending', locked_by = \(bind: instance), attempts = attempts + 1,
+                next_attempt_at = \(bind: lease)
+            WHERE id = (SELECT id FROM mail_outbox
+                        WHERE status IN ('queued', 'sending') AND next_attempt_at <= \(bind: now)
                         ORDER BY next_attempt_at, created_at LIMIT 1\(unsafeRaw: lock))
-              AND status = 'queued'
+              AND status IN ('queued', 'sending') AND next_attempt_at <= \(bind: now)
             RETURNING id
             """).all()
         guard let row = rows.first, let id = try? row.decode(column: "id", as: UUID.self) else { return nil }
