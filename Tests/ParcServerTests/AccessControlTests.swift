@@ -239,3 +239,63 @@ struct VisibleDetailsTests {
         }
     }
 }
+
+@Suite("Entity tree changes and login names")
+struct TreeAndLoginTests {
+    @Test("moving an entity needs rights on its current parent; deleting one records the profiles it removes",
+          arguments: TestDatabase.all)
+    func moveAndDelete(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            // bob administers Beta; a site under Root that he also administers cannot be pulled under Beta.
+            let site = EntityModel(parentID: t.root.id, name: "Lone site")
+            try await site.create(on: app.db)
+            try await ProfileModel(userID: t.betaAdmin.id!, entityID: site.id!, role: .admin, recursive: false)
+                .create(on: app.db)
+            try await app.testing().test(.PATCH, "/api/v1/entities/\(site.id!)", headers: .json(t.betaToken),
+                                         body: ByteBuffer(string: #"{"parent_id":"\#(t.beta.id!)"}"#)) { res in
+                #expect(res.status == .notFound || res.status == .forbidden)
+            }
+            #expect(try await EntityModel.find(site.id, on: app.db)?.parentID == t.root.id)
+            // The super-admin deletes it: bob's profile there goes, and his history says so.
+            try await app.testing().test(.DELETE, "/api/v1/entities/\(site.id!)", headers: .bearer(t.superToken)) { res in
+                #expect(res.status == .noContent)
+            }
+            let revoked = try await AuditEntryModel.query(on: app.db).filter(\.$action == "revoke_profile")
+                .filter(\.$objectID == t.betaAdmin.id!.uuidString).count()
+            #expect(revoked == 1)
+        }
+    }
+
+    @Test("logins ignore case: Admin signs in as admin and cannot be created twice", arguments: TestDatabase.all)
+    func caseInsensitiveLogin(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.POST, "/api/v1/users", headers: .json(t.superToken), body: ByteBuffer(string:
+                #"{"login":"ALICE","display_name":"Another Alice","password":"long enough pw","entity_id":"\#(t.alpha.id!)"}"#)) { res in
+                #expect(res.status == .conflict)
+            }
+            let browser = WebClient(app)
+            try await browser.signIn("Alice")
+        }
+    }
+
+    @Test("an administrator's password reset revokes the account's API tokens", arguments: TestDatabase.all)
+    func resetRevokesTokens(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let carolToken = try await AccountService(application: app).createToken(
+                for: t.betaUser, name: "script", expiresAt: nil, audit: AuditLog(system: "test", now: Date())).1
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(carolToken)) { res in
+                #expect(res.status == .ok)
+            }
+            try await app.testing().test(.PATCH, "/api/v1/users/\(t.betaUser.id!)", headers: .json(t.betaToken),
+                                         body: ByteBuffer(string: #"{"password":"brand new password"}"#)) { res in
+                #expect(res.status == .ok)
+            }
+            try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(carolToken)) { res in
+                #expect(res.status == .unauthorized)
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import ParcCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// The rules for the entity tree: who may create, rename, move and delete which entity.
@@ -64,7 +65,11 @@ struct EntityService {
         if let comment = changes.comment { entity.comment = comment.flatMap { $0.isEmpty ? nil : $0 } }
         if let newParent = changes.parentID, newParent != entity.parentID {
             guard let target = newParent else { throw ParcError.validation(["parent_id": "The root cannot be added."]) }
-            if entity.parentID == nil { throw ParcError.validation(["parent_id": "The root entity cannot be moved."]) }
+            guard let oldParent = entity.parentID else {
+                throw ParcError.validation(["parent_id": "The root entity cannot be moved."])
+            }
+            // Taking an entity away from its parent is the parent's administrators' call too.
+            try await request.require(.entitiesManage, in: oldParent)
             let tree = try await request.entityTree()
             guard tree.contains(target), try await request.accessScope().canSee(target) else {
                 throw ParcError.validation(["parent_id": "No such entity."])
@@ -84,7 +89,15 @@ struct EntityService {
         guard !changed.isEmpty else { return }
         let audit = AuditLog(request: request)
         try await request.db.transaction { db in
+            try await Self.lockTree(db)
             try await entity.update(on: db)
+            if changes.parentID != nil {
+                // Re-check against the committed tree: a concurrent move may have happened meanwhile.
+                let tree = EntityTree(try await EntityModel.query(on: db).all().map(\.node))
+                if let parent = entity.parentID, tree.ancestors(of: parent).contains(entity.id!) || parent == entity.id {
+                    throw ParcError.validation(["parent_id": "An entity cannot move under itself or one of its sub-entities."])
+                }
+            }
             try await audit.record("update", objectType: "entity", objectID: entity.id!, label: entity.name,
                                    entityID: entity.id, changes: changed, on: db)
         }
@@ -101,10 +114,31 @@ struct EntityService {
         }
         let audit = AuditLog(request: request)
         try await request.db.transaction { db in
+            try await Self.lockTree(db)
+            let children = try await EntityModel.query(on: db).filter(\.$parentID == entity.id!).count()
+            let users = try await UserModel.query(on: db).filter(\.$entityID == entity.id!).count()
+            guard children == 0, users == 0 else {
+                throw ParcError.conflict("This entity still holds \(children) sub-entities and \(users) accounts: "
+                    + "move or delete them first.")
+            }
+            // Profiles on the entity go with it: each is recorded as revoked on its account's history.
+            for profile in try await ProfileModel.query(on: db).filter(\.$entityID == entity.id!).all() {
+                let holder = try await UserModel.find(profile.userID, on: db)
+                try await audit.record("revoke_profile", objectType: "user", objectID: profile.userID,
+                                       label: holder?.login ?? profile.userID.uuidString, entityID: parent,
+                                       changes: [FieldChange(field: "profile \(entity.name)", before: profile.role,
+                                                             after: nil)], on: db)
+            }
             try await audit.record("delete", objectType: "entity", objectID: entity.id!, label: entity.name,
                                    entityID: parent, changes: FieldChange.between(entity.auditSnapshot, [:]), on: db)
             try await entity.delete(on: db)
         }
+    }
+
+    /// Serialises changes to the tree's shape across instances (PostgreSQL; SQLite has one writer).
+    static func lockTree(_ db: any Database) async throws {
+        guard db.isPostgres, let sql = db as? any SQLDatabase else { return }
+        _ = try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Int64(0x7061_7274)))").all()
     }
 
     /// The entity if the user may see it; 404 otherwise (same answer as for an unknown id).

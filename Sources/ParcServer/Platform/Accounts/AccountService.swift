@@ -98,7 +98,7 @@ struct AccountService {
                               password: new.password, timeZone: new.timeZone)
         if try await EntityModel.find(new.entityID, on: db) == nil { errors["entity_id"] = "No such entity." }
         guard errors.isEmpty else { throw ParcError.validation(errors) }
-        if try await UserModel.query(on: db).filter(\.$login == new.login).count() > 0 {
+        if try await UserModel.find(login: new.login, on: db) != nil {
             throw ParcError.conflict("The login '\(new.login)' is already taken; choose another one.")
         }
         let hash = try await passwords.hash(new.password)
@@ -133,7 +133,7 @@ struct AccountService {
 
     /// Sets a new password (checked against the policy) and ends the user's other sessions.
     func setPassword(_ user: UserModel, to password: String, mustChange: Bool, audit: AuditLog,
-                     keepSessionKeyHash: String? = nil) async throws {
+                     keepSessionKeyHash: String? = nil, revokeTokens: Bool = false) async throws {
         if let problem = policy.check(password, login: user.login) {
             throw ParcError.validation(["password": problem.message])
         }
@@ -146,6 +146,11 @@ struct AccountService {
             var others = SessionModel.query(on: db).filter(\.$userID == user.id!)
             if let keep = keepSessionKeyHash { others = others.filter(\.$keyHash != keep) }
             try await others.delete()
+            if revokeTokens {
+                // An administrator's reset means the account may be compromised: its tokens stop too.
+                try await APITokenModel.query(on: db).filter(\.$userID == user.id!).filter(\.$revokedAt == nil)
+                    .set(\.$revokedAt, to: now).update()
+            }
             try await audit.record("set_password", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID,
                                    changes: FieldChange.between(before, user.auditSnapshot, secrets: ["password"]), on: db)
@@ -226,7 +231,7 @@ struct LoginService {
         let lockouts = [policy.lockedUntil(failures: byLogin, now: now), ipPolicy.lockedUntil(failures: byIP, now: now)]
         if let until = lockouts.compactMap({ $0 }).max() { return .locked(until: until) }
 
-        let user = try await UserModel.query(on: request.db).filter(\.$login == login).first()
+        let user = try await UserModel.find(login: login, on: request.db)
         let verified: Bool
         if let user, user.isActive {
             verified = (try? await request.password.async.verify(password.prefix(1024).description,
@@ -245,6 +250,26 @@ struct LoginService {
         if user.totpEnabled { return .needsSecondFactor(user) }
         try await LoginAttemptModel(login: key, ip: ip, succeeded: true, at: now).create(on: request.db)
         return .success(user)
+    }
+
+    /// Checks the signed-in user's current password (before a password change or disabling the
+    /// second factor) under the same throttle as sign-in, so a borrowed session cannot guess it.
+    func verifyCurrentPassword(_ password: String, of user: UserModel) async throws -> Bool {
+        let key = user.login.lowercased()
+        let now = request.now
+        let policy = request.parc.loginThrottle
+        let recent = try await failures(LoginAttemptModel.query(on: request.db).filter(\.$login == key),
+                                        since: now.addingTimeInterval(-policy.window))
+        if let until = policy.lockedUntil(failures: recent, now: now) {
+            let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+            throw ParcError(.tooManyRequests, code: "locked", request.t("login.locked", String(seconds)))
+        }
+        let verified = (try? await request.password.async.verify(String(password.prefix(1024)),
+                                                                 created: user.passwordHash)) ?? false
+        if !verified {
+            try await LoginAttemptModel(login: key, ip: request.clientIP, succeeded: false, at: now).create(on: request.db)
+        }
+        return verified
     }
 
     private func failures(_ query: QueryBuilder<LoginAttemptModel>, since: Date) async throws -> [Date] {

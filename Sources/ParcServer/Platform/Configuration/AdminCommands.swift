@@ -72,7 +72,7 @@ public enum AdminCommands {
     /// Creates an API token for an account and returns the secret.
     public static func createToken(_ configuration: ParcConfiguration, login: String, name: String) async throws -> String {
         try await withApplication(configuration) { app in
-            guard let user = try await UserModel.query(on: app.db).filter(\.$login == login).first() else {
+            guard let user = try await UserModel.find(login: login, on: app.db) else {
                 throw ParcStartupError("No account with login '\(login)'.")
             }
             guard user.isActive else { throw ParcStartupError("The account '\(login)' is deactivated.") }

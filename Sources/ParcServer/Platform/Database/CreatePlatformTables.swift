@@ -252,3 +252,15 @@ struct AddTOTPCounterToUsers: AsyncMigration {
         try await database.schema("users").deleteField("totp_last_counter").update()
     }
 }
+
+struct AddCaseInsensitiveLoginIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // "Admin" and "admin" are one login; the database enforces it even under concurrent creation.
+        try await (database as! any SQLDatabase)
+            .raw("CREATE UNIQUE INDEX users_login_lower_idx ON users (lower(login))").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("DROP INDEX users_login_lower_idx").run()
+    }
+}

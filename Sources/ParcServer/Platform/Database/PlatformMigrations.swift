@@ -15,5 +15,6 @@ enum PlatformMigrations {
         CreateJobs(),
         CreateMailOutbox(),
         AddTOTPCounterToUsers(),
+        AddCaseInsensitiveLoginIndex(),
     ]
 }

@@ -1,4 +1,6 @@
 import FluentKit
+import FluentSQL
+import SQLKit
 import Foundation
 
 /// An account: a technician, an administrator or a requester.
@@ -56,5 +58,14 @@ final class UserModel: Model, @unchecked Sendable {
             "language": language, "time_zone": timeZone, "entity_id": entityID.uuidString,
             "totp_enabled": String(totpEnabled), "password": passwordHash,
         ]
+    }
+}
+
+extension UserModel {
+    /// The account with this login, ignoring case ("Admin" and "admin" are one login).
+    static func find(login: String, on db: any Database) async throws -> UserModel? {
+        let lowered = login.lowercased()
+        // Logins are ASCII (validated), so Swift's and SQL's lower() agree.
+        return try await query(on: db).filter(.sql(unsafeRaw: "lower(login)"), .equal, .bind(lowered)).first()
     }
 }

@@ -136,7 +136,7 @@ struct AccountController {
         guard let user = try await UserModel.find(current.id, on: req.db) else { throw ParcError.notFound("user") }
         let form = try req.content.decode(PasswordForm.self)
         var errors: [String: String] = [:]
-        let verified = (try? await req.password.async.verify(form.current ?? "", created: user.passwordHash)) ?? false
+        let verified = try await LoginService(request: req).verifyCurrentPassword(form.current ?? "", of: user)
         if !verified { errors["current"] = req.t("account.password.wrong_current") }
         if form.password != form.password_confirm { errors["password_confirm"] = req.t("password.mismatch") }
         if form.password == form.current, verified { errors["password"] = req.t("account.password.same") }
@@ -210,7 +210,7 @@ struct AccountController {
         let current = try req.requireUser()
         guard let user = try await UserModel.find(current.id, on: req.db) else { throw ParcError.notFound("user") }
         let form = try req.content.decode(CodeForm.self)
-        guard (try? await req.password.async.verify(form.password ?? "", created: user.passwordHash)) == true else {
+        guard try await LoginService(request: req).verifyCurrentPassword(form.password ?? "", of: user) else {
             return try await render(req, errors: ["totp_password": req.t("account.password.wrong_current")],
                                     status: .unprocessableEntity)
         }

@@ -215,7 +215,8 @@ struct UsersController {
                                                isActive: input.is_active, language: input.language.map { .some($0) },
                                                timeZone: input.time_zone.map { .some($0) }, entityID: input.entity_id))
         if let password = input.password {
-            try await AccountService(request: req).setPassword(user, to: password, mustChange: true, audit: AuditLog(request: req))
+            try await AccountService(request: req).setPassword(user, to: password, mustChange: true, audit: AuditLog(request: req),
+                                                               revokeTokens: true)
         }
         return UserDTO(user)
     }
@@ -506,7 +507,7 @@ struct UsersController {
         do {
             try await AccountService(request: req).setPassword(user, to: form.password ?? "",
                                                                mustChange: form.must_change != nil,
-                                                               audit: AuditLog(request: req))
+                                                               audit: AuditLog(request: req), revokeTokens: true)
             req.flash("success", req.t("users.password_reset", user.login))
             return req.redirect(to: "/admin/users/\(user.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
