@@ -146,3 +146,37 @@ struct TranslationTests {
         #expect(bad.keys.sorted() == [])
     }
 }
+
+@Suite("Messages in the user's language")
+struct LocalizedMessagesTests {
+    @Test("every validation message a service writes has its French text")
+    func serviceMessagesAreCatalogued() throws {
+        let catalog = try Catalog.loadBundled()
+        let policy = PasswordPolicy()
+        var messages = Array(EntityService.validate(name: "", code: "bad code!", comment: String(repeating: "x", count: 5001)).values)
+        for problem in [policy.check("short", login: "x"), policy.check(String(repeating: "é", count: 40), login: "x"),
+                        policy.check("same-as-login", login: "same-as-login"), policy.check("tab\there pass", login: "x")] {
+            messages.append(try #require(problem).message)
+        }
+        for message in messages {
+            #expect(catalog.translateMessage(message, to: .fr) != message, "no French text for: \(message)")
+        }
+    }
+
+    @Test("a French user sees form errors in French", arguments: TestDatabase.all)
+    func frenchFormErrors(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let user = try #require(try await UserModel.find(t.superAdmin.id, on: app.db))
+            user.language = "fr"
+            try await user.update(on: app.db)
+            let browser = WebClient(app)
+            try await browser.signIn("root")
+            let page = try await browser.post("/admin/entities", ["name": "", "parent_id": t.root.id!.uuidString,
+                                                                   "code": "not a code!"])
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.string.contains("Donnez un nom de 1 à 200 caractères"))
+            #expect(page.body.string.contains("plans de nommage"))
+        }
+    }
+}

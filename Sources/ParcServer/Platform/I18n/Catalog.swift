@@ -23,6 +23,17 @@ struct Catalog: Sendable {
         return Catalog(texts: texts)
     }
 
+    /// A message the services wrote in English (validation and conflict texts, which the API and
+    /// the CLI show as they are), in the user's language when the catalogue knows it under
+    /// `validation.*`; otherwise unchanged.
+    func translateMessage(_ english: String, to language: Language) -> String {
+        guard language != .en, let entries = texts[.en] else { return english }
+        for (key, text) in entries where key.hasPrefix("validation.") && text == english {
+            return self.text(key, language)
+        }
+        return english
+    }
+
     func text(_ key: String, _ language: Language, _ arguments: [String] = []) -> String {
         var text = texts[language]?[key] ?? texts[.en]?[key] ?? key
         for (index, argument) in arguments.enumerated() {

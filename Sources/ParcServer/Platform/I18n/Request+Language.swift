@@ -20,6 +20,14 @@ extension Request {
         parc.catalog.text(key, language, arguments)
     }
 
+    /// Field errors from a service, in the user's language (see `Catalog.translateMessage`).
+    func localized(_ fields: [String: String]) -> [String: String] {
+        fields.mapValues { parc.catalog.translateMessage($0, to: language) }
+    }
+
+    /// A service's message (a conflict, say) in the user's language when the catalogue has it.
+    func localized(_ message: String) -> String { parc.catalog.translateMessage(message, to: language) }
+
     /// Date and time for display: `29/11/2026 14:05` in French, `2026-11-29 2:05 PM` in English.
     func formatDateTime(_ date: Date?) -> String {
         guard let date else { return "—" }

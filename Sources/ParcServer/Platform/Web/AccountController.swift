@@ -101,7 +101,7 @@ struct AccountController {
                 displayName: form.display_name, email: .some(form.email), language: .some(form.language),
                 timeZone: .some(form.time_zone)), selfService: true)
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            return try await render(req, errors: error.fields, status: .unprocessableEntity)
+            return try await render(req, errors: req.localized(error.fields), status: .unprocessableEntity)
         }
         // The next page must speak the new language at once.
         req.currentUser = CurrentUser(user, via: .session)
@@ -148,7 +148,7 @@ struct AccountController {
                 req.flash("success", req.t("account.password.changed"))
                 return req.redirect(to: "/account")
             } catch let error as ParcError where error.status == .unprocessableEntity {
-                errors = error.fields
+                errors = req.localized(error.fields)
             }
         }
         return try await req.renderPage("account-password", title: req.t("account.password.title"),
@@ -245,7 +245,7 @@ struct AccountController {
                 audit: AuditLog(request: req))
             return try await render(req, newToken: secret)
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            return try await render(req, errors: error.fields, status: .unprocessableEntity)
+            return try await render(req, errors: req.localized(error.fields), status: .unprocessableEntity)
         }
     }
 

@@ -187,8 +187,8 @@ struct AuthController {
         let service = AccountService(request: req)
         let values = ["entity": form.entity ?? "", "login": form.login ?? "", "display_name": form.display_name ?? "",
                       "email": form.email ?? ""]
-        var errors = service.validate(login: form.login ?? "", displayName: form.display_name ?? "",
-                                      email: form.email, password: form.password ?? "", timeZone: nil)
+        var errors = req.localized(service.validate(login: form.login ?? "", displayName: form.display_name ?? "",
+                                                    email: form.email, password: form.password ?? "", timeZone: nil))
         let entityName = (form.entity ?? "").trimmingCharacters(in: .whitespaces)
         if entityName.isEmpty || entityName.count > 200 { errors["entity"] = req.t("setup.entity_required") }
         if form.password != form.password_confirm { errors["password_confirm"] = req.t("password.mismatch") }

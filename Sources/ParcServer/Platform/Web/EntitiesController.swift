@@ -228,7 +228,7 @@ struct EntitiesController {
             return req.redirect(to: "/admin/entities/\(entity.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
             return try await req.renderPage("admin/entity-form", title: req.t("entities.new"), active: "entities",
-                page: FormPage(isNew: true, id: nil, values: formValues(form), errors: error.fields,
+                page: FormPage(isNew: true, id: nil, values: formValues(form), errors: req.localized(error.fields),
                                parents: try await parentOptions(req, selected: parent, excluding: nil)),
                 status: .unprocessableEntity)
         }
@@ -301,7 +301,7 @@ struct EntitiesController {
         } catch let error as ParcError where error.status == .unprocessableEntity {
             return try await req.renderPage("admin/entity-form", title: req.t("entities.edit", entity.name),
                 active: "entities", page: FormPage(isNew: false, id: entity.id, values: formValues(form),
-                    errors: error.fields, parents: try await parentOptions(req, selected: parent, excluding: entity.id)),
+                    errors: req.localized(error.fields), parents: try await parentOptions(req, selected: parent, excluding: entity.id)),
                 status: .unprocessableEntity)
         }
     }
@@ -314,7 +314,7 @@ struct EntitiesController {
             req.flash("success", req.t("entities.deleted", entity.name))
             return req.redirect(to: "/admin/entities")
         } catch let error as ParcError where error.status == .conflict {
-            req.flash("error", error.message)
+            req.flash("error", req.localized(error.message))
             return req.redirect(to: "/admin/entities/\(entity.id!)")
         }
     }

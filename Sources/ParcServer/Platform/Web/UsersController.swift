@@ -422,7 +422,7 @@ struct UsersController {
             req.flash("success", req.t("users.created", user.login))
             return req.redirect(to: "/admin/users/\(user.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
-            var errors = error.fields
+            var errors = req.localized(error.fields)
             if error.status == .conflict { errors["login"] = error.message }
             return try await req.renderPage("admin/user-new", title: req.t("users.new"), active: "users", page: FormPage(
                 values: ["login": form.login ?? "", "display_name": form.display_name ?? "", "email": form.email ?? "",
@@ -490,7 +490,7 @@ struct UsersController {
             req.flash("success", req.t("common.saved"))
             return req.redirect(to: "/admin/users/\(user.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            return try await renderShow(user, req, errors: error.fields, status: .unprocessableEntity)
+            return try await renderShow(user, req, errors: req.localized(error.fields), status: .unprocessableEntity)
         }
     }
 
@@ -511,7 +511,7 @@ struct UsersController {
             req.flash("success", req.t("users.password_reset", user.login))
             return req.redirect(to: "/admin/users/\(user.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            return try await renderShow(user, req, errors: error.fields, status: .unprocessableEntity)
+            return try await renderShow(user, req, errors: req.localized(error.fields), status: .unprocessableEntity)
         }
     }
 
@@ -542,7 +542,7 @@ struct UsersController {
             try await directory.revoke(profile, from: user)
             req.flash("success", req.t("users.profile_revoked"))
         } catch let error as ParcError where error.status == .conflict {
-            req.flash("error", error.message)
+            req.flash("error", req.localized(error.message))
         }
         return req.redirect(to: "/admin/users/\(user.id!)?tab=profiles")
     }
