@@ -284,3 +284,25 @@ struct SecondFactorThrottleTests {
         }
     }
 }
+
+@Suite("History shows names, not ids")
+struct HistoryDisplayTests {
+    @Test("a moved account's history names the entities in the user's language", arguments: TestDatabase.all)
+    func readableHistory(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            try await app.testing().test(.PATCH, "/api/v1/users/\(t.betaUser.id!)", headers: .json(t.superToken),
+                                         body: ByteBuffer(string: #"{"entity_id":"\#(t.alpha.id!)","is_active":false}"#)) { res in
+                #expect(res.status == .ok)
+            }
+            let root = WebClient(app)
+            try await root.signIn("root")
+            try await root.post("/preferences/language", ["language": "fr", "back": "/"])
+            let html = try await root.get("/admin/users/\(t.betaUser.id!)?tab=history").body.string
+            #expect(html.contains("Root › Alpha"))
+            #expect(html.contains("Entité"))
+            #expect(!html.contains(t.alpha.id!.uuidString))
+            #expect(html.contains("Non"))
+        }
+    }
+}

@@ -61,10 +61,30 @@ struct AuditEntryView: Content {
     let objectLabel: String
     let action: String
     let actionLabel: String
-    let changes: [FieldChange]
+    private(set) var changes: [FieldChange]
 
-    init(_ model: AuditEntryModel, request: Request) {
-        self.init(model, formattedAt: request.formatDateTime(model.createdAt), actionLabel: request.t("audit.action.\(model.action)"))
+    /// The entry as a page shows it: the action and field names in the user's language, entity ids
+    /// as their names where the viewer can see them, booleans as yes/no.
+    init(_ model: AuditEntryModel, request: Request, tree: EntityTree, scope: AccessScope) {
+        self.init(model, formattedAt: request.formatDateTime(model.createdAt),
+                  actionLabel: request.t("audit.action.\(model.action)"))
+        func display(_ field: String, _ value: String?) -> String? {
+            guard let value else { return nil }
+            if field.hasSuffix("_id"), let id = UUID(uuidString: value) {
+                return scope.canSee(id) ? tree.path(of: id) : "—"
+            }
+            switch value {
+            case "true": return request.t("common.yes")
+            case "false": return request.t("common.no")
+            default: return value
+            }
+        }
+        changes = changes.map { change in
+            let key = "audit.field.\(change.field)"
+            let label = request.t(key)
+            return FieldChange(field: label == key ? change.field : label, before: display(change.field, change.before),
+                               after: display(change.field, change.after))
+        }
     }
 
     init(_ model: AuditEntryModel, formattedAt: String, actionLabel: String) {

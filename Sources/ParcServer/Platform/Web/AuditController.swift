@@ -104,8 +104,10 @@ struct AuditController {
         csvLink.path = "/admin/audit"
         csvLink.queryItems = csvItems
         let first = total == 0 ? 0 : list.offset + 1
+        let tree = try await req.entityTree()
+        let scope = try await req.accessScope()
         return try await req.renderPage("admin/audit", title: req.t("nav.audit"), active: "audit", page: Page(
-            entries: rows.map { AuditEntryView($0, request: req) },
+            entries: rows.map { AuditEntryView($0, request: req, tree: tree, scope: scope) },
             filters: filters,
             rangeText: req.t("list.range", ParcFormat.number(first, language: req.language),
                              ParcFormat.number(min(list.offset + list.perPage, total), language: req.language),

@@ -268,7 +268,7 @@ struct EntitiesController {
         let history = tab == "history" && scope.allows(.auditRead, in: id)
             ? try await AuditEntryModel.history(objectType: "entity", objectID: id,
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
-                .map { AuditEntryView($0, request: req) } : []
+                .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
         return try await req.renderPage("admin/entity", title: entity.name, active: "entities", page: ShowPage(
             entity: EntityDTO(entity, tree: tree), parentName: entity.parentID.map { tree.path(of: $0) },
             children: children.map { Row(id: $0.id!, name: $0.name, code: $0.code ?? "", depth: 0, indent: "", users: 0) },

@@ -460,7 +460,7 @@ struct UsersController {
         let history = tab == "history" && scope.allows(.auditRead, in: user.entityID)
             ? try await AuditEntryModel.history(objectType: "user", objectID: user.id!,
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
-                .map { AuditEntryView($0, request: req) } : []
+                .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
         let canManage = scope.allows(.usersManage, in: user.entityID)
         return try await req.renderPage("admin/user", title: user.displayName, active: "users", page: ShowPage(
             user: UserDTO(user), entityPath: tree.path(of: user.entityID),
