@@ -306,3 +306,13 @@ struct HistoryDisplayTests {
         }
     }
 }
+
+@Suite("Secrets")
+struct SecretsTests {
+    @Test("fingerprints are the lower-case hex SHA-256 of the secret")
+    func fingerprint() {
+        #expect(Secrets.fingerprint("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secrets.fingerprint("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Secrets.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+    }
+}

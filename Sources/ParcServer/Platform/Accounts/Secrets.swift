@@ -22,7 +22,20 @@ enum Secrets {
 
     /// Hex SHA-256: how high-entropy secrets are stored (a slow hash adds nothing for 256-bit randoms).
     static func fingerprint(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    /// Lower-case hexadecimal. Runs on every authenticated request: `String(format:)` per byte costs
+    /// about a millisecond per hash on Linux, this a few hundred nanoseconds.
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(64)
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Comparison whose duration does not depend on where the strings differ.
