@@ -33,6 +33,18 @@ let package = Package(
     targets: [
         // Pure domain: Foundation only, no I/O, no clock.
         .target(name: "ParcCore", swiftSettings: strictSettings),
+        // Debian's libzstd (libzstd-dev) for the backup engine's compression.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Backup engine: repository format, chunking, crypto, packs and index. No Vapor, no database.
+        .target(
+            name: "ParcBackup",
+            dependencies: [
+                "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParcAgentKit",
             dependencies: ["ParcCore"],
@@ -90,6 +102,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ParcCoreTests", dependencies: ["ParcCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParcBackupTests",
+            dependencies: ["ParcBackup", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ParcMailTests",
             dependencies: [

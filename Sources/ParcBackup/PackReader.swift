@@ -1,0 +1,176 @@
+import Foundation
+
+/// Reads one pack file from repository storage: its header, and its blobs one by one.
+///
+/// Every length read from the pack is checked against the pack's size and the format's limits
+/// before anything is allocated, so a hostile or damaged pack gives a ``PackError``, never a crash
+/// or a huge allocation.
+public struct PackReader: Sendable {
+    /// The pack's ID (its file name).
+    public let packID: ObjectID
+    private let storage: any RepositoryStorage
+    private let key: RepositoryKey
+
+    /// A reader of pack `packID` in `storage`, decrypting with `key`.
+    public init(packID: ObjectID, storage: any RepositoryStorage, key: RepositoryKey) {
+        self.packID = packID
+        self.storage = storage
+        self.key = key
+    }
+
+    /// The blobs listed in the pack's header, in pack order.
+    public func entries() throws(PackError) -> [PackEntry] {
+        let size = try storageCall { () throws(StorageError) in try storage.size(.pack, name: packID.hex) }
+        guard size >= Int64(PackFormat.trailerSize) else {
+            throw .damagedHeader(
+                pack: packID, reason: "the pack has \(size) bytes, fewer than its 12-byte trailer (truncated)")
+        }
+        let trailer = Array(
+            try storageCall { () throws(StorageError) in
+                try storage.read(
+                    .pack, name: packID.hex, offset: size - Int64(PackFormat.trailerSize),
+                    length: PackFormat.trailerSize)
+            })
+        guard Array(trailer[4...]) == PackFormat.magic else {
+            throw .damagedHeader(pack: packID, reason: "no PARCPAK1 trailer at the end (truncated or not a pack)")
+        }
+        let headerLength = Int64(PackEntry.read(trailer[...], at: 0, count: 4))
+        let headerStart = size - Int64(PackFormat.trailerSize) - headerLength
+        let minimum = Int64(RepositoryKey.overhead + PackFormat.headerPrefixSize)
+        let maximum = Int64(
+            RepositoryKey.overhead + PackFormat.headerPrefixSize + PackFormat.maxEntries * PackEntry.encodedSize)
+        guard headerLength >= minimum, headerLength <= maximum, headerStart >= 0 else {
+            throw .damagedHeader(
+                pack: packID, reason: "header length \(headerLength) is impossible in a pack of \(size) bytes")
+        }
+        let sealed = try storageCall { () throws(StorageError) in
+            try storage.read(.pack, name: packID.hex, offset: headerStart, length: Int(headerLength))
+        }
+        let header: [UInt8]
+        do {
+            header = Array(try key.open(sealed, context: PackFormat.headerContext))
+        } catch {
+            throw .damagedHeader(
+                pack: packID, reason: "the header fails authentication (altered bytes, or wrong repository)")
+        }
+        return try parse(header: header, headerStart: UInt64(headerStart))
+    }
+
+    /// Reads, decrypts, decompresses and verifies one blob; `entry` comes from the header or the index.
+    public func readBlob(_ entry: PackEntry) throws(PackError) -> Data {
+        if let problem = entry.boundsProblem() { throw .blobUnreadable(pack: packID, blob: entry.id, reason: problem) }
+        guard entry.offset <= UInt64(Int64.max) else {
+            throw .blobUnreadable(pack: packID, blob: entry.id, reason: "offset \(entry.offset) is impossible")
+        }
+        let sealed: Data
+        do {
+            sealed = try storage.read(.pack, name: packID.hex, offset: Int64(entry.offset), length: Int(entry.length))
+        } catch let .outOfRange(_, offset, length, fileSize) {
+            throw .blobUnreadable(
+                pack: packID, blob: entry.id,
+                reason:
+                    "needs bytes \(offset)..<\(offset + Int64(length)) but the pack has \(fileSize) bytes (truncated)")
+        } catch .notFound {
+            throw .blobUnreadable(pack: packID, blob: entry.id, reason: "the pack file is missing")
+        } catch {
+            throw .storage(pack: packID, error)
+        }
+        let stored: Data
+        do {
+            stored = try key.open(sealed, context: PackFormat.blobContext(type: entry.type, id: entry.id))
+        } catch {
+            throw .blobCorrupted(
+                pack: packID, blob: entry.id, reason: "fails authentication (altered or misplaced bytes)")
+        }
+        let plaintext: Data
+        switch entry.compression {
+        case .none:
+            plaintext = stored
+        case .zstd:
+            do {
+                plaintext = try ZstdCodec.decompress(stored, expectedSize: Int(entry.rawLength))
+            } catch {
+                throw .blobCorrupted(pack: packID, blob: entry.id, reason: "does not decompress: \(error)")
+            }
+        }
+        guard plaintext.count == Int(entry.rawLength) else {
+            throw .blobCorrupted(
+                pack: packID, blob: entry.id,
+                reason: "holds \(plaintext.count) bytes, the index says \(entry.rawLength)")
+        }
+        guard ObjectID.hash(plaintext) == entry.id else {
+            throw .blobCorrupted(pack: packID, blob: entry.id, reason: "content does not match its SHA-256")
+        }
+        return plaintext
+    }
+
+    /// Reads every blob of the pack and returns every problem found (empty when the pack is sound).
+    public func verify() -> [PackError] {
+        let entries: [PackEntry]
+        do {
+            entries = try self.entries()
+        } catch {
+            return [error]
+        }
+        var problems: [PackError] = []
+        for entry in entries {
+            do {
+                _ = try readBlob(entry)
+            } catch {
+                problems.append(error)
+            }
+        }
+        return problems
+    }
+
+    private func parse(header: [UInt8], headerStart: UInt64) throws(PackError) -> [PackEntry] {
+        guard header.count >= PackFormat.headerPrefixSize else {
+            throw .damagedHeader(pack: packID, reason: "header of \(header.count) bytes")
+        }
+        guard header[0] == PackFormat.headerVersion else {
+            throw .damagedHeader(pack: packID, reason: "header version \(header[0]) is not 1")
+        }
+        let count = Int(PackEntry.read(header[...], at: 1, count: 4))
+        guard count <= PackFormat.maxEntries,
+            header.count == PackFormat.headerPrefixSize + count * PackEntry.encodedSize
+        else {
+            throw .damagedHeader(pack: packID, reason: "header announces \(count) entries in \(header.count) bytes")
+        }
+        var entries: [PackEntry] = []
+        entries.reserveCapacity(count)
+        var end: UInt64 = 0
+        for index in 0..<count {
+            let start = PackFormat.headerPrefixSize + index * PackEntry.encodedSize
+            let entry: PackEntry
+            switch PackEntry.decode(header[start..<start + PackEntry.encodedSize]) {
+            case .success(let decoded): entry = decoded
+            case .failure(let problem): throw .damagedHeader(pack: packID, reason: "entry \(index): \(problem.reason)")
+            }
+            if let problem = entry.boundsProblem() {
+                throw .blobUnreadable(pack: packID, blob: entry.id, reason: problem)
+            }
+            let (blobEnd, overflow) = entry.offset.addingReportingOverflow(UInt64(entry.length))
+            guard entry.offset >= end, !overflow, blobEnd <= headerStart else {
+                throw .blobUnreadable(
+                    pack: packID, blob: entry.id,
+                    reason: "recorded at \(entry.offset)+\(entry.length), overlapping or past the header")
+            }
+            end = blobEnd
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    private func storageCall<T>(_ body: () throws(StorageError) -> T) throws(PackError) -> T {
+        do {
+            return try body()
+        } catch let .outOfRange(_, _, _, fileSize) {
+            throw .damagedHeader(
+                pack: packID, reason: "the pack has \(fileSize) bytes, shorter than its header says (truncated)")
+        } catch .notFound {
+            throw .damagedHeader(pack: packID, reason: "the pack file is missing")
+        } catch {
+            throw .storage(pack: packID, error)
+        }
+    }
+}

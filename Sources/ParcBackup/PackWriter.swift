@@ -1,0 +1,66 @@
+import Foundation
+
+/// Builds one pack file in memory: encrypted blobs one after another, then the encrypted header
+/// listing them, then the trailer.
+public struct PackWriter: Sendable {
+    private let key: RepositoryKey
+    private let compression: CompressionMode
+    private var body = Data()
+    private var entries: [PackEntry] = []
+
+    /// A writer sealing with `key`, compressing blobs with `compression` when that makes them smaller.
+    public init(key: RepositoryKey, compression: CompressionMode = .zstd) {
+        self.key = key
+        self.compression = compression
+    }
+
+    /// Bytes of blobs written so far (to decide when to finish the pack).
+    public var byteCount: Int { body.count }
+
+    /// The entries written so far.
+    public var writtenEntries: [PackEntry] { entries }
+
+    /// Compresses (if it helps), encrypts and appends one blob.
+    ///
+    /// - Parameters:
+    ///   - id: the SHA-256 of `plaintext` when the caller has it already (it looked the blob up
+    ///     in the index); computed otherwise.
+    /// - Returns: the blob's entry.
+    @discardableResult
+    public mutating func add(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(PackError) -> PackEntry {
+        guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
+        let id = id ?? ObjectID.hash(plaintext)
+        var stored = plaintext
+        var mode = CompressionMode.none
+        if compression == .zstd, plaintext.count > 64, let compressed = try? ZstdCodec.compress(plaintext),
+            compressed.count < plaintext.count
+        {
+            stored = compressed
+            mode = .zstd
+        }
+        let sealed = key.seal(stored, context: PackFormat.blobContext(type: type, id: id))
+        let entry = PackEntry(
+            type: type, compression: mode, offset: UInt64(body.count), length: UInt32(sealed.count),
+            rawLength: UInt32(plaintext.count), id: id)
+        body.append(sealed)
+        entries.append(entry)
+        return entry
+    }
+
+    /// The finished pack: its bytes, its ID (SHA-256 of the bytes, the file name) and its entries.
+    public func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
+        var header = [UInt8]()
+        header.reserveCapacity(PackFormat.headerPrefixSize + entries.count * PackEntry.encodedSize)
+        header.append(PackFormat.headerVersion)
+        let count = UInt32(entries.count)
+        for shift in 0..<4 { header.append(UInt8(truncatingIfNeeded: count >> UInt32(8 * shift))) }
+        for entry in entries { entry.encode(into: &header) }
+        let sealedHeader = key.seal(header, context: PackFormat.headerContext)
+        var bytes = body
+        bytes.append(sealedHeader)
+        let headerLength = UInt32(sealedHeader.count)
+        for shift in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: headerLength >> UInt32(8 * shift))) }
+        bytes.append(contentsOf: PackFormat.magic)
+        return (bytes, ObjectID.hash(bytes), entries)
+    }
+}

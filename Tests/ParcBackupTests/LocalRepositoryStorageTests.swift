@@ -1,0 +1,64 @@
+import Foundation
+import ParcBackup
+import Testing
+
+@Suite("Local repository storage")
+struct LocalRepositoryStorageTests {
+    static func temporaryRoot() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("parc-backup-\(UUID().uuidString)")
+    }
+
+    @Test("files are written whole, never overwritten, and leave no temporary file behind")
+    func writeReadList() throws {
+        let root = Self.temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = LocalRepositoryStorage(root: root)
+        try storage.createLayout()
+        let pack = ObjectID.hash(Data("p".utf8)).hex
+        try storage.write(.pack, name: pack, data: Data("pack bytes".utf8))
+        try storage.write(.index, name: "ab12", data: Data("index".utf8))
+        #expect(throws: StorageError.alreadyExists(path: "index/ab12")) {
+            try storage.write(.index, name: "ab12", data: Data("other".utf8))
+        }
+        #expect(try storage.read(.index, name: "ab12") == Data("index".utf8))
+        #expect(try storage.read(.pack, name: pack, offset: 5, length: 5) == Data("bytes".utf8))
+        #expect(try storage.list(.pack) == [pack])
+        #expect(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("data/\(pack.prefix(2))/\(pack)").path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("index").path)
+        #expect(leftovers == ["ab12"])
+        #expect(throws: StorageError.self) { try storage.read(.pack, name: pack, offset: 5, length: 1 << 40) }
+        #expect(throws: StorageError.notFound(path: "index/cd34")) { try storage.read(.index, name: "cd34") }
+        #expect(throws: StorageError.invalidName("../config")) { try storage.read(.index, name: "../config") }
+        try storage.remove(.index, name: "ab12")
+        #expect(try storage.list(.index).isEmpty)
+    }
+
+    @Test("a repository on disk opens again with its passphrase")
+    func repositoryOnDisk() throws {
+        let root = Self.temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = LocalRepositoryStorage(root: root)
+        try storage.createLayout()
+        let created = try Repository.initialize(storage: storage, passphrase: "disk", kdf: .fastForTests)
+        let opened = try Repository.open(storage: LocalRepositoryStorage(root: root), passphrase: "disk")
+        #expect(opened.config == created.config)
+    }
+
+    @Test("a temporary file left by a crash is not listed, and missing directories are recreated on write")
+    func crashLeftovers() throws {
+        let root = Self.temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = LocalRepositoryStorage(root: root)
+        try storage.createLayout()
+        let leftover = root.appendingPathComponent("snapshots/.tmp-interrupted")
+        try Data("half a snapshot".utf8).write(to: leftover)
+        #expect(try storage.list(.snapshot).isEmpty)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("index"))
+        try storage.write(.index, name: "ef56", data: Data("index".utf8))
+        #expect(try storage.list(.index) == ["ef56"])
+        let fresh = LocalRepositoryStorage(root: root.appendingPathComponent("not-created-yet"))
+        try fresh.write(.key, name: "ab", data: Data("key".utf8))
+        #expect(try fresh.read(.key, name: "ab") == Data("key".utf8))
+    }
+}
