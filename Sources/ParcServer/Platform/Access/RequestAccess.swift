@@ -45,6 +45,15 @@ extension Request {
         set { storage[CurrentUserKey.self] = newValue }
     }
 
+    private struct CurrentUserModelKey: StorageKey { typealias Value = UserModel }
+
+    /// The authenticated user's row as loaded by the authentication middleware (saves a query when
+    /// a request reads its own account).
+    var currentUserModel: UserModel? {
+        get { storage[CurrentUserModelKey.self] }
+        set { storage[CurrentUserModelKey.self] = newValue }
+    }
+
     /// The authenticated user, or a 401.
     func requireUser() throws -> CurrentUser {
         guard let user = currentUser else { throw ParcError.unauthorized }

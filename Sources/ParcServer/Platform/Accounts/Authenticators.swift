@@ -12,6 +12,7 @@ struct SessionUserMiddleware: AsyncMiddleware {
            let raw = request.session.data[DatabaseSessionDriver.userIDKey], let id = UUID(uuidString: raw) {
             if let user = try await UserModel.find(id, on: request.db), user.isActive {
                 request.currentUser = CurrentUser(user, via: .session)
+                request.currentUserModel = user
             } else {
                 // The account was deactivated or deleted meanwhile: end the session.
                 request.session.destroy()
@@ -32,10 +33,12 @@ struct TokenUserMiddleware: AsyncMiddleware {
             throw ParcError.unauthorized
         }
         let now = request.now
+        // One query for the token and its owner: this runs on every API call.
         guard let token = try await APITokenModel.query(on: request.db)
+            .join(UserModel.self, on: \APITokenModel.$userID == \UserModel.$id)
             .filter(\.$tokenHash == Secrets.fingerprint(bearer.token)).first(),
             token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
-            let user = try await UserModel.find(token.userID, on: request.db), user.isActive
+            let user = try? token.joined(UserModel.self), user.isActive
         else {
             throw ParcError(.unauthorized, code: "invalid_token",
                             "The API token is unknown, revoked or expired. Create a new one on your account page.")
@@ -45,6 +48,7 @@ struct TokenUserMiddleware: AsyncMiddleware {
             try await token.update(on: request.db)
         }
         request.currentUser = CurrentUser(user, via: .apiToken)
+        request.currentUserModel = user
         return try await next.respond(to: request)
     }
 }

@@ -10,7 +10,9 @@ struct UserDirectory {
 
     /// The account if the user may see it (`users.read` on its entity); 404 otherwise.
     func find(_ id: UUID?) async throws -> UserModel {
-        guard let id, let user = try await UserModel.find(id, on: request.db),
+        var loaded = request.currentUserModel.flatMap { $0.id == id ? $0 : nil }
+        if loaded == nil, let id { loaded = try await UserModel.find(id, on: request.db) }
+        guard let user = loaded,
               try await request.accessScope().allows(.usersRead, in: user.entityID) || user.id == request.currentUser?.id
         else { throw ParcError.notFound("user") }
         return user
