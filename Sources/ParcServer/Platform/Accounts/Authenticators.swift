@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import Fluent
+import SQLKit
 import Vapor
 
 /// Signs in the browser user from the session cookie (web routes).
@@ -33,19 +34,28 @@ struct TokenUserMiddleware: AsyncMiddleware {
             throw ParcError.unauthorized
         }
         let now = request.now
-        // One query for the token and its owner: this runs on every API call.
-        guard let token = try await APITokenModel.query(on: request.db)
-            .join(UserModel.self, on: \APITokenModel.$userID == \UserModel.$id)
-            .filter(\.$tokenHash == Secrets.fingerprint(bearer.token)).first(),
-            token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
-            let user = try? token.joined(UserModel.self), user.isActive
+        // One plain-SQL query for the token and its owner: this runs on every API call, and Fluent's
+        // model decoding would cost more than the query.
+        let sql = request.db as! any SQLDatabase
+        var select = sql.select()
+            .column(SQLColumn("id", table: "t"), as: "token_id").column(SQLColumn("revoked_at", table: "t"))
+            .column(SQLColumn("expires_at", table: "t")).column(SQLColumn("last_used_at", table: "t"))
+        for column in UserModel.loginColumns { select = select.column(SQLColumn(column, table: "u"), as: "u_\(column)") }
+        let row = try await select.from(SQLAlias(SQLIdentifier(APITokenModel.schema), as: SQLIdentifier("t")))
+            .join(SQLAlias(SQLIdentifier(UserModel.schema), as: SQLIdentifier("u")),
+                  on: SQLColumn("user_id", table: "t"), .equal, SQLColumn("id", table: "u"))
+            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(Secrets.fingerprint(bearer.token)))
+            .first()
+        guard let row, try row.decodeNil(column: "revoked_at"),
+              try row.decode(column: "expires_at", as: Date?.self).map({ $0 > now }) ?? true,
+              let user = try? UserModel(loginRow: row, prefix: "u_"), user.isActive
         else {
             throw ParcError(.unauthorized, code: "invalid_token",
                             "The API token is unknown, revoked or expired. Create a new one on your account page.")
         }
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > Self.touchInterval }) ?? true {
-            token.lastUsedAt = now
-            try await token.update(on: request.db)
+        if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > Self.touchInterval }) ?? true {
+            try await sql.update(APITokenModel.schema).set("last_used_at", to: now)
+                .where("id", .equal, try row.decode(column: "token_id", as: UUID.self)).run()
         }
         request.currentUser = CurrentUser(user, via: .apiToken)
         request.currentUserModel = user

@@ -69,3 +69,38 @@ extension UserModel {
         return try await query(on: db).filter(.sql(unsafeRaw: "lower(login)"), .equal, .bind(lowered)).first()
     }
 }
+
+extension UserModel {
+    /// The columns a request needs to sign a user in, for plain-SQL loading on hot paths.
+    static let loginColumns = [
+        "id", "entity_id", "login", "display_name", "email", "password_hash", "is_active", "language", "time_zone",
+        "theme", "totp_secret", "totp_enabled", "totp_last_counter", "must_change_password", "password_changed_at",
+        "last_login_at", "created_at", "updated_at",
+    ]
+
+    /// A model filled from a plain-SQL row holding `loginColumns` (each behind `prefix`), marked as
+    /// loaded from the database so that a later `update` works as usual.
+    convenience init(loginRow row: any SQLRow, prefix: String) throws {
+        self.init()
+        func column(_ name: String) -> String { prefix + name }
+        id = try row.decode(column: column("id"), as: UUID.self)
+        entityID = try row.decode(column: column("entity_id"), as: UUID.self)
+        login = try row.decode(column: column("login"), as: String.self)
+        displayName = try row.decode(column: column("display_name"), as: String.self)
+        email = try row.decode(column: column("email"), as: String?.self)
+        passwordHash = try row.decode(column: column("password_hash"), as: String.self)
+        isActive = try row.decode(column: column("is_active"), as: Bool.self)
+        language = try row.decode(column: column("language"), as: String?.self)
+        timeZone = try row.decode(column: column("time_zone"), as: String?.self)
+        theme = try row.decode(column: column("theme"), as: String.self)
+        totpSecret = try row.decode(column: column("totp_secret"), as: String?.self)
+        totpEnabled = try row.decode(column: column("totp_enabled"), as: Bool.self)
+        totpLastCounter = try row.decode(column: column("totp_last_counter"), as: Int?.self)
+        mustChangePassword = try row.decode(column: column("must_change_password"), as: Bool.self)
+        passwordChangedAt = try row.decode(column: column("password_changed_at"), as: Date?.self)
+        lastLoginAt = try row.decode(column: column("last_login_at"), as: Date?.self)
+        createdAt = try row.decode(column: column("created_at"), as: Date?.self)
+        updatedAt = try row.decode(column: column("updated_at"), as: Date?.self)
+        $id.exists = true
+    }
+}
