@@ -299,3 +299,28 @@ struct TreeAndLoginTests {
         }
     }
 }
+
+@Suite("Access cache across instances")
+struct AccessCacheTests {
+    @Test("a revoked profile stops working at once on the instance that revoked it, and within seconds on the others",
+          arguments: TestDatabase.all)
+    func revocationPropagates(_ database: TestDatabase) async throws {
+        try await withTwoApps(database) { first, second, clock in
+            let t = try await Tenancy.make(first)
+            let path = "/api/v1/users/\(t.alphaTech.id!)"
+            for app in [first, second] {
+                try await app.testing().test(.GET, path, headers: .bearer(t.alphaToken)) { res in #expect(res.status == .ok) }
+            }
+            let profile = try #require(try await ProfileModel.query(on: first.db).filter(\.$userID == t.alphaTech.id!).first())
+            try await first.testing().test(.DELETE, "/api/v1/users/\(t.alphaTech.id!)/profiles/\(profile.id!)",
+                                           headers: .bearer(t.superToken)) { res in #expect(res.status == .noContent) }
+            try await first.testing().test(.GET, "/api/v1/entities/\(t.alpha.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+            clock.advance(AccessCache.lifetime + 0.1)
+            try await second.testing().test(.GET, "/api/v1/entities/\(t.alpha.id!)", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .notFound)
+            }
+        }
+    }
+}

@@ -64,6 +64,10 @@ extension Request {
     /// The entity tree, loaded once per request.
     func entityTree() async throws -> EntityTree {
         if let tree = storage[TreeKey.self] { return tree }
+        if let tree = parc.accessCache.tree(now: now) {
+            storage[TreeKey.self] = tree
+            return tree
+        }
         // Plain SQL rather than Fluent models: this runs on most requests, and model decoding costs
         // more than the query itself.
         let rows = try await (db as! any SQLDatabase).select().column("id").column("parent_id").column("name")
@@ -75,6 +79,7 @@ extension Request {
         }
         let tree = EntityTree(nodes)
         storage[TreeKey.self] = tree
+        parc.accessCache.store(tree, now: now)
         return tree
     }
 
@@ -82,6 +87,11 @@ extension Request {
     func accessScope() async throws -> AccessScope {
         if let scope = storage[ScopeKey.self] { return scope }
         guard let user = currentUser else { return .none }
+        if let profiles = parc.accessCache.profiles(of: user.id, now: now) {
+            let scope = AccessScope(profiles: profiles, tree: try await entityTree())
+            storage[ScopeKey.self] = scope
+            return scope
+        }
         let rows = try await (db as! any SQLDatabase).select().column("entity_id").column("role").column("recursive")
             .from(ProfileModel.schema).where("user_id", .equal, user.id).all()
         // An unknown stored role grants nothing.
@@ -90,6 +100,7 @@ extension Request {
             return Profile(entityID: try row.decode(column: "entity_id", as: UUID.self), role: role,
                            recursive: try row.decode(column: "recursive", as: Bool.self))
         }
+        parc.accessCache.store(profiles, of: user.id, now: now)
         let scope = AccessScope(profiles: profiles, tree: try await entityTree())
         storage[ScopeKey.self] = scope
         return scope

@@ -46,6 +46,8 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     app.routes.defaultMaxBodySize = "1mb"
 
     try DatabaseSetup.use(database, on: app)
+    app.databases.middleware.use(AccessCacheInvalidation<EntityModel>(cache: app.parc.accessCache))
+    app.databases.middleware.use(AccessCacheInvalidation<ProfileModel>(cache: app.parc.accessCache))
     for migration in PlatformMigrations.all { app.migrations.add(migration) }
     for feature in ParcFeatures.all { app.migrations.add(feature.migrations) }
     if options.migrate {

@@ -13,6 +13,7 @@ final class ParcServices: Sendable {
     let metrics: PrometheusCollectorRegistry
     let passwordPolicy = PasswordPolicy()
     let loginThrottle = LoginThrottlePolicy()
+    let accessCache = AccessCache()
 
     init(configuration: ParcConfiguration, catalog: Catalog, registry: FeatureRegistry, clock: ParcClock,
          metrics: PrometheusCollectorRegistry) {
