@@ -324,3 +324,26 @@ struct AccessCacheTests {
         }
     }
 }
+
+@Suite("Token cache across instances")
+struct TokenCacheTests {
+    @Test("a revoked token or a deactivated account stops at once locally and within seconds elsewhere",
+          arguments: TestDatabase.all)
+    func tokenRevocationPropagates(_ database: TestDatabase) async throws {
+        try await withTwoApps(database) { first, second, clock in
+            let t = try await Tenancy.make(first)
+            for app in [first, second] {
+                try await app.testing().test(.GET, "/api/v1/me", headers: .bearer(t.alphaToken)) { res in #expect(res.status == .ok) }
+            }
+            try await first.testing().test(.PATCH, "/api/v1/users/\(t.alphaTech.id!)", headers: .json(t.superToken),
+                                           body: ByteBuffer(string: #"{"is_active":false}"#)) { res in #expect(res.status == .ok) }
+            try await first.testing().test(.GET, "/api/v1/me", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .unauthorized)
+            }
+            clock.advance(AccessCache.lifetime + 0.1)
+            try await second.testing().test(.GET, "/api/v1/me", headers: .bearer(t.alphaToken)) { res in
+                #expect(res.status == .unauthorized)
+            }
+        }
+    }
+}

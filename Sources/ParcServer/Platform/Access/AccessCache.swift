@@ -2,12 +2,14 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import ParcCore
+import SQLKit
 import Vapor
 
-/// A short-lived, per-instance memory of the entity tree and each user's profiles, so that an
-/// authenticated request does not read them from the database every time.
+/// A short-lived, per-instance memory of the entity tree, each user's profiles and recently used
+/// API tokens with their owners, so that an authenticated request does not read them from the
+/// database every time.
 ///
-/// Any change this instance makes to entities or profiles clears it at once (through Fluent model
+/// Any change this instance makes to entities, profiles, accounts or tokens clears it at once (through Fluent model
 /// middleware, whoever makes the change). A change made by another instance is seen within
 /// `lifetime` — the price of serving most requests with one query (decision 0011).
 final class AccessCache: Sendable {
@@ -16,6 +18,7 @@ final class AccessCache: Sendable {
     private struct State {
         var tree: (EntityTree, Date)?
         var profiles: [UUID: ([Profile], Date)] = [:]
+        var tokens: [String: (any SQLRow, Date)] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -44,6 +47,24 @@ final class AccessCache: Sendable {
             state.profiles[user] = (profiles, now)
         }
     }
+
+    /// The token-and-owner row last read for a token fingerprint.
+    func tokenRow(_ fingerprint: String, now: Date) -> (any SQLRow)? {
+        state.withLockedValue { state in
+            guard let (row, at) = state.tokens[fingerprint], now.timeIntervalSince(at) < Self.lifetime, at <= now
+            else { return nil }
+            return row
+        }
+    }
+
+    func store(tokenRow row: any SQLRow, for fingerprint: String, now: Date) {
+        state.withLockedValue { state in
+            if state.tokens.count > 10_000 { state.tokens.removeAll(keepingCapacity: true) }
+            state.tokens[fingerprint] = (row, now)
+        }
+    }
+
+    func forgetToken(_ fingerprint: String) { state.withLockedValue { _ = $0.tokens.removeValue(forKey: fingerprint) } }
 
     func clear() { state.withLockedValue { $0 = State() } }
 }

@@ -148,8 +148,12 @@ struct AccountService {
             try await others.delete()
             if revokeTokens {
                 // An administrator's reset means the account may be compromised: its tokens stop too.
-                try await APITokenModel.query(on: db).filter(\.$userID == user.id!).filter(\.$revokedAt == nil)
-                    .set(\.$revokedAt, to: now).update()
+                // Through the models, so that the access cache hears of it.
+                for token in try await APITokenModel.query(on: db).filter(\.$userID == user.id!)
+                    .filter(\.$revokedAt == nil).all() {
+                    token.revokedAt = now
+                    try await token.update(on: db)
+                }
             }
             try await audit.record("set_password", objectType: "user", objectID: user.id!, label: user.login,
                                    entityID: user.entityID,

@@ -34,19 +34,9 @@ struct TokenUserMiddleware: AsyncMiddleware {
             throw ParcError.unauthorized
         }
         let now = request.now
-        // One plain-SQL query for the token and its owner: this runs on every API call, and Fluent's
-        // model decoding would cost more than the query.
         let sql = request.db as! any SQLDatabase
-        var select = sql.select()
-            .column(SQLColumn("id", table: "t"), as: "token_id").column(SQLColumn("revoked_at", table: "t"))
-            .column(SQLColumn("expires_at", table: "t")).column(SQLColumn("last_used_at", table: "t"))
-        for column in UserModel.loginColumns { select = select.column(SQLColumn(column, table: "u"), as: "u_\(column)") }
-        let row = try await select.from(SQLAlias(SQLIdentifier(APITokenModel.schema), as: SQLIdentifier("t")))
-            .join(SQLAlias(SQLIdentifier(UserModel.schema), as: SQLIdentifier("u")),
-                  on: SQLColumn("user_id", table: "t"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(Secrets.fingerprint(bearer.token)))
-            .first()
-        guard let row, try row.decodeNil(column: "revoked_at"),
+        let fingerprint = Secrets.fingerprint(bearer.token)
+        guard let row = try await tokenRow(fingerprint, request: request), try row.decodeNil(column: "revoked_at"),
               try row.decode(column: "expires_at", as: Date?.self).map({ $0 > now }) ?? true,
               let user = try? UserModel(loginRow: row, prefix: "u_"), user.isActive
         else {
@@ -56,10 +46,30 @@ struct TokenUserMiddleware: AsyncMiddleware {
         if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > Self.touchInterval }) ?? true {
             try await sql.update(APITokenModel.schema).set("last_used_at", to: now)
                 .where("id", .equal, try row.decode(column: "token_id", as: UUID.self)).run()
+            // The cached row still holds the old time: read it afresh next time rather than touch again.
+            request.parc.accessCache.forgetToken(fingerprint)
         }
         request.currentUser = CurrentUser(user, via: .apiToken)
         request.currentUserModel = user
         return try await next.respond(to: request)
+    }
+
+    /// The token and its owner as one plain-SQL row: from the access cache, else one query (Fluent's
+    /// model decoding would cost more than the query on this path, which every API call takes).
+    private func tokenRow(_ fingerprint: String, request: Request) async throws -> (any SQLRow)? {
+        let now = request.now
+        if let row = request.parc.accessCache.tokenRow(fingerprint, now: now) { return row }
+        var select = (request.db as! any SQLDatabase).select()
+            .column(SQLColumn("id", table: "t"), as: "token_id").column(SQLColumn("revoked_at", table: "t"))
+            .column(SQLColumn("expires_at", table: "t")).column(SQLColumn("last_used_at", table: "t"))
+        for column in UserModel.loginColumns { select = select.column(SQLColumn(column, table: "u"), as: "u_\(column)") }
+        let row = try await select.from(SQLAlias(SQLIdentifier(APITokenModel.schema), as: SQLIdentifier("t")))
+            .join(SQLAlias(SQLIdentifier(UserModel.schema), as: SQLIdentifier("u")),
+                  on: SQLColumn("user_id", table: "t"), .equal, SQLColumn("id", table: "u"))
+            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(fingerprint))
+            .first()
+        if let row { request.parc.accessCache.store(tokenRow: row, for: fingerprint, now: now) }
+        return row
     }
 }
 

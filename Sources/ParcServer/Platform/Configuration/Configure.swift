@@ -48,6 +48,8 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     try DatabaseSetup.use(database, on: app)
     app.databases.middleware.use(AccessCacheInvalidation<EntityModel>(cache: app.parc.accessCache))
     app.databases.middleware.use(AccessCacheInvalidation<ProfileModel>(cache: app.parc.accessCache))
+    app.databases.middleware.use(AccessCacheInvalidation<UserModel>(cache: app.parc.accessCache))
+    app.databases.middleware.use(AccessCacheInvalidation<APITokenModel>(cache: app.parc.accessCache))
     for migration in PlatformMigrations.all { app.migrations.add(migration) }
     for feature in ParcFeatures.all { app.migrations.add(feature.migrations) }
     if options.migrate {
