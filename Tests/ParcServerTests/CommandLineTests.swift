@@ -113,6 +113,39 @@ struct CommandLineTests {
         #expect(await server.terminate() == 0)
     }
 
+    @Test("SIGTERM while requests are in flight finishes them and exits 0")
+    func shutdownUnderLoad() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        let created = try await run(["admin", "create-user", "--data-dir", data, "--login", "admin", "--role",
+                                     "super-admin", "--password-stdin"], input: "long enough password\n")
+        #expect(created.status == 0)
+        let secret = try await run(["admin", "create-token", "--data-dir", data, "--login", "admin"]).output
+            .split(separator: "\n").last.map(String.init) ?? ""
+        let port = try LaunchedProcess.freeLoopbackPort()
+        let server = try LaunchedProcess("parc serve", executable: parc, arguments: [
+            "serve", "--data-dir", data, "--port", String(port)], logFile: directory.appendingPathComponent("load.log"))
+        try await waitForHealth(port: port, process: server)
+        let url = URL(string: "http://127.0.0.1:\(port)/api/v1/entities")!
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        var request = URLRequest(url: url)
+                        request.setValue("Bearer \(secret)", forHTTPHeaderField: "Authorization")
+                        let deadline = Date().addingTimeInterval(4)
+                        while Date() < deadline { _ = try? await URLSession.shared.data(for: request) }
+                    }
+                }
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        let status = await server.terminate()
+        #expect(status == 0, "parc serve must stop cleanly under load: \(server.output())")
+        #expect(!server.output().contains("Fatal error"))
+        await load.value
+    }
+
     private func waitForHealth(port: Int, process: LaunchedProcess) async throws {
         let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
         for _ in 0..<200 {

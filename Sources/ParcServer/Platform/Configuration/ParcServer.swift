@@ -25,6 +25,9 @@ public enum ParcServerRunner {
             if configuration.runsWorkers { try await Workers.start(app) }
             app.logger.notice("Parc \(ParcVersion.current) listening on http://\(configuration.host):\(configuration.port)")
             try await app.running?.onStop.get()
+            // Stop taking requests and let those in flight finish before the database pools close:
+            // Vapor's own shutdown order between the two is not guaranteed.
+            await app.server.shutdown()
             await Workers.stop(app)
             try await app.asyncShutdown()
         } catch let error as ParcStartupError {
