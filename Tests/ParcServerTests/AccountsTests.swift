@@ -316,3 +316,64 @@ struct SecretsTests {
         #expect(Secrets.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
     }
 }
+
+@Suite("First run and self-service account pages")
+struct SelfServiceTests {
+    @Test("the setup page creates the root entity and the first super-admin, once", arguments: TestDatabase.all)
+    func setup(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            // (The running-server client follows redirects.)
+            try await app.testing(method: .running(port: 0)).test(.GET, "/login") { res in
+                #expect(res.body.string.contains("action=\"/setup\""), "sign-in sends the first visitor to setup")
+            }
+            // The form needs the session's CSRF token: read it, then post with the same cookie.
+            var cookie = ""
+            var csrf = ""
+            try await app.testing(method: .running(port: 0)).test(.GET, "/setup") { res in
+                cookie = res.headers[.setCookie].first?.split(separator: ";").first.map(String.init) ?? ""
+                csrf = res.body.string.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?
+                    .components(separatedBy: "\"").first ?? ""
+            }
+            let form = "csrf=\(csrf)&entity=Mairie%20de%20Test&login=admin&display_name=Admin&email=&password=long%20enough%20pw&password_confirm=long%20enough%20pw"
+            try await app.testing(method: .running(port: 0)).test(.POST, "/setup", headers: [
+                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { res in
+                #expect(res.status == .ok)
+            }
+            let root = try #require(try await EntityModel.query(on: app.db).first())
+            #expect(root.name == "Mairie de Test" && root.parentID == nil)
+            let admin = try #require(try await UserModel.find(login: "admin", on: app.db))
+            #expect(try await ProfileModel.query(on: app.db).filter(\.$userID == admin.id!).first()?.role == "super-admin")
+            try await app.testing(method: .running(port: 0)).test(.GET, "/setup") { res in
+                #expect(res.status == .notFound)
+            }
+        }
+    }
+
+    @Test("a user changes their password, language, time zone and theme", arguments: TestDatabase.all)
+    func ownAccount(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let browser = WebClient(app)
+            try await browser.signIn("alice")
+            let wrong = try await browser.post("/account/password", ["current": "not it at all", "password": "a brand new pass",
+                                                                       "password_confirm": "a brand new pass"])
+            #expect(wrong.status == .unprocessableEntity)
+            let changed = try await browser.post("/account/password", ["current": Tenancy.password,
+                "password": "a brand new pass", "password_confirm": "a brand new pass"])
+            #expect(changed.status == .seeOther)
+            #expect(try await browser.get("/").status == .ok, "the session that changed the password stays signed in")
+            let saved = try await browser.post("/account/preferences", ["display_name": "Alice Martin", "email": "alice@example.org",
+                                                                       "language": "fr", "time_zone": "Europe/Paris"])
+            #expect(saved.status == .seeOther)
+            let page = try await browser.get("/account")
+            #expect(page.body.string.contains("<html lang=\"fr\""))
+            #expect(try await browser.post("/preferences/theme", ["theme": "dark", "back": "/account"]).status == .seeOther)
+            #expect(try await browser.get("/account").body.string.contains("data-theme=\"dark\""))
+            let user = try #require(try await UserModel.find(t.alphaTech.id, on: app.db))
+            #expect(user.displayName == "Alice Martin" && user.timeZone == "Europe/Paris" && user.theme == "dark")
+            #expect(try await app.password.async.verify("a brand new pass", created: user.passwordHash))
+            let badZone = try await browser.post("/account/preferences", ["display_name": "Alice", "time_zone": "Mars/Olympus"])
+            #expect(badZone.status == .unprocessableEntity)
+        }
+    }
+}
