@@ -5,7 +5,7 @@ import ParcServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the Parc server (web UI, API, agent endpoints, scheduler).",
+        abstract: "Run the Parc server (web UI, REST API, scheduled jobs, outgoing mail).",
         discussion: """
             Migrates the database on start. Stops cleanly on SIGINT or SIGTERM.
             Several instances may share one PostgreSQL database behind a load balancer.
