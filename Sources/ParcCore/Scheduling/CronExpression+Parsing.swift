@@ -96,7 +96,7 @@ extension CronExpression {
         var step = 1
         if hasStep {
             let text = parts[1]
-            guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else { throw .invalidStep(field, String(item)) }
+            guard !text.isEmpty, text.allSatisfy(\.isCronDigit) else { throw .invalidStep(field, String(item)) }
             let span = field.range.upperBound - field.range.lowerBound
             guard let number = smallNumber(text), number <= span else { throw .stepOutOfRange(field, String(text)) }
             guard number > 0 else { throw .zeroStep(field) }
@@ -128,7 +128,7 @@ extension CronExpression {
     }
 
     private static func value(_ text: Substring, in field: CronField) throws(CronExpressionError) -> Int {
-        if text.allSatisfy(\.isASCIIDigit) {
+        if text.allSatisfy(\.isCronDigit) {
             guard let number = smallNumber(text), field.range.contains(number) else {
                 throw .valueOutOfRange(field, String(text))
             }
@@ -147,5 +147,5 @@ extension CronExpression {
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isWholeNumber }
+    fileprivate var isCronDigit: Bool { isASCII && isWholeNumber }
 }
