@@ -32,28 +32,13 @@ struct FleetDay: Hashable, Comparable, Sendable {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    var dayNumber: Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    var dayNumber: Int { CivilCalendar.dayNumber(year: year, month: month, day: day) }
 
-    static func isLeapYear(_ year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
+    static func isLeapYear(_ year: Int) -> Bool { CivilCalendar.isLeapYear(year) }
 
     static func daysInYear(_ year: Int) -> Int { isLeapYear(year) ? 366 : 365 }
 
-    static func daysInMonth(_ month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    static func daysInMonth(_ month: Int, year: Int) -> Int { CivilCalendar.daysInMonth(month, year: year) }
 
     /// The same day `years` years later; February 29 becomes February 28 in a common year.
     func addingYears(_ years: Int) -> FleetDay {

@@ -64,7 +64,7 @@ public struct SLADeadlineCalculator: Hashable, Sendable {
 
     /// The working intervals of a local date (days since 1970-01-01 in the calendar's zone), as Unix instants.
     private func intervals(onDay day: Int) -> [(start: TimeInterval, end: TimeInterval)] {
-        let date = Self.civilDate(dayNumber: day)
+        let date = CivilCalendar.date(dayNumber: day)
         if calendar.isHoliday(year: date.year, month: date.month, day: date.day) { return [] }
         // 1970-01-01 was a Thursday (ISO 4).
         let isoWeekday = ((day + 3) % 7 + 7) % 7 + 1
@@ -97,18 +97,5 @@ public struct SLADeadlineCalculator: Hashable, Sendable {
             return change.timeIntervalSince1970
         }
         return TimeInterval(local - before)
-    }
-
-    /// Proleptic Gregorian date of a day number (Howard Hinnant's algorithm).
-    private static func civilDate(dayNumber: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = dayNumber + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,8 +1,8 @@
 /// Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01), with no time zone.
 ///
-/// The schedule search works on wall-clock time as plain integers; going through `Calendar` for every candidate
-/// would cost an allocation and a lock per step. Algorithms from Howard Hinnant, "chrono-Compatible Low-Level Date
-/// Algorithms".
+/// Shared by the cron search, SLA business time and fleet dates: they work on wall-clock days as plain integers,
+/// where going through `Calendar` for every step would cost an allocation and a lock. Algorithms from Howard
+/// Hinnant, "chrono-Compatible Low-Level Date Algorithms".
 enum CivilCalendar {
     static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
