@@ -44,7 +44,7 @@ struct AuthController {
     @Sendable func login(_ req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let login = form.login ?? ""
-        let next = sanitizeNext(form.next)
+        let next = RedirectTarget.localPath(form.next)
         let outcome = try await LoginService(request: req).attempt(login: login, password: form.password ?? "")
         switch outcome {
         case let .success(user):
@@ -121,7 +121,7 @@ struct AuthController {
             return try await req.renderPage("login-2fa", title: req.t("login.2fa.title"),
                                             page: SecondFactorPage(error: req.t("login.2fa.invalid")), status: .unauthorized)
         }
-        let next = sanitizeNext(req.session.data["pending_next"])
+        let next = RedirectTarget.localPath(req.session.data["pending_next"])
         try await signIn(user, req)
         return req.redirect(to: next)
     }
@@ -229,7 +229,7 @@ struct AuthController {
             user.language = language.rawValue
             try await user.update(on: req.db)
         }
-        let response = req.redirect(to: sanitizeNext(form.back))
+        let response = req.redirect(to: RedirectTarget.localPath(form.back))
         response.cookies["parc_lang"] = preferenceCookie(language.rawValue, req)
         return response
     }
@@ -243,7 +243,7 @@ struct AuthController {
             user.theme = theme
             try await user.update(on: req.db)
         }
-        let response = req.redirect(to: sanitizeNext(form.back))
+        let response = req.redirect(to: RedirectTarget.localPath(form.back))
         response.cookies["parc_theme"] = preferenceCookie(theme, req)
         return response
     }
@@ -253,16 +253,5 @@ struct AuthController {
                           isSecure: req.parc.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
-    private func safeNext(_ req: Request) -> String { sanitizeNext(try? req.query.get(String.self, at: "next")) }
-}
-
-/// Only local paths are accepted as redirect targets (no open redirect to another site).
-func sanitizeNext(_ next: String?) -> String {
-    // Printable ASCII only: browsers drop tabs and line breaks from Location, which would turn
-    // "/<TAB>/evil.example" into "//evil.example".
-    guard let next, next.count < 500, next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }),
-          next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-          let components = URLComponents(string: next), components.scheme == nil, components.host == nil
-    else { return "/" }
-    return next
+    private func safeNext(_ req: Request) -> String { RedirectTarget.localPath(try? req.query.get(String.self, at: "next")) }
 }
