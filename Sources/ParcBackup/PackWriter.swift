@@ -28,8 +28,15 @@ public struct PackWriter: Sendable {
     /// - Returns: the blob's entry.
     @discardableResult
     public mutating func add(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(PackError) -> PackEntry {
+        append(try Self.seal(plaintext, type: type, id: id ?? ObjectID.hash(plaintext), key: key, compression: compression))
+    }
+
+    /// Compresses (if it helps) and encrypts one blob without appending it, so that several
+    /// threads can seal while one appends.
+    public static func seal(
+        _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compression: CompressionMode
+    ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
-        let id = id ?? ObjectID.hash(plaintext)
         var stored = plaintext
         var mode = CompressionMode.none
         if compression == .zstd, plaintext.count > 64, let compressed = try? ZstdCodec.compress(plaintext),
@@ -39,10 +46,16 @@ public struct PackWriter: Sendable {
             mode = .zstd
         }
         let sealed = key.seal(stored, context: PackFormat.blobContext(type: type, id: id))
+        return SealedBlob(id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count), sealed: sealed)
+    }
+
+    /// Appends a blob sealed by ``seal(_:type:id:key:compression:)`` with this writer's key.
+    @discardableResult
+    public mutating func append(_ blob: SealedBlob) -> PackEntry {
         let entry = PackEntry(
-            type: type, compression: mode, offset: UInt64(body.count), length: UInt32(sealed.count),
-            rawLength: UInt32(plaintext.count), id: id)
-        body.append(sealed)
+            type: blob.type, compression: blob.compression, offset: UInt64(body.count),
+            length: UInt32(blob.sealed.count), rawLength: blob.rawLength, id: blob.id)
+        body.append(blob.sealed)
         entries.append(entry)
         return entry
     }
@@ -63,4 +76,14 @@ public struct PackWriter: Sendable {
         bytes.append(contentsOf: PackFormat.magic)
         return (bytes, ObjectID.hash(bytes), entries)
     }
+}
+
+/// A blob compressed and encrypted, ready to be appended to a pack.
+public struct SealedBlob: Sendable {
+    public let id: ObjectID
+    public let type: BlobType
+    public let compression: CompressionMode
+    public let rawLength: UInt32
+    /// nonce ‖ ciphertext ‖ tag.
+    public let sealed: Data
 }

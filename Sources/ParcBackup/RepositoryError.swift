@@ -16,6 +16,10 @@ public enum RepositoryError: Error, Sendable, Equatable, CustomStringConvertible
     case index(IndexError)
     /// A pack problem.
     case pack(PackError)
+    /// A blob that a tree or snapshot names is in no index.
+    case missingBlob(BlobHandle)
+    /// A tree blob that does not decode.
+    case tree(TreeError)
 
     public var description: String {
         switch self {
@@ -28,6 +32,8 @@ public enum RepositoryError: Error, Sendable, Equatable, CustomStringConvertible
             "repository format version \(version); this version of Parc reads version 1"
         case .index(let error): error.description
         case .pack(let error): error.description
+        case .missingBlob(let handle): "\(handle.type.name) blob \(handle.id.hex) is in no index (missing from the repository)"
+        case .tree(let error): error.description
         }
     }
 }

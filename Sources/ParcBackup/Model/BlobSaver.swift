@@ -1,0 +1,158 @@
+import Foundation
+
+/// Adds blobs to a repository from several threads at once: deduplicates against the index and
+/// against blobs saved during the run, seals (compresses and encrypts) outside any lock, fills
+/// packs of about 16 MiB, writes each full pack, then an index file every 50 000 blobs and at
+/// ``flush()`` (format §10: packs, then the index naming them; the snapshot comes last).
+public final class BlobSaver: @unchecked Sendable {
+    /// What ``save(_:type:)`` did.
+    public struct Result: Sendable, Hashable {
+        /// The blob's ID.
+        public let id: ObjectID
+        /// Whether this call added it (false: the repository or this run had it already).
+        public let isNew: Bool
+        /// Bytes written for it to the pack (0 when not new).
+        public let storedLength: Int
+    }
+
+    /// Totals of the blobs this saver added.
+    public struct Totals: Sendable, Hashable {
+        public var blobs = 0
+        public var rawBytes: UInt64 = 0
+        public var storedBytes: UInt64 = 0
+        public var packs = 0
+        public var indexFiles = 0
+    }
+
+    private let repository: Repository
+    private let packTargetSize: Int
+    private let blobsPerIndexFile: Int
+    private let lock = NSLock()
+    private var known: BlobIndex
+    private var pending: Set<BlobHandle> = []
+    private var writer: PackWriter
+    private var unindexed = BlobIndex()
+    private var unindexedCount = 0
+    private var totals = Totals()
+    private var failure: RepositoryError?
+
+    /// A saver adding to `repository`, whose current index is `index`.
+    public init(
+        repository: Repository, index: BlobIndex, packTargetSize: Int = 16 * 1024 * 1024,
+        blobsPerIndexFile: Int = 50_000
+    ) {
+        self.repository = repository
+        self.known = index
+        self.packTargetSize = packTargetSize
+        self.blobsPerIndexFile = blobsPerIndexFile
+        self.writer = repository.packWriter()
+    }
+
+    /// The index as it stands: the repository's, plus every blob this saver wrote to a pack.
+    public var index: BlobIndex {
+        lock.withLock { known }
+    }
+
+    /// What this saver added so far.
+    public var added: Totals {
+        lock.withLock { totals }
+    }
+
+    /// Whether the repository (or this run) holds the blob already.
+    public func has(_ handle: BlobHandle) -> Bool {
+        lock.withLock { known.contains(handle) || pending.contains(handle) }
+    }
+
+    /// Stores `plaintext` as a blob unless the repository has it; `id` is its SHA-256 if known.
+    @discardableResult
+    public func save(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(RepositoryError) -> Result {
+        let id = id ?? ObjectID.hash(plaintext)
+        let handle = BlobHandle(id: id, type: type)
+        let isNew: Bool = lock.withLock {
+            if known.contains(handle) || pending.contains(handle) { return false }
+            pending.insert(handle)
+            return true
+        }
+        guard isNew else { return Result(id: id, isNew: false, storedLength: 0) }
+        let sealed: SealedBlob
+        do {
+            sealed = try PackWriter.seal(
+                plaintext, type: type, id: id, key: repository.key, compression: repository.config.compression)
+        } catch {
+            _ = lock.withLock { pending.remove(handle) }
+            throw .pack(error)
+        }
+        lock.lock()
+        if let failure {
+            lock.unlock()
+            throw failure
+        }
+        writer.append(sealed)
+        totals.blobs += 1
+        totals.rawBytes += UInt64(sealed.rawLength)
+        totals.storedBytes += UInt64(sealed.sealed.count)
+        var full: PackWriter?
+        if writer.byteCount >= packTargetSize {
+            full = writer
+            writer = repository.packWriter()
+        }
+        lock.unlock()
+        if let full { try write(full) }
+        return Result(id: id, isNew: true, storedLength: sealed.sealed.count)
+    }
+
+    /// Writes the partly filled pack and an index file for every blob not yet indexed. Call once
+    /// the run has saved everything, before writing the snapshot.
+    public func flush() throws(RepositoryError) {
+        lock.lock()
+        if let failure {
+            lock.unlock()
+            throw failure
+        }
+        var last: PackWriter?
+        if !writer.writtenEntries.isEmpty {
+            last = writer
+            writer = repository.packWriter()
+        }
+        lock.unlock()
+        if let last { try write(last) }
+        try writeIndex(force: true)
+    }
+
+    private func write(_ pack: PackWriter) throws(RepositoryError) {
+        let saved: (id: ObjectID, entries: [PackEntry])
+        do {
+            saved = try repository.save(pack: pack)
+        } catch {
+            lock.withLock { failure = failure ?? error }
+            throw error
+        }
+        lock.withLock {
+            known.add(pack: saved.id, entries: saved.entries)
+            unindexed.add(pack: saved.id, entries: saved.entries)
+            unindexedCount += saved.entries.count
+            for entry in saved.entries { pending.remove(BlobHandle(id: entry.id, type: entry.type)) }
+            totals.packs += 1
+        }
+        try writeIndex(force: false)
+    }
+
+    private func writeIndex(force: Bool) throws(RepositoryError) {
+        let batch: BlobIndex? = lock.withLock {
+            guard unindexedCount > 0, force || unindexedCount >= blobsPerIndexFile else { return nil }
+            defer {
+                unindexed = BlobIndex()
+                unindexedCount = 0
+            }
+            return unindexed
+        }
+        guard let batch else { return }
+        do {
+            try repository.save(index: batch.indexFile())
+        } catch {
+            lock.withLock { failure = failure ?? error }
+            throw error
+        }
+        lock.withLock { totals.indexFiles += 1 }
+    }
+}
