@@ -47,7 +47,10 @@ let package = Package(
         ),
         .target(
             name: "ParcAgentKit",
-            dependencies: ["ParcCore"],
+            dependencies: [
+                "ParcCore", "ParcBackup",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         // SMTP client and message composer; no database, no Vapor.
@@ -105,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "ParcBackupTests",
             dependencies: ["ParcBackup", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParcAgentTests",
+            dependencies: ["ParcAgentKit", "ParcBackup"],
             swiftSettings: strictSettings
         ),
         .testTarget(

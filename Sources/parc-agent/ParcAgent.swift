@@ -7,7 +7,8 @@ struct ParcAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parc-agent",
         abstract: "The Parc agent: inventory, tasks, metrics and backup on a managed machine.",
-        discussion: "This version only reports its version; inventory, run and backup come with their features.",
-        version: ParcVersion.current
+        discussion: "This version runs backups (parc-agent backup --help); inventory and tasks come with their features.",
+        version: ParcVersion.current,
+        subcommands: [BackupCommand.self]
     )
 }
