@@ -1,0 +1,109 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Talks to the Parc server's agent API (`/api/agent/v1`, docs/agent-api.md): JSON in and out,
+/// the agent's credential as a Bearer token, retries with exponential back-off on network errors
+/// and 5xx answers (never on 4xx, which would fail the same way again).
+public struct ServerClient: Sendable {
+    public let server: URL
+    public let credential: String?
+    public let attempts: Int
+    public let firstDelay: Double
+    public let userAgent: String
+
+    public init(
+        server: URL, credential: String?, attempts: Int = 5, firstDelay: Double = 1,
+        userAgent: String = AgentIdentity.userAgent
+    ) {
+        self.server = server
+        self.credential = credential
+        self.attempts = max(1, attempts)
+        self.firstDelay = firstDelay
+        self.userAgent = userAgent
+    }
+
+    /// Parses and checks a server URL given on the command line.
+    public static func serverURL(_ text: String) throws(AgentError) -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            throw AgentError("\(text) is not a server URL; give it as https://parc.example.org")
+        }
+        return url
+    }
+
+    /// Sends `body` (JSON) to `path` and decodes the answer.
+    public func send<Body: Encodable, Answer: Decodable>(
+        _ method: String, _ path: String, body: Body?, as: Answer.Type
+    ) async throws(AgentError) -> Answer {
+        let data = try await raw(method, path, body: body)
+        do {
+            return try JSONDecoder.agent.decode(Answer.self, from: data)
+        } catch {
+            throw AgentError("the server's answer to \(method) \(path) does not decode: \(error)")
+        }
+    }
+
+    /// Sends and returns the answer's bytes for a 2xx status.
+    public func raw<Body: Encodable>(_ method: String, _ path: String, body: Body?) async throws(AgentError) -> Data {
+        var request = URLRequest(url: server.appendingPathComponent(path))
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
+        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            do {
+                request.httpBody = try JSONEncoder.agent.encode(body)
+            } catch {
+                throw AgentError("cannot encode the request: \(error)")
+            }
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        var delay = firstDelay
+        var lastProblem = ""
+        for attempt in 1...attempts {
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if (200..<300).contains(status) { return data }
+                let message = Self.errorMessage(data) ?? "HTTP \(status)"
+                if (400..<500).contains(status) {
+                    throw AgentError("the server refused \(method) \(path): \(message)", status: status)
+                }
+                lastProblem = "HTTP \(status): \(message)"
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                lastProblem = error.localizedDescription
+            }
+            if attempt < attempts {
+                // Exponential back-off with ±20 % jitter, so a fleet does not retry in step.
+                let jittered = delay * Double.random(in: 0.8...1.2)
+                try? await Task.sleep(nanoseconds: UInt64(jittered * 1_000_000_000))
+                delay = min(delay * 2, 300)
+            }
+        }
+        throw AgentError(
+            "the server at \(server.absoluteString) did not answer \(method) \(path) after \(attempts) attempts: \(lastProblem)")
+    }
+
+    static func errorMessage(_ data: Data) -> String? {
+        struct Envelope: Decodable {
+            struct Body: Decodable {
+                let code: String?
+                let message: String?
+            }
+            let error: Body
+        }
+        return (try? JSONDecoder().decode(Envelope.self, from: data))?.error.message
+    }
+}
+
+/// Nothing to send.
+public struct EmptyBody: Encodable, Sendable {
+    public init() {}
+}
