@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Side-by-side backup benchmark: parc-agent backup, restic and Borg on the same data, in one run.
+
+usage: backup-bench.py --parc PATH_TO_PARC_AGENT [--reps N] [--data DIR] [--work DIR] [--tools parc,restic,borg]
+
+Per repetition and tool: fresh repository and caches → init → first (full) backup → modify 1 % of
+the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
+directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
+`sync` before each step; repository size by `du -sb`. The first repetition checks every restore
+byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
+"""
+import argparse
+import csv
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATASET = os.path.join(HERE, "backup-dataset.py")
+PASSWORD = "bench passphrase, not a secret"
+
+
+def timed(command, env, cwd=None):
+    """Runs command under GNU time; returns (wall, user, sys, rss_mb, stdout)."""
+    subprocess.run(["sync"], check=True)
+    full_env = dict(os.environ, **env)
+    start = time.monotonic()
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, env=full_env, cwd=cwd,
+                            capture_output=True, text=True)
+    wall = time.monotonic() - start
+    if result.returncode != 0:
+        sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
+    def field(name):
+        match = re.search(rf"{re.escape(name)}: ([0-9.:]+)", result.stderr)
+        return match.group(1) if match else "0"
+    return (wall, float(field("User time (seconds)")), float(field("System time (seconds)")),
+            int(field("Maximum resident set size (kbytes)")) / 1024, result.stdout)
+
+
+def size(path):
+    return int(subprocess.run(["du", "-sb", path], capture_output=True, text=True, check=True).stdout.split()[0])
+
+
+def commands(tool, parc, repo, data, target):
+    if tool == "parc":
+        env = {"PARC_BACKUP_REPO": repo, "PARC_BACKUP_PASSWORD": PASSWORD}
+        return env, {
+            "init": [parc, "backup", "init", "--quiet"],
+            "backup1": [parc, "backup", "run", "--quiet", "--method", "full", data],
+            "backup2": [parc, "backup", "run", "--quiet", "--method", "incremental", data],
+            "restore": [parc, "backup", "restore", "--quiet", "latest", "--target", target],
+        }, None
+    if tool == "restic":
+        env = {"RESTIC_REPOSITORY": repo, "RESTIC_PASSWORD": PASSWORD,
+               "RESTIC_CACHE_DIR": repo + "-cache"}
+        return env, {
+            "init": ["restic", "init"],
+            "backup1": ["restic", "backup", "--quiet", "--host", "bench", data],
+            "backup2": ["restic", "backup", "--quiet", "--host", "bench", data],
+            "restore": ["restic", "restore", "latest", "--target", target],
+        }, None
+    env = {"BORG_PASSPHRASE": PASSWORD, "BORG_BASE_DIR": repo + "-base",
+           "BORG_RELOCATED_REPO_ACCESS_IS_OK": "yes"}
+    return env, {
+        "init": ["borg", "init", "--encryption=repokey", repo],
+        "backup1": ["borg", "create", repo + "::s1", data],
+        "backup2": ["borg", "create", repo + "::s2", data],
+        "restore": ["borg", "extract", repo + "::s2"],
+    }, target
+
+
+def restored_root(tool, target, data):
+    # Every tool recreates the absolute path of the data under the target.
+    return os.path.join(target, data.lstrip("/"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--parc", required=True)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--data", default="/tmp/parc-bench-data")
+    parser.add_argument("--work", default="/tmp/parc-bench-work")
+    parser.add_argument("--tools", default="parc,restic,borg")
+    parser.add_argument("--csv", default=None)
+    args = parser.parse_args()
+    tools = args.tools.split(",")
+    marker = os.path.join(args.data, ".generated")
+    if not os.path.exists(marker):
+        subprocess.run([sys.executable, DATASET, "generate", args.data], check=True)
+        open(marker, "w").close()
+    else:
+        subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
+    rows = []
+    for rep in range(args.reps):
+        for tool in tools:
+            shutil.rmtree(args.work, ignore_errors=True)
+            os.makedirs(args.work)
+            repo = os.path.join(args.work, "repo")
+            target = os.path.join(args.work, "restore")
+            os.makedirs(target)
+            env, steps, cwd = commands(tool, args.parc, repo, args.data, target)
+            for step in ["init", "backup1", "modify", "backup2", "restore"]:
+                if step == "modify":
+                    subprocess.run([sys.executable, DATASET, "modify", args.data], check=True, capture_output=True)
+                    continue
+                wall, user, system, rss, _ = timed(steps[step], env, cwd=cwd if step == "restore" else None)
+                repo_size = size(repo)
+                rows.append({"rep": rep, "tool": tool, "step": step, "wall_s": round(wall, 3),
+                             "cpu_s": round(user + system, 3), "rss_mb": round(rss, 1),
+                             "repo_mb": round(repo_size / 1e6, 1)})
+                print(f"rep {rep} {tool:6} {step:8} wall {wall:7.2f} s  cpu {user + system:7.2f} s  "
+                      f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB", flush=True)
+            if rep == 0:
+                diff = subprocess.run(["diff", "-r", "-q", args.data, restored_root(tool, target, args.data)],
+                                      capture_output=True, text=True)
+                extra = [line for line in diff.stdout.splitlines() if ".generated" not in line]
+                print(f"rep 0 {tool}: restore {'identical to the data' if not extra else 'DIFFERS: ' + extra[0]}")
+                if extra:
+                    sys.exit(1)
+            subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
+    shutil.rmtree(args.work, ignore_errors=True)
+    if args.csv:
+        with open(args.csv, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def median(tool, step, key):
+        values = [row[key] for row in rows if row["tool"] == tool and row["step"] == step]
+        return statistics.median(values) if values else float("nan")
+
+    print("\nmedians over %d repetitions" % args.reps)
+    print("| tool | step | wall s | CPU s | peak RSS MB | repository MB |")
+    print("|---|---|---|---|---|---|")
+    for tool in tools:
+        for step in ["init", "backup1", "backup2", "restore"]:
+            print(f"| {tool} | {step} | {median(tool, step, 'wall_s'):.2f} | {median(tool, step, 'cpu_s'):.2f} | "
+                  f"{median(tool, step, 'rss_mb'):.0f} | {median(tool, step, 'repo_mb'):.0f} |")
+    if "parc" in tools:
+        print("\nratios (targets in parentheses)")
+        for peer, target in [("restic", 1.5), ("borg", 2.0)]:
+            if peer in tools:
+                ratio = median(peer, "backup1", "wall_s") / median("parc", "backup1", "wall_s")
+                print(f"- first backup throughput, parc / {peer}: {ratio:.2f}× (≥ {target}×)")
+        if "restic" in tools:
+            incremental = median("parc", "backup2", "wall_s") / median("restic", "backup2", "wall_s")
+            restore = median("parc", "restore", "wall_s") / median("restic", "restore", "wall_s")
+            repo = median("parc", "backup1", "repo_mb") / median("restic", "backup1", "repo_mb")
+            peak = max(median("parc", s, "rss_mb") for s in ["backup1", "backup2", "restore"]) / max(
+                median("restic", s, "rss_mb") for s in ["backup1", "backup2", "restore"])
+            print(f"- incremental time, parc / restic: {incremental:.2f} (≤ 1)")
+            print(f"- restore time, parc / restic: {restore:.2f} (≤ 1)")
+            print(f"- repository size, parc / restic: {repo:.2f} (≤ 1)")
+            print(f"- peak memory, parc / restic: {peak:.2f} (≤ 1)")
+
+
+if __name__ == "__main__":
+    main()
