@@ -47,20 +47,29 @@ public struct ServerClient: Sendable {
         }
     }
 
-    /// Sends and returns the answer's bytes for a 2xx status.
+    /// Encodes `body` as JSON, sends it, and returns the answer's bytes for a 2xx status.
     public func raw<Body: Encodable>(_ method: String, _ path: String, body: Body?) async throws(AgentError) -> Data {
+        var json: Data?
+        if let body {
+            do {
+                json = try JSONEncoder.agent.encode(body)
+            } catch {
+                throw AgentError("cannot encode the request: \(error)")
+            }
+        }
+        return try await raw(method, path, json: json)
+    }
+
+    /// Sends JSON bytes and returns the answer's bytes for a 2xx status.
+    public func raw(_ method: String, _ path: String, json: Data?) async throws(AgentError) -> Data {
         var request = URLRequest(url: server.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 60
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            do {
-                request.httpBody = try JSONEncoder.agent.encode(body)
-            } catch {
-                throw AgentError("cannot encode the request: \(error)")
-            }
+        if let json {
+            request.httpBody = json
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         var delay = firstDelay
