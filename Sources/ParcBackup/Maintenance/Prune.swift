@@ -291,9 +291,24 @@ extension Repository {
         report.repackedPacks = plan.repack.count
         report.repackedBlobs = repackedBlobs
         report.repackedBytes = UInt64(plan.repack.reduce(Int64(0)) { $0 + $1.used.reduce(0) { $0 + Int64($1.length) } })
-        report.keptPacks = plan.kept.count
+        // The packs repacking will write, closed as the writer closes them.
+        var pending: (bytes: Int, entries: Int) = (0, 0)
+        for entry in plan.repack.flatMap(\.used) {
+            pending.bytes += Int(entry.length)
+            pending.entries += 1
+            if pending.bytes >= options.packTargetSize {
+                report.newPacks += 1
+                report.newPackBytes += UInt64(Int64(pending.bytes) + packOverhead(entries: pending.entries))
+                pending = (0, 0)
+            }
+        }
+        if pending.entries > 0 {
+            report.newPacks += 1
+            report.newPackBytes += UInt64(Int64(pending.bytes) + packOverhead(entries: pending.entries))
+        }
+        report.keptPacks = plan.kept.count + report.newPacks
         report.keptBlobs = plannedBlobs
-        report.keptBytes = UInt64(plan.kept.reduce(Int64(0)) { $0 + $1.size })
+        report.keptBytes = UInt64(plan.kept.reduce(Int64(0)) { $0 + $1.size }) + report.newPackBytes
         report.unusedBytesLeft = UInt64(max(0, unusedLeft))
         report.indexFilesWritten = plan.rewriteIndex ? plannedFiles : 0
         report.indexFilesRemoved = plan.oldIndexFiles.count
@@ -307,6 +322,9 @@ extension Repository {
         //    are, after checking them).
         var written: [ObjectID: [PackEntry]] = [:]
         var writer = packWriter()
+        let planned = (packs: report.newPacks, bytes: report.newPackBytes)
+        report.newPacks = 0
+        report.newPackBytes = 0
         func close() throws(MaintenanceError) {
             guard !writer.writtenEntries.isEmpty else { return }
             let saved: (id: ObjectID, entries: [PackEntry])
@@ -332,8 +350,9 @@ extension Repository {
             }
         }
         try close()
-        report.keptPacks += written.count
-        report.keptBytes += report.newPackBytes
+        // Same as planned, unless two repacked blobs made identical packs (then one file).
+        report.keptPacks += written.count - planned.packs
+        report.keptBytes = report.keptBytes - planned.bytes + report.newPackBytes
 
         // 2. The index naming every remaining pack; the last file supersedes every old one.
         var newFiles: Set<ObjectID> = []
