@@ -2,7 +2,7 @@ import Foundation
 import ParcBackup
 import Testing
 
-/// 2026-11-29T13:10:00Z in nanoseconds: the mtime of fixture nodes unless given.
+/// 2025-11-29T13:10:00Z in nanoseconds: the mtime of fixture nodes unless given.
 let maintDefaultMtime: Int64 = 1_764_421_800_000_000_000
 
 /// A file-system entry described in a test, turned into nodes, trees and blobs by ``MaintFixture``.

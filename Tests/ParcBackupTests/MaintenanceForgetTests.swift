@@ -7,7 +7,8 @@ struct MaintenanceForgetTests {
     private func fourSnapshots(_ fixture: MaintFixture) throws -> [SnapshotEntry] {
         try (0..<4).map { day in
             try fixture.snapshot(
-                [.file("day.txt", text: "day \(day)")], time: Date(timeIntervalSince1970: 1_795_000_000 + Double(day) * 86_400),
+                [.file("day.txt", text: "day \(day)")],
+                time: Date(timeIntervalSince1970: 1_795_000_000 + Double(day) * 86_400),
                 hostname: day == 3 ? "pc-2" : "pc-1")
         }
     }

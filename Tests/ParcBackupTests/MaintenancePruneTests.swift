@@ -137,7 +137,8 @@ struct MaintenancePruneTests {
         var testDescription: String { rawValue }
     }
 
-    @Test("a crash between prune's steps leaves a repository that check passes and a later prune finishes",
+    @Test(
+        "a crash between prune's steps leaves a repository that check passes and a later prune finishes",
         arguments: Crash.allCases)
     func crashBetweenSteps(_ crash: Crash) throws {
         let scene = try MaintPruneScene()

@@ -112,9 +112,10 @@ struct MaintenanceRetentionTests {
                 "2026-12-29T10:00:00.000Z": ["yearly 2026"],
                 "2026-12-27T10:00:00.000Z": ["weekly 2026-W52"],
             ])
-        #expect(combined.removed.map { SnapshotTime.format($0.snapshot.time) } == [
-            "2026-12-14T10:00:00.000Z", "2026-12-21T10:00:00.000Z",
-        ])
+        #expect(
+            combined.removed.map { SnapshotTime.format($0.snapshot.time) } == [
+                "2026-12-14T10:00:00.000Z", "2026-12-21T10:00:00.000Z",
+            ])
     }
 
     @Test("keep-monthly skips months without a snapshot")
@@ -193,7 +194,8 @@ struct MaintenanceRetentionTests {
     @Test("tagged snapshots are kept whatever their age")
     func keepTags() throws {
         let entries = [
-            maintRetentionEntry("2026-11-28T12:00:00Z"), maintRetentionEntry("2026-11-01T12:00:00Z", tags: ["keep", "x"]),
+            maintRetentionEntry("2026-11-28T12:00:00Z"),
+            maintRetentionEntry("2026-11-01T12:00:00Z", tags: ["keep", "x"]),
             maintRetentionEntry("2026-10-01T12:00:00Z", tags: ["other"]),
         ]
         let plan = try RetentionPolicy(keepLast: 1, keepTags: ["keep"], timeZone: maintUTC).apply(to: entries)
@@ -216,18 +218,21 @@ struct MaintenanceRetentionTests {
             maintRetentionEntry("2026-11-24T12:00:00Z", host: "pc-2", paths: ["/home"]),
         ]
         let byPaths = try RetentionPolicy(keepLast: 1, timeZone: maintUTC).apply(to: entries)
-        #expect(byPaths.groups.map(\.key) == [
-            RetentionGroupKey(hostname: "pc-1", paths: ["/etc", "/home"]),
-            RetentionGroupKey(hostname: "pc-1", paths: ["/srv"]),
-            RetentionGroupKey(hostname: "pc-2", paths: ["/home"]),
-        ])
-        #expect(Set(maintKept(byPaths).keys) == [
-            "2026-11-28T12:00:00.000Z", "2026-11-26T12:00:00.000Z", "2026-11-24T12:00:00.000Z",
-        ])
+        #expect(
+            byPaths.groups.map(\.key) == [
+                RetentionGroupKey(hostname: "pc-1", paths: ["/etc", "/home"]),
+                RetentionGroupKey(hostname: "pc-1", paths: ["/srv"]),
+                RetentionGroupKey(hostname: "pc-2", paths: ["/home"]),
+            ])
+        #expect(
+            Set(maintKept(byPaths).keys) == [
+                "2026-11-28T12:00:00.000Z", "2026-11-26T12:00:00.000Z", "2026-11-24T12:00:00.000Z",
+            ])
         let byHost = try RetentionPolicy(keepLast: 1, timeZone: maintUTC, grouping: .host).apply(to: entries)
-        #expect(byHost.groups.map(\.key) == [
-            RetentionGroupKey(hostname: "pc-1", paths: nil), RetentionGroupKey(hostname: "pc-2", paths: nil),
-        ])
+        #expect(
+            byHost.groups.map(\.key) == [
+                RetentionGroupKey(hostname: "pc-1", paths: nil), RetentionGroupKey(hostname: "pc-2", paths: nil),
+            ])
         #expect(Set(maintKept(byHost).keys) == ["2026-11-28T12:00:00.000Z", "2026-11-24T12:00:00.000Z"])
         #expect(byHost.decision(for: entries[1].id)?.keep == false)
     }

@@ -101,7 +101,9 @@ private struct CheckRun {
             let sealed = try repository.storage.read(.config, name: "config")
             let json = try Repository.unseal(sealed, key: repository.key, kind: .config, name: "config")
             let config = try JSONDecoder.repository.decode(RepositoryConfig.self, from: json)
-            if config != repository.config { throw RepositoryError.damagedFile(kind: .config, name: "config", reason: "changed since it was opened") }
+            if config != repository.config {
+                throw RepositoryError.damagedFile(kind: .config, name: "config", reason: "changed since it was opened")
+            }
         } catch {
             self.error(
                 CheckIssue(
@@ -122,7 +124,8 @@ private struct CheckRun {
                 self.error(
                     CheckIssue(
                         kind: .keyFileDamaged,
-                        message: "key file \(name) is damaged (\(error)); its passphrase no longer opens the repository. "
+                        message:
+                            "key file \(name) is damaged (\(error)); its passphrase no longer opens the repository. "
                             + "Add a new passphrase with another key, then remove this one",
                         file: "keys/\(name)"))
             }
@@ -171,7 +174,9 @@ private struct CheckRun {
                         message: "snapshot file \(id.hex) is damaged (\(error)); this snapshot cannot be restored. "
                             + "Forget it by ID",
                         file: "snapshots/\(id.hex)",
-                        affected: [AffectedSnapshot(snapshot: id, hostname: nil, time: nil, files: [], directories: ["/"])]
+                        affected: [
+                            AffectedSnapshot(snapshot: id, hostname: nil, time: nil, files: [], directories: ["/"])
+                        ]
                     ))
             }
         }
@@ -196,12 +201,12 @@ private struct CheckRun {
                     kind: .unindexedPack,
                     message: "pack \(pack.hex) is in no index (left by an interrupted backup, or its index file is "
                         + "damaged); the next prune deletes it",
-                    file: repositoryFile(.pack, pack), pack: pack))
+                    file: maintenanceFilePath(.pack, pack), pack: pack))
         }
 
         let packs = index.packOrder
-        let results = LockedBox([PackResult?](repeating: nil, count: packs.count))
-        let next = LockedBox(0)
+        let results = MaintenanceLockedBox([PackResult?](repeating: nil, count: packs.count))
+        let next = MaintenanceLockedBox(0)
         let (repository, options, index, onDisk) = (self.repository, self.options, self.index, self.onDisk)
         let workers = min(options.readData ? options.concurrency : 1, max(packs.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -247,19 +252,19 @@ private struct CheckRun {
             if let root = summarize(snapshot.tree) {
                 files = root.files
                 for (path, blob) in root.damagedFiles {
-                    let full = snapshotPath(snapshotRoot, path)
+                    let full = maintenanceJoinPath(maintenanceRootPath, path)
                     damagedFiles.insert(full)
                     affected[blob, default: [:]][position, default: ([], [])].files.insert(full)
                 }
                 for (path, blob) in root.lostDirectories {
-                    let full = snapshotPath(snapshotRoot, path)
+                    let full = maintenanceJoinPath(maintenanceRootPath, path)
                     lostDirectories.insert(full)
                     affected[blob, default: [:]][position, default: ([], [])].directories.insert(full)
                 }
             } else {
-                lostDirectories.insert(snapshotRoot)
+                lostDirectories.insert(maintenanceRootPath)
                 affected[BlobHandle(id: snapshot.tree, type: .tree), default: [:]][position, default: ([], [])]
-                    .directories.insert(snapshotRoot)
+                    .directories.insert(maintenanceRootPath)
             }
             counts.files += files
             health.append(
@@ -294,9 +299,11 @@ private struct CheckRun {
                 continue
             }
             summary.files += child.files
-            for (path, blob) in child.damagedFiles { summary.damagedFiles.append((snapshotPath(node.name, path), blob)) }
+            for (path, blob) in child.damagedFiles {
+                summary.damagedFiles.append((maintenanceJoinPath(node.name, path), blob))
+            }
             for (path, blob) in child.lostDirectories {
-                summary.lostDirectories.append((snapshotPath(node.name, path), blob))
+                summary.lostDirectories.append((maintenanceJoinPath(node.name, path), blob))
             }
         }
         summaries[id] = summary
@@ -312,7 +319,8 @@ private struct CheckRun {
             error(
                 CheckIssue(
                     kind: .blobMissing,
-                    message: "\(handle.type.name) blob \(handle.id.hex) is in no index: the repository does not have it",
+                    message:
+                        "\(handle.type.name) blob \(handle.id.hex) is in no index: the repository does not have it",
                     blob: handle.id, blobType: handle.type),
                 concerns: [handle])
         }
@@ -333,7 +341,7 @@ private struct CheckRun {
                 self.error(
                     CheckIssue(
                         kind: .treeMalformed, message: "\(problem); the directory it lists cannot be restored",
-                        file: copy.map { repositoryFile(.pack, $0.pack) }, pack: copy?.pack, blob: handle.id,
+                        file: copy.map { maintenanceFilePath(.pack, $0.pack) }, pack: copy?.pack, blob: handle.id,
                         blobType: .tree),
                     concerns: [handle])
             case .pack(let problem):
@@ -391,7 +399,7 @@ private func checkPack(
 ) -> PackResult {
     var result = PackResult()
     let handles = entries.map { BlobHandle(id: $0.id, type: $0.type) }
-    let file = repositoryFile(.pack, pack)
+    let file = maintenanceFilePath(.pack, pack)
     guard let size else {
         result.issues.append(
             PendingIssue(
@@ -416,7 +424,8 @@ private func checkPack(
         }
         var message = "pack \(pack.hex): \(headerReason(error))"
         if !truncated.isEmpty {
-            message += "; \(truncated.count) of its \(entries.count) blobs are past the end of the file"
+            message +=
+                "; \(truncated.count) of its \(entries.count) blobs are past the end of the file"
                 + (entries.count > truncated.count ? ", the others are still located by the index" : "")
         } else if !readData {
             message += "; run check --read-data to find which of its blobs still read"
@@ -474,10 +483,10 @@ private func checkPack(
     for entry in toRead {
         do {
             if let whole {
-                let sealed = try StoredBlob.slice(whole, entry: entry, pack: pack)
-                _ = try StoredBlob.open(sealed, entry: entry, pack: pack, key: repository.key)
+                let sealed = try MaintenanceStoredBlob.slice(whole, entry: entry, pack: pack)
+                _ = try MaintenanceStoredBlob.open(sealed, entry: entry, pack: pack, key: repository.key)
             } else {
-                let read = try StoredBlob.read(entry, pack: pack, repository: repository)
+                let read = try MaintenanceStoredBlob.read(entry, pack: pack, repository: repository)
                 result.bytesRead += UInt64(read.sealed.count)
             }
             result.blobsRead += 1
@@ -508,11 +517,11 @@ private func packIssue(_ error: PackError, blob: BlobHandle) -> CheckIssue {
     switch error {
     case .blobCorrupted(let pack, _, _):
         CheckIssue(
-            kind: .blobCorrupted, message: error.description, file: repositoryFile(.pack, pack), pack: pack,
+            kind: .blobCorrupted, message: error.description, file: maintenanceFilePath(.pack, pack), pack: pack,
             blob: blob.id, blobType: blob.type)
     case .blobUnreadable(let pack, _, _), .damagedHeader(let pack, _), .storage(let pack, _):
         CheckIssue(
-            kind: .blobUnreadable, message: error.description, file: repositoryFile(.pack, pack), pack: pack,
+            kind: .blobUnreadable, message: error.description, file: maintenanceFilePath(.pack, pack), pack: pack,
             blob: blob.id, blobType: blob.type)
     case .blobTooLarge:
         CheckIssue(kind: .blobUnreadable, message: error.description, blob: blob.id, blobType: blob.type)
@@ -528,7 +537,7 @@ private func headerReason(_ error: PackError) -> String {
 }
 
 /// `data/3f/3f…`, `index/…`: a file's path relative to the repository root.
-func repositoryFile(_ kind: RepositoryFileKind, _ id: ObjectID) -> String {
+func maintenanceFilePath(_ kind: RepositoryFileKind, _ id: ObjectID) -> String {
     kind == .pack ? "data/\(id.hex.prefix(2))/\(id.hex)" : "\(kind.directory)/\(id.hex)"
 }
 

@@ -51,11 +51,12 @@ public struct CheckReport: Sendable, Hashable, Codable {
         for issue in warnings { lines.append("warning: " + issue.description) }
         for health in snapshots where !health.isIntact { lines.append(health.description) }
         let intact = snapshots.filter(\.isIntact).count
+        let plural = maintenancePlural
         lines.append(
-            "\(counts.snapshots) snapshots (\(intact) intact), \(counts.packs) packs, \(counts.blobs) blobs, "
-                + "\(counts.trees) trees, \(counts.files) files"
-                + (readData ? ", \(counts.blobsRead) blobs read (\(counts.bytesRead) bytes)" : "")
-                + ": \(errors.count) errors, \(warnings.count) warnings")
+            "\(plural(counts.snapshots, "snapshot")) (\(intact) intact), \(plural(counts.packs, "pack")), "
+                + "\(plural(counts.blobs, "blob")), \(plural(counts.trees, "tree")), \(plural(counts.files, "file"))"
+                + (readData ? ", \(plural(counts.blobsRead, "blob")) read (\(counts.bytesRead) bytes)" : "")
+                + ": \(plural(errors.count, "error")), \(plural(warnings.count, "warning"))")
         if errors.isEmpty {
             lines.append(
                 readData
@@ -165,7 +166,8 @@ public struct AffectedSnapshot: Sendable, Hashable, Codable, CustomStringConvert
         var parts: [String] = []
         if !files.isEmpty { parts.append("files " + files.joined(separator: ", ")) }
         if !directories.isEmpty { parts.append("everything under " + directories.joined(separator: ", ")) }
-        return "snapshot \(snapshot.shortHex)\(snapshotLabel(hostname, time)): " + parts.joined(separator: "; ")
+        return "snapshot \(snapshot.shortHex)\(maintenanceSnapshotLabel(hostname, time)): "
+            + parts.joined(separator: "; ")
     }
 }
 
@@ -193,17 +195,20 @@ public struct SnapshotHealth: Sendable, Hashable, Codable, CustomStringConvertib
     public var isIntact: Bool { readable && damagedFiles.isEmpty && lostDirectories.isEmpty }
 
     public var description: String {
-        let name = "snapshot \(snapshot.shortHex)\(snapshotLabel(hostname, time))"
+        let name = "snapshot \(snapshot.shortHex)\(maintenanceSnapshotLabel(hostname, time))"
         if !readable { return "\(name): the snapshot file is damaged; nothing of it can be restored" }
-        if isIntact { return "\(name): intact (\(files) files)" }
-        var text = "\(name): \(damagedFiles.count) of \(files) files damaged"
+        if isIntact { return "\(name): intact (\(maintenancePlural(files, "file")))" }
+        var text = "\(name): \(damagedFiles.count) of \(maintenancePlural(files, "file")) damaged"
         if !damagedFiles.isEmpty { text += " (" + damagedFiles.joined(separator: ", ") + ")" }
         if !lostDirectories.isEmpty {
-            text += lostDirectories == ["/"]
+            text +=
+                lostDirectories == ["/"]
                 ? "; its root tree is lost, nothing of it can be restored"
                 : "; everything under " + lostDirectories.joined(separator: ", ") + " is lost"
         }
-        if lostDirectories != ["/"] { text += "; the other \(intactFiles) files are intact" }
+        if lostDirectories != ["/"] {
+            text += "; the other \(maintenancePlural(intactFiles, "file")) \(intactFiles == 1 ? "is" : "are") intact"
+        }
         return text
     }
 }
@@ -230,8 +235,13 @@ public struct CheckCounts: Sendable, Hashable, Codable {
     public init() {}
 }
 
+/// `1 file`, `2 files`.
+func maintenancePlural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
 /// ` (pc-042, 2026-11-29T13:10:00.000Z)` or empty.
-func snapshotLabel(_ hostname: String?, _ time: Date?) -> String {
+func maintenanceSnapshotLabel(_ hostname: String?, _ time: Date?) -> String {
     var parts: [String] = []
     if let hostname { parts.append(hostname) }
     if let time { parts.append(SnapshotTime.format(time)) }

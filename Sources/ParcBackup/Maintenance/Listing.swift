@@ -22,7 +22,7 @@ public struct ListedNode: Sendable, Hashable {
         let owner = (node.user ?? String(node.uid)) + "/" + (node.group ?? String(node.gid))
         let size = String(node.size)
         var text = node.modeString + "  " + owner + "  " + String(repeating: " ", count: max(0, 12 - size.count)) + size
-        text += "  " + formatLocalTime(nanoseconds: node.mtime, timeZone: timeZone) + "  " + displayPath
+        text += "  " + maintenanceLocalTime(nanoseconds: node.mtime, timeZone: timeZone) + "  " + displayPath
         if let target = node.target { text += " -> " + Node.display(target) }
         return text
     }
@@ -123,13 +123,13 @@ extension Repository {
     ) throws(MaintenanceError) {
         let components = (path ?? Data()).split(separator: UInt8(ascii: "/")).map { Data($0) }
         var directory = snapshot.tree
-        var current = snapshotRoot
+        var current = maintenanceRootPath
         for (position, component) in components.enumerated() {
-            let tree = try loadTreeForListing(directory, index: index)
+            let tree = try maintenanceLoadTree(directory, index: index)
             guard let node = tree.node(named: component) else {
                 throw .pathNotFound(path: Node.display(path ?? Data()), snapshot: nil)
             }
-            current = snapshotPath(current, component)
+            current = maintenanceJoinPath(current, component)
             let isLast = position == components.count - 1
             if isLast { visit(ListedNode(path: current, node: node)) }
             guard let subtree = node.subtree else {
@@ -158,7 +158,7 @@ extension Repository {
         do {
             return try listNodes(in: snapshot, under: Data(path.utf8), recursive: recursive, index: index)
         } catch .pathNotFound {
-            guard let raw = unescapeDisplayedPath(path), raw != Data(path.utf8) else {
+            guard let raw = maintenanceUnescape(path), raw != Data(path.utf8) else {
                 throw .pathNotFound(path: path, snapshot: nil)
             }
             return try listNodes(in: snapshot, under: raw, recursive: recursive, index: index)
@@ -168,9 +168,9 @@ extension Repository {
     private func visitTree(
         _ id: ObjectID, at path: Data, recursive: Bool, index: BlobIndex, _ visit: (ListedNode) -> Void
     ) throws(MaintenanceError) {
-        let tree = try loadTreeForListing(id, index: index)
+        let tree = try maintenanceLoadTree(id, index: index)
         for node in tree.nodes {
-            let child = snapshotPath(path, node.name)
+            let child = maintenanceJoinPath(path, node.name)
             visit(ListedNode(path: child, node: node))
             if recursive, let subtree = node.subtree {
                 try visitTree(subtree, at: child, recursive: true, index: index, visit)
@@ -178,7 +178,7 @@ extension Repository {
         }
     }
 
-    func loadTreeForListing(_ id: ObjectID, index: BlobIndex) throws(MaintenanceError) -> Tree {
+    func maintenanceLoadTree(_ id: ObjectID, index: BlobIndex) throws(MaintenanceError) -> Tree {
         do {
             return try loadTree(id, index: index)
         } catch {
@@ -188,7 +188,7 @@ extension Repository {
 }
 
 /// Text with `\xNN` escapes back to raw bytes; nil when it has none.
-func unescapeDisplayedPath(_ text: String) -> Data? {
+func maintenanceUnescape(_ text: String) -> Data? {
     let bytes = Array(text.utf8)
     var out = Data()
     var index = 0
@@ -210,7 +210,7 @@ func unescapeDisplayedPath(_ text: String) -> Data? {
 }
 
 /// `2026-11-29 13:10:00` in `timeZone`, from nanoseconds since the epoch.
-func formatLocalTime(nanoseconds: Int64, timeZone: TimeZone) -> String {
+func maintenanceLocalTime(nanoseconds: Int64, timeZone: TimeZone) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = timeZone
     let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000

@@ -30,7 +30,8 @@ public enum MaintenanceError: Error, Sendable, Equatable, CustomStringConvertibl
         case .unsafeToPrune(let reason):
             "prune stopped before deleting anything: \(reason). Run `parc-agent backup check` to see what is damaged"
         case .pathNotFound(let path, let snapshot):
-            "\(path) is not in snapshot \(snapshot?.shortHex ?? "(given)"); list its parent directory to see what it holds"
+            "\(path) is not in snapshot \(snapshot?.shortHex ?? "(given)"); list its parent directory to see what "
+                + "it holds"
         }
     }
 }

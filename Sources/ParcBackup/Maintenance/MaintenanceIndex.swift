@@ -117,7 +117,7 @@ struct MaintenanceIndex: Sendable {
 
 /// Reading stored blobs so that their sealed bytes can be copied into a new pack as they are
 /// (a sealed blob does not depend on its place in a pack), after checking them.
-enum StoredBlob {
+enum MaintenanceStoredBlob {
     /// Checks the stored bytes of one blob against its entry and returns the plaintext; the same
     /// checks as ``PackReader/readBlob(_:)``.
     static func open(_ sealed: Data, entry: PackEntry, pack: ObjectID, key: RepositoryKey) throws(PackError) -> Data {
@@ -126,7 +126,8 @@ enum StoredBlob {
         do {
             stored = try key.open(sealed, context: PackFormat.blobContext(type: entry.type, id: entry.id))
         } catch {
-            throw .blobCorrupted(pack: pack, blob: entry.id, reason: "fails authentication (altered or misplaced bytes)")
+            throw .blobCorrupted(
+                pack: pack, blob: entry.id, reason: "fails authentication (altered or misplaced bytes)")
         }
         let plaintext: Data
         switch entry.compression {
@@ -178,7 +179,8 @@ enum StoredBlob {
         } catch let .outOfRange(_, offset, length, fileSize) {
             throw .blobUnreadable(
                 pack: pack, blob: entry.id,
-                reason: "needs bytes \(offset)..<\(offset + Int64(length)) but the pack has \(fileSize) bytes (truncated)")
+                reason:
+                    "needs bytes \(offset)..<\(offset + Int64(length)) but the pack has \(fileSize) bytes (truncated)")
         } catch .notFound {
             throw .blobUnreadable(pack: pack, blob: entry.id, reason: "the pack file is missing")
         } catch {
@@ -190,12 +192,12 @@ enum StoredBlob {
 
 /// The bytes of a pack that are not blob bodies, for `count` header entries: the sealed header
 /// (nonce, tag, version and count, 52 bytes per entry) and the trailer.
-func packOverhead(entries count: Int) -> Int64 {
+func maintenancePackOverhead(entries count: Int) -> Int64 {
     Int64(PackFormat.trailerSize + RepositoryKey.overhead + PackFormat.headerPrefixSize + count * PackEntry.encodedSize)
 }
 
 /// The absolute path of a node inside a snapshot, from the raw names of its directories.
-func snapshotPath(_ parent: Data, _ name: Data) -> Data {
+func maintenanceJoinPath(_ parent: Data, _ name: Data) -> Data {
     var path = parent
     if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
     path.append(name)
@@ -203,10 +205,10 @@ func snapshotPath(_ parent: Data, _ name: Data) -> Data {
 }
 
 /// The root of a snapshot: `/`.
-let snapshotRoot = Data("/".utf8)
+let maintenanceRootPath = Data("/".utf8)
 
 /// A small lock-protected box for results gathered by several threads.
-final class LockedBox<Value>: @unchecked Sendable {
+final class MaintenanceLockedBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 

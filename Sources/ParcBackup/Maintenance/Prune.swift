@@ -123,7 +123,7 @@ extension Repository {
     }
 
     /// Reads everything and decides; writes nothing.
-    private func planPrune(_ options: PruneOptions) throws(MaintenanceError) -> PrunePlan {
+    private func planPrune(_ options: PruneOptions) throws(MaintenanceError) -> MaintenancePrunePlan {
         let index: MaintenanceIndex
         do {
             index = try MaintenanceIndex.load(self, tolerant: true)
@@ -211,8 +211,8 @@ extension Repository {
         report.duplicateBlobs = index.locations.values.reduce(0) { $0 + $1.count - 1 }
 
         // Sort the packs.
-        var plan = PrunePlan()
-        var partly: [PackUse] = []
+        var plan = MaintenancePrunePlan()
+        var partly: [MaintenancePackUse] = []
         var usedTotal: Int64 = 0
         var unusedLeft: Int64 = 0
         for pack in index.packOrder {
@@ -225,9 +225,9 @@ extension Repository {
                 chosen[BlobHandle(id: entry.id, type: entry.type)] == BlobLocation(pack: pack, entry: entry)
             }
             let usedBytes = usedEntries.reduce(Int64(0)) { $0 + Int64($1.length) }
-            let use = PackUse(
+            let use = MaintenancePackUse(
                 id: pack, size: size, entries: entries, used: usedEntries,
-                unusedBytes: max(0, size - usedBytes - packOverhead(entries: entries.count)))
+                unusedBytes: max(0, size - usedBytes - maintenancePackOverhead(entries: entries.count)))
             if usedEntries.isEmpty {
                 plan.unused.append(use)
             } else if use.unusedBytes == 0 {
@@ -265,24 +265,29 @@ extension Repository {
         for use in plan.kept {
             for entry in use.entries {
                 let handle = BlobHandle(id: entry.id, type: entry.type)
-                if !used.contains(handle), listed.insert(handle).inserted { plan.listing[use.id, default: []].append(entry) }
+                if !used.contains(handle), listed.insert(handle).inserted {
+                    plan.listing[use.id, default: []].append(entry)
+                }
             }
             plan.listing[use.id]?.sort { $0.offset < $1.offset }
         }
-        let current = Set(index.packOrder.flatMap { pack in
-            (index.packs[pack] ?? []).map { BlobLocation(pack: pack, entry: $0) }
-        })
+        let current = Set(
+            index.packOrder.flatMap { pack in
+                (index.packs[pack] ?? []).map { BlobLocation(pack: pack, entry: $0) }
+            })
         let planned = Set(plan.listing.flatMap { pack, entries in entries.map { BlobLocation(pack: pack, entry: $0) } })
         let repackedBlobs = plan.repack.reduce(0) { $0 + $1.used.count }
         let plannedBlobs = planned.count + repackedBlobs
-        let plannedFiles = plannedBlobs == 0 ? 0 : (plannedBlobs + options.blobsPerIndexFile - 1) / options.blobsPerIndexFile
+        let plannedFiles =
+            plannedBlobs == 0 ? 0 : (plannedBlobs + options.blobsPerIndexFile - 1) / options.blobsPerIndexFile
         plan.rewriteIndex = !plan.repack.isEmpty || current != planned || index.activeFiles.count > plannedFiles
         plan.oldIndexFiles = plan.rewriteIndex ? index.allFileIDs : index.supersededFiles
         plan.index = index
 
         report.removedPacks = plan.unused.count + plan.repack.count + plan.unindexed.count
         report.removedBlobs =
-            plan.unused.reduce(0) { $0 + $1.entries.count } + plan.repack.reduce(0) { $0 + $1.entries.count - $1.used.count }
+            plan.unused.reduce(0) { $0 + $1.entries.count }
+            + plan.repack.reduce(0) { $0 + $1.entries.count - $1.used.count }
         report.removedBytes = UInt64(
             (plan.unused + plan.repack).reduce(Int64(0)) { $0 + $1.size }
                 + plan.unindexed.reduce(Int64(0)) { $0 + (onDisk[$1] ?? 0) })
@@ -298,13 +303,13 @@ extension Repository {
             pending.entries += 1
             if pending.bytes >= options.packTargetSize {
                 report.newPacks += 1
-                report.newPackBytes += UInt64(Int64(pending.bytes) + packOverhead(entries: pending.entries))
+                report.newPackBytes += UInt64(Int64(pending.bytes) + maintenancePackOverhead(entries: pending.entries))
                 pending = (0, 0)
             }
         }
         if pending.entries > 0 {
             report.newPacks += 1
-            report.newPackBytes += UInt64(Int64(pending.bytes) + packOverhead(entries: pending.entries))
+            report.newPackBytes += UInt64(Int64(pending.bytes) + maintenancePackOverhead(entries: pending.entries))
         }
         report.keptPacks = plan.kept.count + report.newPacks
         report.keptBlobs = plannedBlobs
@@ -317,7 +322,9 @@ extension Repository {
     }
 
     /// Writes the new packs and index, then deletes, in the order of format §10.
-    private func execute(_ plan: inout PrunePlan, report: inout PruneReport, options: PruneOptions) throws(MaintenanceError) {
+    private func execute(_ plan: inout MaintenancePrunePlan, report: inout PruneReport, options: PruneOptions)
+        throws(MaintenanceError)
+    {
         // 1. New packs holding the used blobs of the packs to repack (sealed bytes copied as they
         //    are, after checking them).
         var written: [ObjectID: [PackEntry]] = [:]
@@ -336,7 +343,8 @@ extension Repository {
             written[saved.id] = saved.entries
             report.newPacks += 1
             report.newPackBytes += UInt64(
-                saved.entries.reduce(Int64(0)) { $0 + Int64($1.length) } + packOverhead(entries: saved.entries.count))
+                saved.entries.reduce(Int64(0)) { $0 + Int64($1.length) }
+                    + maintenancePackOverhead(entries: saved.entries.count))
             writer = packWriter()
         }
         for use in plan.repack {
@@ -406,7 +414,8 @@ extension Repository {
     }
 
     /// The checked stored bytes of a blob to repack, from its chosen copy or another one.
-    private func readForRepack(_ entry: PackEntry, from pack: ObjectID, index: MaintenanceIndex) throws(MaintenanceError)
+    private func readForRepack(_ entry: PackEntry, from pack: ObjectID, index: MaintenanceIndex)
+        throws(MaintenanceError)
         -> Data
     {
         var firstError: PackError?
@@ -415,7 +424,7 @@ extension Repository {
         }
         for copy in [BlobLocation(pack: pack, entry: entry)] + others {
             do {
-                return try StoredBlob.read(copy.entry, pack: copy.pack, repository: self).sealed
+                return try MaintenanceStoredBlob.read(copy.entry, pack: copy.pack, repository: self).sealed
             } catch {
                 firstError = firstError ?? error
             }
@@ -438,7 +447,7 @@ extension Repository {
 }
 
 /// How a pack is used.
-struct PackUse {
+struct MaintenancePackUse {
     let id: ObjectID
     let size: Int64
     let entries: [PackEntry]
@@ -449,11 +458,11 @@ struct PackUse {
 }
 
 /// Everything prune decided before touching the repository.
-struct PrunePlan {
+struct MaintenancePrunePlan {
     var index = MaintenanceIndex()
-    var kept: [PackUse] = []
-    var repack: [PackUse] = []
-    var unused: [PackUse] = []
+    var kept: [MaintenancePackUse] = []
+    var repack: [MaintenancePackUse] = []
+    var unused: [MaintenancePackUse] = []
     var unindexed: [ObjectID] = []
     var missing: [ObjectID] = []
     /// The entries the new index lists for the kept packs.

@@ -115,7 +115,7 @@ extension Repository {
         -> SnapshotDiff
     {
         var result = SnapshotDiff()
-        try compareTrees(first.tree, second.tree, at: snapshotRoot, index: index, into: &result)
+        try compareTrees(first.tree, second.tree, at: maintenanceRootPath, index: index, into: &result)
         return result
     }
 
@@ -126,21 +126,22 @@ extension Repository {
             result.subtreesSkipped += 1
             return
         }
-        let before = try loadTreeForListing(first, index: index).nodes
-        let after = try loadTreeForListing(second, index: index).nodes
+        let before = try maintenanceLoadTree(first, index: index).nodes
+        let after = try maintenanceLoadTree(second, index: index).nodes
         result.treesLoaded += 2
         var i = 0
         var j = 0
         while i < before.count || j < after.count {
             if j == after.count || (i < before.count && before[i].name.lexicographicallyPrecedes(after[j].name)) {
-                try report(.removed, before[i], at: snapshotPath(path, before[i].name), index: index, into: &result)
+                try report(
+                    .removed, before[i], at: maintenanceJoinPath(path, before[i].name), index: index, into: &result)
                 i += 1
             } else if i == before.count || after[j].name.lexicographicallyPrecedes(before[i].name) {
-                try report(.added, after[j], at: snapshotPath(path, after[j].name), index: index, into: &result)
+                try report(.added, after[j], at: maintenanceJoinPath(path, after[j].name), index: index, into: &result)
                 j += 1
             } else {
                 let (old, new) = (before[i], after[j])
-                let child = snapshotPath(path, old.name)
+                let child = maintenanceJoinPath(path, old.name)
                 if old.type != new.type {
                     try report(.removed, old, at: child, index: index, into: &result)
                     try report(.added, new, at: child, index: index, into: &result)
@@ -148,11 +149,13 @@ extension Repository {
                     let fields = metadataDifferences(old, new)
                     if contentDiffers(old, new) {
                         result.changes.append(
-                            DiffChange(kind: .contentChanged, path: child, before: old, after: new, metadataFields: fields))
+                            DiffChange(
+                                kind: .contentChanged, path: child, before: old, after: new, metadataFields: fields))
                         result.totals.contentChanged += 1
                     } else if !fields.isEmpty {
                         result.changes.append(
-                            DiffChange(kind: .metadataChanged, path: child, before: old, after: new, metadataFields: fields))
+                            DiffChange(
+                                kind: .metadataChanged, path: child, before: old, after: new, metadataFields: fields))
                         result.totals.metadataChanged += 1
                     }
                     if let a = old.subtree, let b = new.subtree {
@@ -181,10 +184,10 @@ extension Repository {
             if node.type == .file { result.totals.removedBytes += node.size }
         }
         guard let subtree = node.subtree else { return }
-        let tree = try loadTreeForListing(subtree, index: index)
+        let tree = try maintenanceLoadTree(subtree, index: index)
         result.treesLoaded += 1
         for child in tree.nodes {
-            try report(kind, child, at: snapshotPath(path, child.name), index: index, into: &result)
+            try report(kind, child, at: maintenanceJoinPath(path, child.name), index: index, into: &result)
         }
     }
 }
