@@ -75,6 +75,19 @@ public struct PackReader: Sendable {
         } catch {
             throw .storage(pack: packID, error)
         }
+        return try openBlob(entry, sealed: sealed)
+    }
+
+    /// Decrypts, decompresses and verifies one blob whose stored bytes (`entry.length` of them, from
+    /// `entry.offset`) were already read from the pack, for readers that fetch several adjacent
+    /// blobs with one read.
+    public func openBlob<Sealed: DataProtocol>(_ entry: PackEntry, sealed: Sealed) throws(PackError) -> Data {
+        if let problem = entry.boundsProblem() { throw .blobUnreadable(pack: packID, blob: entry.id, reason: problem) }
+        guard sealed.count == Int(entry.length) else {
+            throw .blobUnreadable(
+                pack: packID, blob: entry.id,
+                reason: "\(sealed.count) stored bytes given, the entry records \(entry.length)")
+        }
         let stored: Data
         do {
             stored = try key.open(sealed, context: PackFormat.blobContext(type: entry.type, id: entry.id))

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Hands work to the worker threads: files found by the walker (bounded, so the walker does
+/// not run far ahead), and chunks of big files that a reader passes on to be compressed and
+/// encrypted by an idle worker (bounded in bytes, so memory stays about threads × max chunk).
+final class ArchiveWorkQueue: @unchecked Sendable {
+    /// One unit of work.
+    enum Task {
+        case file(ArchiveFileJob)
+        case save(Data, ObjectID)
+    }
+
+    private let condition = NSCondition()
+    private var files: [ArchiveFileJob] = []
+    private var head = 0
+    private var saves: [(Data, ObjectID)] = []
+    private var saveBytes = 0
+    private var activeFiles = 0
+    private var walkFinished = false
+    private var stopped = false
+    private let fileCapacity: Int
+    private let saveByteLimit: Int
+
+    /// A queue holding at most `fileCapacity` waiting files and `saveByteLimit` bytes of chunks
+    /// waiting or being saved.
+    init(fileCapacity: Int, saveByteLimit: Int) {
+        self.fileCapacity = max(fileCapacity, 1)
+        self.saveByteLimit = saveByteLimit
+    }
+
+    /// Queues a file, waiting while the queue is full; false if the run stopped.
+    func push(_ job: ArchiveFileJob) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopped && files.count - head >= fileCapacity { condition.wait() }
+        if stopped { return false }
+        files.append(job)
+        condition.broadcast()
+        return true
+    }
+
+    /// Queues a chunk to save if there is room; false when the caller should save it itself.
+    func tryPushSave(_ data: Data, id: ObjectID) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped, saveBytes + data.count <= saveByteLimit else { return false }
+        saves.append((data, id))
+        saveBytes += data.count
+        condition.signal()
+        return true
+    }
+
+    /// The next unit of work (chunks first, they hold memory), waiting for one; nil once the
+    /// walk is over and every file and chunk is done, or when the run stopped.
+    func next() -> Task? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if stopped { return nil }
+            if !saves.isEmpty {
+                let (data, id) = saves.removeFirst()
+                return .save(data, id)
+            }
+            if head < files.count {
+                let job = files[head]
+                head += 1
+                if head >= 1024 && head * 2 >= files.count {
+                    files.removeFirst(head)
+                    head = 0
+                }
+                activeFiles += 1
+                condition.broadcast()
+                return .file(job)
+            }
+            if walkFinished && activeFiles == 0 {
+                condition.broadcast()
+                return nil
+            }
+            condition.wait()
+        }
+    }
+
+    /// A worker finished the file it took.
+    func fileFinished() {
+        condition.lock()
+        activeFiles -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// A worker finished saving a queued chunk of `byteCount` bytes.
+    func saveFinished(byteCount: Int) {
+        condition.lock()
+        saveBytes -= byteCount
+        condition.unlock()
+    }
+
+    /// The walker queued its last file.
+    func finishWalk() {
+        condition.lock()
+        walkFinished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops everyone: waiting pushes fail, workers get no more work.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
