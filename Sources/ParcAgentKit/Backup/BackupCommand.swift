@@ -13,7 +13,11 @@ public struct BackupCommand: ParsableCommand {
             3 done with problems (listed), 10 no repository, 11 wrong passphrase, 12 locked, \
             64 bad command line. See docs/backup.md.
             """,
-        subcommands: [BackupInit.self, BackupSnapshots.self, BackupKey.self, BackupUnlock.self]
+        subcommands: [
+            BackupInit.self, BackupRun.self, BackupSnapshots.self, BackupLs.self, BackupDiff.self,
+            BackupRestore.self, BackupForget.self, BackupPrune.self, BackupCheck.self, BackupStats.self,
+            BackupDrill.self, BackupKey.self, BackupUnlock.self,
+        ]
     )
 
     public init() {}
