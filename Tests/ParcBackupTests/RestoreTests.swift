@@ -174,15 +174,33 @@ struct RestoreTests {
         #expect(restoreFixtureRead(restoreFixturePath(partial, "b/three")) == bytes)
     }
 
+    @Test("the hard links of a file that cannot be restored are reported too")
+    func hardLinksOfALostFile() throws {
+        let fixture = try RestoreFixture()
+        let bytes = TestBytes.random(6000, seed: 21)
+        let first = try fixture.file(Data("first".utf8), bytes, deviceID: 1, inode: 9, links: 2)
+        let second = try fixture.file(Data("second".utf8), bytes, deviceID: 1, inode: 9, links: 2)
+        let (snapshot, index) = try fixture.snapshot([first, second, try fixture.file("other", "other")])
+        try fixture.corrupt(try #require(first.content?.first), index: index)
+        let target = fixture.path("target")
+        let result = try fixture.restore(snapshot, index, into: target)
+        #expect(result.issues.map(\.path) == ["/first", "/second"])
+        #expect(result.issues.last?.message.contains("hard link of /first") == true)
+        #expect(restoreFixtureList(target) == ["other"])
+    }
+
     @Test("a sparse file over 4 GiB is restored with its holes, verified, in seconds")
     func sparseOver4GiB() throws {
         let fixture = try RestoreFixture()
         let head = TestBytes.random(4096, seed: 11)
         let tail = TestBytes.random(100, seed: 12)
         let hole = (4 << 30) + (1 << 20)
+        var denseNode = try fixture.sparseFile("dense", [.data(Array("head".utf8)), .zeros(2 << 20)])
+        denseNode.sparse = nil
         let (snapshot, index) = try fixture.snapshot([
             try fixture.sparseFile("disk.img", [.data(head), .zeros(hole), .data(tail)]),
             try fixture.sparseFile("trailing", [.data(Array("start".utf8)), .zeros(3 << 20)]),
+            denseNode,
         ])
         let target = fixture.path("target")
         let clock = ContinuousClock()
@@ -199,6 +217,10 @@ struct RestoreTests {
         #expect(restoreFixtureRead(path, offset: 0, count: head.count) == head)
         #expect(restoreFixtureRead(path, offset: size - Int64(tail.count), count: tail.count) == tail)
         #expect(restoreFixtureRead(path, offset: 3 << 30, count: 16) == [UInt8](repeating: 0, count: 16))
+        // A file not marked sparse gets its zeros written, not holes (swap files must not have any).
+        let dense = try #require(restoreFixtureStat(restoreFixturePath(target, "dense")))
+        #expect(dense.st_size == 4 + (2 << 20))
+        #expect(Int64(dense.st_blocks) * 512 >= 2 << 20)
         // A file ending in a hole gets its full size from ftruncate.
         let trailing = try #require(restoreFixtureStat(restoreFixturePath(target, "trailing")))
         #expect(trailing.st_size == 5 + (3 << 20))

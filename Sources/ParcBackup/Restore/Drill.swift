@@ -92,9 +92,11 @@ public struct DrillResult: Sendable, Hashable {
 /// records, then removes the sandbox. Proves that the backup can actually be restored, end to
 /// end, without touching the machine's files.
 public struct Drill: Sendable {
+    /// The repository, its index, the snapshot to check.
     public let repository: Repository
     public let index: BlobIndex
     public let snapshot: Snapshot
+    /// What to check and where.
     public let options: DrillOptions
     let progress: (@Sendable (RestoreProgressReport) -> Void)?
 
@@ -156,9 +158,8 @@ public struct Drill: Sendable {
         // Restore it into a fresh sandbox, checking each file as soon as it is written.
         let sandbox = try makeSandbox()
         let checks = Mutex(Checks())
-        var restoreOptions = RestoreOptions(
+        let restoreOptions = RestoreOptions(
             target: sandbox, restoreOwnership: false, verify: false, threads: options.threads, overwrite: .never)
-        restoreOptions.include = []
         let internals = RestoreInternals(
             selection: sample ?? [[]], contentOnly: true,
             fileRestored: { path, node, directory, name in

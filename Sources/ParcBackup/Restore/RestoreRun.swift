@@ -730,6 +730,7 @@ final class RestoreRun: Sendable {
             state.withLock {
                 $0.result.files += 1
                 $0.result.hardLinks += 1
+                $0.filesFinished += 1
             }
             internals.fileRestored?(restorePath(link.path), link.node, directory, link.node.name)
         }
