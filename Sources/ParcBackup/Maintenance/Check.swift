@@ -15,7 +15,7 @@ extension Repository {
     public func check(_ options: CheckOptions = CheckOptions()) throws(MaintenanceError) -> CheckReport {
         let started = Date()
         let lock = try maintenanceLock(exclusive: false, operation: "check", skip: options.noLock)
-        defer { try? lock?.release() }
+        defer { lock?.release() }
         var run = CheckRun(repository: self, options: options)
         try run.checkConfigAndKeys()
         try run.checkIndex()
@@ -208,7 +208,7 @@ private struct CheckRun {
         let results = MaintenanceLockedBox([PackResult?](repeating: nil, count: packs.count))
         let next = MaintenanceLockedBox(0)
         let (repository, options, index, onDisk) = (self.repository, self.options, self.index, self.onDisk)
-        let workers = min(options.readData ? options.concurrency : 1, max(packs.count, 1))
+        let workers = min(options.concurrency, max(packs.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let position = next.update { value -> Int in
