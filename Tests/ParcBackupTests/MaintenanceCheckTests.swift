@@ -224,6 +224,22 @@ struct MaintenanceCheckTests {
         }
     }
 
+    @Test("a damaged key file and a damaged config are named")
+    func damagedKeyAndConfig() throws {
+        let scene = try MaintCheckScene()
+        let bogus = Data(#"{"version":1}"#.utf8)
+        try scene.fixture.repository.storage.write(.key, name: ObjectID.hash(bogus).hex, data: bogus)
+        let root = try #require(scene.fixture.root)
+        var config = try Data(contentsOf: root.appendingPathComponent("config"))
+        config[config.count - 1] ^= 1
+        try config.write(to: root.appendingPathComponent("config"))
+        let report = try scene.fixture.repository.check()
+        #expect(report.errors.map(\.kind) == [.configDamaged, .keyFileDamaged], "\(report.summary)")
+        #expect(report.errors.map(\.file) == ["config", "keys/\(ObjectID.hash(bogus).hex)"])
+        #expect(report.counts.keyFiles == 2)
+        #expect(report.snapshots.allSatisfy { $0.isIntact })
+    }
+
     @Test("check takes a shared lock, which read-only media refuse; --no-lock checks them anyway")
     func noLock() throws {
         let scene = try MaintCheckScene()

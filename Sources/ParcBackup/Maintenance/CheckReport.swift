@@ -215,6 +215,7 @@ public struct SnapshotHealth: Sendable, Hashable, Codable, CustomStringConvertib
 
 /// What `check` looked at.
 public struct CheckCounts: Sendable, Hashable, Codable {
+    /// Key files and index files present (damaged ones included).
     public var keyFiles = 0
     public var indexFiles = 0
     /// Packs the index names, and pack files on disk.
@@ -222,6 +223,7 @@ public struct CheckCounts: Sendable, Hashable, Codable {
     public var packsOnDisk = 0
     /// Distinct blobs in the index.
     public var blobs = 0
+    /// Snapshot files present (damaged ones included).
     public var snapshots = 0
     /// Distinct trees walked, and files in all snapshots.
     public var trees = 0

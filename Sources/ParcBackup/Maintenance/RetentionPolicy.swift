@@ -242,6 +242,7 @@ public struct RetentionReason: Sendable, Hashable, Codable, CustomStringConverti
 
 /// The identity of a group of snapshots: the hostname and, when grouping by paths, the sorted paths.
 public struct RetentionGroupKey: Sendable, Hashable, Comparable, Codable {
+    /// The snapshots' hostname.
     public let hostname: String
     /// Nil when grouping by host only.
     public let paths: [String]?
@@ -271,7 +272,9 @@ public struct RetentionDecision: Sendable, Hashable {
 
 /// The decisions for one group, newest snapshot first.
 public struct RetentionGroup: Sendable, Hashable {
+    /// The group's host (and paths).
     public let key: RetentionGroupKey
+    /// One decision per snapshot of the group, newest first.
     public let decisions: [RetentionDecision]
 }
 
