@@ -261,6 +261,9 @@ struct MaintenanceCheckTests {
         decoder.dateDecodingStrategy = .iso8601
         let decoded = try decoder.decode(CheckReport.self, from: encoder.encode(report))
         #expect(decoded.counts == report.counts)
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        #expect(json.contains(#""healthy":true"#) && json.contains(#""read_data":true"#))
+        #expect(json.contains(#""intact_files":"#) && json.contains(#""blobs_read":"#))
         #expect(decoded.snapshots.map(\.snapshot) == report.snapshots.map(\.snapshot))
     }
 }

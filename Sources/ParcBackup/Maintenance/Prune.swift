@@ -73,10 +73,37 @@ public struct PruneReport: Sendable, Hashable, Codable {
     public var durationSeconds: Double = 0
 
     /// Bytes given back: deleted packs minus the packs repacking wrote.
-    public var freedBytes: Int64 { Int64(removedBytes) - Int64(newPackBytes) }
+    public var freedBytes: Int64 = 0
 
     /// An empty report.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case snapshots
+        case dryRun = "dry_run"
+        case usedBlobs = "used_blobs"
+        case usedBytes = "used_bytes"
+        case removedPacks = "removed_packs"
+        case removedBlobs = "removed_blobs"
+        case removedBytes = "removed_bytes"
+        case repackedPacks = "repacked_packs"
+        case repackedBlobs = "repacked_blobs"
+        case repackedBytes = "repacked_bytes"
+        case newPacks = "new_packs"
+        case newPackBytes = "new_pack_bytes"
+        case keptPacks = "kept_packs"
+        case keptBlobs = "kept_blobs"
+        case keptBytes = "kept_bytes"
+        case unindexedPacks = "unindexed_packs"
+        case missingPacks = "missing_packs"
+        case duplicateBlobs = "duplicate_blobs"
+        case unusedBytesLeft = "unused_bytes_left"
+        case indexFilesWritten = "index_files_written"
+        case indexFilesRemoved = "index_files_removed"
+        case temporaryFilesRemoved = "temporary_files_removed"
+        case durationSeconds = "duration_seconds"
+        case freedBytes = "freed_bytes"
+    }
 }
 
 extension Repository {
@@ -118,6 +145,7 @@ extension Repository {
             }
         }
         if !options.dryRun { try execute(&plan, report: &report, options: options, lock: lock) }
+        report.freedBytes = Int64(report.removedBytes) - Int64(report.newPackBytes)
         report.durationSeconds = Date().timeIntervalSince(started)
         return report
     }
