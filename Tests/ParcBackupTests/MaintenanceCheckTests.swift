@@ -109,6 +109,10 @@ struct MaintenanceCheckTests {
         #expect(second.damagedFiles == ["/home/ana/report.txt", "/home/bob/copy.txt"])
         #expect(second.intactFiles == 2)
         #expect(try scene.health(report, scene.third).isIntact)
+        let index = try scene.fixture.repository.loadIndex()
+        #expect(
+            scene.fixture.repository.intactFiles(of: scene.second.snapshot, health: second, index: index)
+                .map(\.displayPath) == ["/etc/hosts", "/home/ana/notes.txt"])
         #expect(report.summary.contains("2 of 4 files damaged"))
         #expect(report.summary.contains("the other 2 files are intact"))
         #expect(!report.summary.contains("notes.txt"))
@@ -221,6 +225,10 @@ struct MaintenanceCheckTests {
             #expect(health.lostDirectories == ["/home/bob"])
             #expect(health.files == 3)
             #expect(health.description.contains("everything under /home/bob is lost"))
+            let index = try scene.fixture.repository.loadIndex()
+            #expect(
+                scene.fixture.repository.intactFiles(of: scene.second.snapshot, health: health, index: index)
+                    .map(\.displayPath) == ["/etc/hosts", "/home/ana/notes.txt", "/home/ana/report.txt"])
         }
     }
 
