@@ -109,6 +109,10 @@ struct MaintenanceCheckTests {
         #expect(second.damagedFiles == ["/home/ana/report.txt", "/home/bob/copy.txt"])
         #expect(second.intactFiles == 2)
         #expect(try scene.health(report, scene.third).isIntact)
+        let index = try scene.fixture.repository.loadIndex()
+        #expect(
+            scene.fixture.repository.intactFiles(of: scene.second.snapshot, health: second, index: index)
+                .map(\.displayPath) == ["/etc/hosts", "/home/ana/notes.txt"])
         #expect(report.summary.contains("2 of 4 files damaged"))
         #expect(report.summary.contains("the other 2 files are intact"))
         #expect(!report.summary.contains("notes.txt"))
@@ -221,7 +225,27 @@ struct MaintenanceCheckTests {
             #expect(health.lostDirectories == ["/home/bob"])
             #expect(health.files == 3)
             #expect(health.description.contains("everything under /home/bob is lost"))
+            let index = try scene.fixture.repository.loadIndex()
+            #expect(
+                scene.fixture.repository.intactFiles(of: scene.second.snapshot, health: health, index: index)
+                    .map(\.displayPath) == ["/etc/hosts", "/home/ana/notes.txt", "/home/ana/report.txt"])
         }
+    }
+
+    @Test("a damaged key file and a damaged config are named")
+    func damagedKeyAndConfig() throws {
+        let scene = try MaintCheckScene()
+        let bogus = Data(#"{"version":1}"#.utf8)
+        try scene.fixture.repository.storage.write(.key, name: ObjectID.hash(bogus).hex, data: bogus)
+        let root = try #require(scene.fixture.root)
+        var config = try Data(contentsOf: root.appendingPathComponent("config"))
+        config[config.count - 1] ^= 1
+        try config.write(to: root.appendingPathComponent("config"))
+        let report = try scene.fixture.repository.check()
+        #expect(report.errors.map(\.kind) == [.configDamaged, .keyFileDamaged], "\(report.summary)")
+        #expect(report.errors.map(\.file) == ["config", "keys/\(ObjectID.hash(bogus).hex)"])
+        #expect(report.counts.keyFiles == 2)
+        #expect(report.snapshots.allSatisfy { $0.isIntact })
     }
 
     @Test("check takes a shared lock, which read-only media refuse; --no-lock checks them anyway")
@@ -245,6 +269,9 @@ struct MaintenanceCheckTests {
         decoder.dateDecodingStrategy = .iso8601
         let decoded = try decoder.decode(CheckReport.self, from: encoder.encode(report))
         #expect(decoded.counts == report.counts)
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        #expect(json.contains(#""healthy":true"#) && json.contains(#""read_data":true"#))
+        #expect(json.contains(#""intact_files":"#) && json.contains(#""blobs_read":"#))
         #expect(decoded.snapshots.map(\.snapshot) == report.snapshots.map(\.snapshot))
     }
 }

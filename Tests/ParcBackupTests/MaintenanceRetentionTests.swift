@@ -246,6 +246,14 @@ struct MaintenanceRetentionTests {
             try RetentionPolicy(keepDaily: -1).apply(to: entries)
         }
         #expect(RetentionError.emptyPolicy.description.contains("would remove every snapshot"))
+        // The stored form: snake case, absent rules off.
+        let stored = RetentionPolicy(keepDaily: 7, keepWithin: 3_600, keepTags: ["b", "a"], timeZone: maintParis)
+        let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        #expect(json.contains(#""keep_daily":7"#) && json.contains(#""time_zone":"Europe\/Paris""#))
+        #expect(!json.contains("keep_last"))
+        #expect(try JSONDecoder().decode(RetentionPolicy.self, from: Data(json.utf8)) == stored)
+        let partial = try JSONDecoder().decode(RetentionPolicy.self, from: Data(#"{"keep_last":2}"#.utf8))
+        #expect(partial.keepLast == 2 && partial.keepDaily == 0 && partial.grouping == .hostAndPaths)
         // Int.max keeps every bucket.
         let all = (1...4).map { maintRetentionEntry("2026-11-2\($0)T10:00:00Z") }
         #expect(try RetentionPolicy(keepDaily: .max, timeZone: maintUTC).apply(to: all).removed.isEmpty)

@@ -42,6 +42,9 @@ struct MaintenanceStatsListDiffTests {
         #expect(stats.snapshotBytes == (try size("snapshots")))
         #expect(stats.storedBytes == stats.packBytes + stats.indexBytes + stats.snapshotBytes)
 
+        let json = String(decoding: try JSONEncoder().encode(stats), as: UTF8.self)
+        #expect(json.contains(#""deduplication_ratio":2"#) && json.contains(#""restore_size":30000"#))
+
         // One snapshot alone: no deduplication across snapshots.
         let alone = try fixture.repository.stats(snapshots: [first.id])
         #expect(alone.restoreSize == 15_000)

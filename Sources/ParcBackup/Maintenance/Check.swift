@@ -15,7 +15,7 @@ extension Repository {
     public func check(_ options: CheckOptions = CheckOptions()) throws(MaintenanceError) -> CheckReport {
         let started = Date()
         let lock = try maintenanceLock(exclusive: false, operation: "check", skip: options.noLock)
-        defer { try? lock?.release() }
+        defer { lock?.release() }
         var run = CheckRun(repository: self, options: options)
         try run.checkConfigAndKeys()
         try run.checkIndex()
@@ -208,7 +208,7 @@ private struct CheckRun {
         let results = MaintenanceLockedBox([PackResult?](repeating: nil, count: packs.count))
         let next = MaintenanceLockedBox(0)
         let (repository, options, index, onDisk) = (self.repository, self.options, self.index, self.onDisk)
-        let workers = min(options.readData ? options.concurrency : 1, max(packs.count, 1))
+        let workers = min(options.concurrency, max(packs.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let position = next.update { value -> Int in
@@ -544,4 +544,28 @@ func maintenanceFilePath(_ kind: RepositoryFileKind, _ id: ObjectID) -> String {
 /// Raw paths sorted by their bytes, then displayed.
 private func displaySorted(_ paths: Set<Data>) -> [String] {
     paths.sorted { $0.lexicographicallyPrecedes($1) }.map(Node.display)
+}
+
+extension Repository {
+    /// The files of a snapshot that restore intact according to a check: every regular file
+    /// except those ``SnapshotHealth/damagedFiles`` names and those under its lost directories
+    /// (which cannot be listed). For `check` output that lists what is safe, not only what is lost.
+    public func intactFiles(of snapshot: Snapshot, health: SnapshotHealth, index: BlobIndex) -> [ListedNode] {
+        guard health.readable, health.lostDirectories != ["/"] else { return [] }
+        let damaged = Set(health.damagedFiles)
+        var files: [ListedNode] = []
+        func walk(_ tree: ObjectID, _ path: Data) {
+            // A tree that does not load is one of the lost directories: nothing below it is listed.
+            guard let loaded = try? loadTree(tree, index: index) else { return }
+            for node in loaded.nodes {
+                let child = maintenanceJoinPath(path, node.name)
+                if node.type == .file, !damaged.contains(Node.display(child)) {
+                    files.append(ListedNode(path: child, node: node))
+                }
+                if let subtree = node.subtree { walk(subtree, child) }
+            }
+        }
+        walk(snapshot.tree, maintenanceRootPath)
+        return files
+    }
 }

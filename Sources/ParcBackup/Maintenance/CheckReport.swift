@@ -43,6 +43,34 @@ public struct CheckReport: Sendable, Hashable, Codable {
     /// An empty report.
     public init() {}
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        errors = try container.decode([CheckIssue].self, forKey: .errors)
+        warnings = try container.decode([CheckIssue].self, forKey: .warnings)
+        snapshots = try container.decode([SnapshotHealth].self, forKey: .snapshots)
+        counts = try container.decode(CheckCounts.self, forKey: .counts)
+        readData = try container.decode(Bool.self, forKey: .readData)
+        durationSeconds = try container.decode(Double.self, forKey: .durationSeconds)
+    }
+
+    /// JSON with snake-case keys, and `healthy`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(isHealthy, forKey: .healthy)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(snapshots, forKey: .snapshots)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(readData, forKey: .readData)
+        try container.encode(durationSeconds, forKey: .durationSeconds)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case healthy, errors, warnings, snapshots, counts
+        case readData = "read_data"
+        case durationSeconds = "duration_seconds"
+    }
+
     /// The report as text for people: every error with the snapshots and files it affects, the
     /// warnings, then per damaged snapshot what is intact.
     public var summary: String {
@@ -130,6 +158,11 @@ public struct CheckIssue: Sendable, Hashable, Codable, CustomStringConvertible {
         self.affected = affected
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case kind, message, file, pack, blob, affected
+        case blobType = "blob_type"
+    }
+
     public var description: String {
         var text = message
         for snapshot in affected {
@@ -162,6 +195,10 @@ public struct AffectedSnapshot: Sendable, Hashable, Codable, CustomStringConvert
         self.directories = directories
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case snapshot, hostname, time, files, directories
+    }
+
     public var description: String {
         var parts: [String] = []
         if !files.isEmpty { parts.append("files " + files.joined(separator: ", ")) }
@@ -189,10 +226,32 @@ public struct SnapshotHealth: Sendable, Hashable, Codable, CustomStringConvertib
 
     /// The files that restore intact: every file counted minus the damaged ones (the files
     /// under lost directories cannot be counted).
-    public var intactFiles: Int { files - damagedFiles.count }
-
+    public private(set) var intactFiles: Int
     /// Whether everything in the snapshot can be restored.
-    public var isIntact: Bool { readable && damagedFiles.isEmpty && lostDirectories.isEmpty }
+    public private(set) var isIntact: Bool
+
+    init(
+        snapshot: ObjectID, hostname: String?, time: Date?, readable: Bool, files: Int, damagedFiles: [String],
+        lostDirectories: [String]
+    ) {
+        self.snapshot = snapshot
+        self.hostname = hostname
+        self.time = time
+        self.readable = readable
+        self.files = files
+        self.damagedFiles = damagedFiles
+        self.lostDirectories = lostDirectories
+        intactFiles = files - damagedFiles.count
+        isIntact = readable && damagedFiles.isEmpty && lostDirectories.isEmpty
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case snapshot, hostname, time, readable, files
+        case damagedFiles = "damaged_files"
+        case lostDirectories = "lost_directories"
+        case intactFiles = "intact_files"
+        case isIntact = "intact"
+    }
 
     public var description: String {
         let name = "snapshot \(snapshot.shortHex)\(maintenanceSnapshotLabel(hostname, time))"
@@ -215,6 +274,7 @@ public struct SnapshotHealth: Sendable, Hashable, Codable, CustomStringConvertib
 
 /// What `check` looked at.
 public struct CheckCounts: Sendable, Hashable, Codable {
+    /// Key files and index files present (damaged ones included).
     public var keyFiles = 0
     public var indexFiles = 0
     /// Packs the index names, and pack files on disk.
@@ -222,6 +282,7 @@ public struct CheckCounts: Sendable, Hashable, Codable {
     public var packsOnDisk = 0
     /// Distinct blobs in the index.
     public var blobs = 0
+    /// Snapshot files present (damaged ones included).
     public var snapshots = 0
     /// Distinct trees walked, and files in all snapshots.
     public var trees = 0
@@ -233,6 +294,16 @@ public struct CheckCounts: Sendable, Hashable, Codable {
 
     /// Zero counts.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case packs, blobs, snapshots, trees, files
+        case keyFiles = "key_files"
+        case indexFiles = "index_files"
+        case packsOnDisk = "packs_on_disk"
+        case packsRead = "packs_read"
+        case blobsRead = "blobs_read"
+        case bytesRead = "bytes_read"
+    }
 }
 
 /// `1 file`, `2 files`.

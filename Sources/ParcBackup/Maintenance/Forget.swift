@@ -55,7 +55,7 @@ extension Repository {
             throw .retention(error)
         }
         let lock = try maintenanceLock(exclusive: !dryRun, operation: "forget")
-        defer { try? lock?.release() }
+        defer { lock?.release() }
         let entries: [SnapshotEntry]
         do {
             entries = try snapshots()
@@ -80,7 +80,7 @@ extension Repository {
     /// must exist, or nothing is removed.
     public func forget(snapshots ids: [ObjectID], dryRun: Bool = false) throws(MaintenanceError) -> ForgetReport {
         let lock = try maintenanceLock(exclusive: !dryRun, operation: "forget")
-        defer { try? lock?.release() }
+        defer { lock?.release() }
         let names: Set<String>
         do {
             names = Set(try storage.list(.snapshot))
@@ -104,18 +104,6 @@ extension Repository {
             } catch {
                 throw .repository(.storage(error))
             }
-        }
-    }
-
-    /// Takes the lock of a maintenance operation, or none when `skip` (read-only media).
-    func maintenanceLock(exclusive: Bool, operation: String, skip: Bool = false) throws(MaintenanceError)
-        -> RepositoryLock?
-    {
-        if skip { return nil }
-        do {
-            return try RepositoryLock.acquire(self, exclusive: exclusive, operation: operation)
-        } catch {
-            throw .lock(error)
         }
     }
 }

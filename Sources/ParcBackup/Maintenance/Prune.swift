@@ -73,10 +73,37 @@ public struct PruneReport: Sendable, Hashable, Codable {
     public var durationSeconds: Double = 0
 
     /// Bytes given back: deleted packs minus the packs repacking wrote.
-    public var freedBytes: Int64 { Int64(removedBytes) - Int64(newPackBytes) }
+    public var freedBytes: Int64 = 0
 
     /// An empty report.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case snapshots
+        case dryRun = "dry_run"
+        case usedBlobs = "used_blobs"
+        case usedBytes = "used_bytes"
+        case removedPacks = "removed_packs"
+        case removedBlobs = "removed_blobs"
+        case removedBytes = "removed_bytes"
+        case repackedPacks = "repacked_packs"
+        case repackedBlobs = "repacked_blobs"
+        case repackedBytes = "repacked_bytes"
+        case newPacks = "new_packs"
+        case newPackBytes = "new_pack_bytes"
+        case keptPacks = "kept_packs"
+        case keptBlobs = "kept_blobs"
+        case keptBytes = "kept_bytes"
+        case unindexedPacks = "unindexed_packs"
+        case missingPacks = "missing_packs"
+        case duplicateBlobs = "duplicate_blobs"
+        case unusedBytesLeft = "unused_bytes_left"
+        case indexFilesWritten = "index_files_written"
+        case indexFilesRemoved = "index_files_removed"
+        case temporaryFilesRemoved = "temporary_files_removed"
+        case durationSeconds = "duration_seconds"
+        case freedBytes = "freed_bytes"
+    }
 }
 
 extension Repository {
@@ -101,7 +128,7 @@ extension Repository {
                 "max-unused must be between 0 and 1 (0.05 is 5 %), and pack and index sizes positive")
         }
         let lock = try maintenanceLock(exclusive: !options.dryRun, operation: "prune")
-        defer { try? lock?.release() }
+        defer { lock?.release() }
 
         var plan = try planPrune(options)
         var report = plan.report
@@ -117,7 +144,8 @@ extension Repository {
                 throw .repository(.storage(error))
             }
         }
-        if !options.dryRun { try execute(&plan, report: &report, options: options) }
+        if !options.dryRun { try execute(&plan, report: &report, options: options, lock: lock) }
+        report.freedBytes = Int64(report.removedBytes) - Int64(report.newPackBytes)
         report.durationSeconds = Date().timeIntervalSince(started)
         return report
     }
@@ -271,16 +299,15 @@ extension Repository {
             }
             plan.listing[use.id]?.sort { $0.offset < $1.offset }
         }
-        let current = Set(
-            index.packOrder.flatMap { pack in
-                (index.packs[pack] ?? []).map { BlobLocation(pack: pack, entry: $0) }
-            })
-        let planned = Set(plan.listing.flatMap { pack, entries in entries.map { BlobLocation(pack: pack, entry: $0) } })
+        // The new listing is a subset of the current one: equal when no entry was left out.
+        let currentCount = index.packOrder.reduce(0) { $0 + (index.packs[$1]?.count ?? 0) }
+        let plannedCount = plan.listing.values.reduce(0) { $0 + $1.count }
         let repackedBlobs = plan.repack.reduce(0) { $0 + $1.used.count }
-        let plannedBlobs = planned.count + repackedBlobs
+        let plannedBlobs = plannedCount + repackedBlobs
         let plannedFiles =
             plannedBlobs == 0 ? 0 : (plannedBlobs + options.blobsPerIndexFile - 1) / options.blobsPerIndexFile
-        plan.rewriteIndex = !plan.repack.isEmpty || current != planned || index.activeFiles.count > plannedFiles
+        plan.rewriteIndex =
+            !plan.repack.isEmpty || currentCount != plannedCount || index.activeFiles.count > plannedFiles
         plan.oldIndexFiles = plan.rewriteIndex ? index.allFileIDs : index.supersededFiles
         plan.index = index
 
@@ -322,9 +349,11 @@ extension Repository {
     }
 
     /// Writes the new packs and index, then deletes, in the order of format §10.
-    private func execute(_ plan: inout MaintenancePrunePlan, report: inout PruneReport, options: PruneOptions)
-        throws(MaintenanceError)
-    {
+    private func execute(
+        _ plan: inout MaintenancePrunePlan, report: inout PruneReport, options: PruneOptions,
+        lock: MaintenanceLockKeeper?
+    ) throws(MaintenanceError) {
+
         // 1. New packs holding the used blobs of the packs to repack (sealed bytes copied as they
         //    are, after checking them).
         var written: [ObjectID: [PackEntry]] = [:]
@@ -363,6 +392,7 @@ extension Repository {
         report.keptBytes = report.keptBytes - planned.bytes + report.newPackBytes
 
         // 2. The index naming every remaining pack; the last file supersedes every old one.
+        try lock?.ensureHeld()
         var newFiles: Set<ObjectID> = []
         if plan.rewriteIndex {
             let listing = plan.listing.merging(written) { old, _ in old }
@@ -394,6 +424,7 @@ extension Repository {
         }
 
         // 3. The old index files, then the packs nothing names any more, then old temporaries.
+        try lock?.ensureHeld()
         let oldFiles = plan.oldIndexFiles.filter { !newFiles.contains($0) }
         for id in oldFiles { try removeIfPresent(.index, id.hex) }
         report.indexFilesRemoved = oldFiles.count

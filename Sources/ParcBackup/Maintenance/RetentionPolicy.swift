@@ -9,8 +9,9 @@ import Foundation
 /// Buckets are computed in ``timeZone``; weeks are ISO 8601 weeks (Monday first, week 1 holding
 /// the year's first Thursday). A count of `Int.max` keeps every bucket.
 ///
-/// Pure: it never touches a repository, so it can be tested and previewed freely.
-public struct RetentionPolicy: Sendable, Hashable {
+/// Pure: it never touches a repository, so it can be tested and previewed freely. Codable (snake
+/// case keys, absent rules off) so that a backup plan can store it.
+public struct RetentionPolicy: Sendable, Hashable, Codable {
     /// Keep the N newest snapshots.
     public var keepLast: Int
     /// Keep the newest snapshot of each of the last N hours (calendar days, ISO weeks, months,
@@ -47,6 +48,47 @@ public struct RetentionPolicy: Sendable, Hashable {
         self.keepTags = keepTags
         self.timeZone = timeZone
         self.grouping = grouping
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        self.init(
+            keepLast: try count(.keepLast), keepHourly: try count(.keepHourly), keepDaily: try count(.keepDaily),
+            keepWeekly: try count(.keepWeekly), keepMonthly: try count(.keepMonthly),
+            keepYearly: try count(.keepYearly),
+            keepWithin: try container.decodeIfPresent(TimeInterval.self, forKey: .keepWithin),
+            keepTags: try container.decodeIfPresent(Set<String>.self, forKey: .keepTags) ?? [],
+            timeZone: try container.decodeIfPresent(String.self, forKey: .timeZone).flatMap(TimeZone.init(identifier:))
+                ?? .current,
+            grouping: try container.decodeIfPresent(RetentionGrouping.self, forKey: .grouping) ?? .hostAndPaths)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        for (key, value) in [
+            (CodingKeys.keepLast, keepLast), (.keepHourly, keepHourly), (.keepDaily, keepDaily),
+            (.keepWeekly, keepWeekly), (.keepMonthly, keepMonthly), (.keepYearly, keepYearly),
+        ] where value != 0 {
+            try container.encode(value, forKey: key)
+        }
+        try container.encodeIfPresent(keepWithin, forKey: .keepWithin)
+        if !keepTags.isEmpty { try container.encode(keepTags.sorted(), forKey: .keepTags) }
+        try container.encode(timeZone.identifier, forKey: .timeZone)
+        try container.encode(grouping, forKey: .grouping)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case keepLast = "keep_last"
+        case keepHourly = "keep_hourly"
+        case keepDaily = "keep_daily"
+        case keepWeekly = "keep_weekly"
+        case keepMonthly = "keep_monthly"
+        case keepYearly = "keep_yearly"
+        case keepWithin = "keep_within"
+        case keepTags = "keep_tags"
+        case timeZone = "time_zone"
+        case grouping
     }
 
     /// Whether no rule keeps anything (such a policy would remove every snapshot and is refused).
@@ -200,6 +242,7 @@ public struct RetentionReason: Sendable, Hashable, Codable, CustomStringConverti
 
 /// The identity of a group of snapshots: the hostname and, when grouping by paths, the sorted paths.
 public struct RetentionGroupKey: Sendable, Hashable, Comparable, Codable {
+    /// The snapshots' hostname.
     public let hostname: String
     /// Nil when grouping by host only.
     public let paths: [String]?
@@ -229,7 +272,9 @@ public struct RetentionDecision: Sendable, Hashable {
 
 /// The decisions for one group, newest snapshot first.
 public struct RetentionGroup: Sendable, Hashable {
+    /// The group's host (and paths).
     public let key: RetentionGroupKey
+    /// One decision per snapshot of the group, newest first.
     public let decisions: [RetentionDecision]
 }
 

@@ -54,11 +54,16 @@ public struct DiffChange: Sendable, Hashable {
 
 /// A difference in a form for JSON.
 public struct DiffChangeRecord: Sendable, Hashable, Codable {
+    /// `added`, `removed`, `content`, `metadata`.
     public var change: DiffChange.Kind
+    /// Full path inside the snapshots (non-UTF-8 bytes as `\xNN`).
     public var path: String
+    /// The node type (`file`, `dir`…): after the change, or before it for a removal.
     public var type: String
+    /// Sizes in the first and second snapshot (absent where the entry is absent).
     public var sizeBefore: UInt64?
     public var sizeAfter: UInt64?
+    /// The metadata fields that differ.
     public var metadataFields: [String]
 
     private enum CodingKeys: String, CodingKey {

@@ -28,18 +28,37 @@ public struct RepositoryStats: Sendable, Hashable, Codable {
 
     /// Plaintext bytes per stored byte of the used blobs (encryption overhead included): above 1
     /// when compression saves space.
-    public var compressionRatio: Double {
-        uniqueStoredBytes == 0 ? 1 : Double(uniqueRawBytes) / Double(uniqueStoredBytes)
-    }
-
+    public var compressionRatio: Double = 1
     /// Restore size per byte of distinct file content: how many times deduplication (across
     /// files and snapshots) shrinks the data.
-    public var deduplicationRatio: Double {
-        uniqueDataBytes == 0 ? 1 : Double(restoreSize) / Double(uniqueDataBytes)
-    }
+    public var deduplicationRatio: Double = 1
 
     /// Empty statistics.
     public init() {}
+
+    /// Sets the ratios from the counts.
+    mutating func computeRatios() {
+        compressionRatio = uniqueStoredBytes == 0 ? 1 : Double(uniqueRawBytes) / Double(uniqueStoredBytes)
+        deduplicationRatio = uniqueDataBytes == 0 ? 1 : Double(restoreSize) / Double(uniqueDataBytes)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case snapshots, files, packs
+        case restoreSize = "restore_size"
+        case uniqueBlobs = "unique_blobs"
+        case uniqueRawBytes = "unique_raw_bytes"
+        case uniqueStoredBytes = "unique_stored_bytes"
+        case uniqueDataBlobs = "unique_data_blobs"
+        case uniqueDataBytes = "unique_data_bytes"
+        case packBytes = "pack_bytes"
+        case indexBytes = "index_bytes"
+        case snapshotBytes = "snapshot_bytes"
+        case storedBytes = "stored_bytes"
+        case indexedBlobs = "indexed_blobs"
+        case packsOnDisk = "packs_on_disk"
+        case compressionRatio = "compression_ratio"
+        case deduplicationRatio = "deduplication_ratio"
+    }
 }
 
 extension Repository {
@@ -126,6 +145,7 @@ extension Repository {
                 stats.uniqueDataBytes += UInt64(location.entry.rawLength)
             }
         }
+        stats.computeRatios()
         return stats
     }
 }
