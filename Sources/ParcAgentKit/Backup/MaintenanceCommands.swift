@@ -108,7 +108,7 @@ struct RetentionOptions: ParsableArguments {
     @Option(name: .customLong("keep-yearly"), help: "Keep the newest of each of the last N years.") var keepYearly: Int = 0
     @Option(
         name: .customLong("keep-within"),
-        help: ArgumentHelp("Keep every snapshot within this duration of the newest (e.g. 10d, 2w3d, 6m).", valueName: "duration"))
+        help: ArgumentHelp("Keep every snapshot within this duration of the newest (e.g. 36h, 10d, 2w3d).", valueName: "duration"))
     var keepWithin: String?
     @Option(name: .customLong("keep-tag"), help: "Keep snapshots with this tag (repeatable).") var keepTags: [String] = []
     @Flag(name: .customLong("group-by-host"), help: "Group snapshots by host only (default: host and paths).")
@@ -119,7 +119,7 @@ struct RetentionOptions: ParsableArguments {
         if let keepWithin {
             guard let parsed = RetentionPolicy.parseDuration(keepWithin) else {
                 throw BackupCLIError(
-                    "--keep-within \(keepWithin) is not a duration; write it like 10d, 2w, 6m, 1y or 12h", exitCode: .usage)
+                    "--keep-within \(keepWithin) is not a duration; write it like 12h, 10d or 2w3d (units w, d, h, m for minutes, s)", exitCode: .usage)
             }
             within = parsed
         }
@@ -289,7 +289,19 @@ struct BackupStats: ParsableCommand {
             let repository = try options.open()
             let stats = try maintenance { () throws(MaintenanceError) in try repository.stats() }
             if options.json {
-                Output.json(stats)
+                struct StatsJSON: Encodable {
+                    let stats: RepositoryStats
+                    func encode(to encoder: any Encoder) throws {
+                        try stats.encode(to: encoder)
+                        var container = encoder.container(keyedBy: Keys.self)
+                        try container.encode(stats.compressionRatio, forKey: .compressionRatio)
+                        try container.encode(stats.deduplicationRatio, forKey: .deduplicationRatio)
+                    }
+                    enum Keys: String, CodingKey {
+                        case compressionRatio, deduplicationRatio
+                    }
+                }
+                Output.json(StatsJSON(stats: stats))
                 return
             }
             Output.line("snapshots:           \(stats.snapshots)")

@@ -155,6 +155,18 @@ struct BackupRun: ParsableCommand {
 
 extension BackupMethod: ExpressibleByArgument {}
 
+/// Holds a shared lock on the repository while `body` runs, so that no prune removes what it reads.
+func withSharedLock<T>(_ repository: Repository, operation: String, _ body: () throws -> T) throws -> T {
+    let lock: RepositoryLock
+    do {
+        lock = try RepositoryLock.acquire(repository, exclusive: false, operation: operation)
+    } catch {
+        throw BackupCLIError(error)
+    }
+    defer { try? lock.release() }
+    return try body()
+}
+
 /// Loads the index and finds a snapshot by reference.
 func loadSnapshot(_ reference: String, in repository: Repository) throws -> (SnapshotEntry, BlobIndex) {
     let entries = try repository.snapshots()
@@ -204,12 +216,13 @@ struct BackupRestore: ParsableCommand {
                             files: report.files, bytes: report.bytes, totalBytes: report.expectedBytes,
                             elapsed: report.elapsedSeconds, current: report.currentPath ?? ""))
                 })
-            let result: RestoreResult
-            do throws(RestoreError) {
-                result = try restorer.run()
-            } catch {
-                line.finish()
-                throw BackupCLIError(error.description)
+            let result: RestoreResult = try withSharedLock(repository, operation: "restore") {
+                do throws(RestoreError) {
+                    return try restorer.run()
+                } catch {
+                    line.finish()
+                    throw BackupCLIError(error.description)
+                }
             }
             line.finish()
             Self.print(result, snapshot: entry, options: options, dryRun: dryRun)
@@ -307,10 +320,12 @@ struct BackupDrill: ParsableCommand {
         try reportingErrors {
             let repository = try options.open()
             let (entry, index) = try loadSnapshot(snapshot, in: repository)
-            let result = try Self.execute(
-                repository: repository, index: index, snapshot: entry.snapshot,
-                sample: all ? .all : .count(sample ?? 100), seed: seed, sandbox: sandbox,
-                progress: options.showsProgress)
+            let result = try withSharedLock(repository, operation: "drill") {
+                try Self.execute(
+                    repository: repository, index: index, snapshot: entry.snapshot,
+                    sample: all ? .all : .count(sample ?? 100), seed: seed, sandbox: sandbox,
+                    progress: options.showsProgress)
+            }
             if options.json {
                 Output.json(DrillJSON(result, snapshot: entry.id))
             } else {

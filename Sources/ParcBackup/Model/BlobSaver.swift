@@ -2,7 +2,7 @@ import Foundation
 
 /// Adds blobs to a repository from several threads at once: deduplicates against the index and
 /// against blobs saved during the run, seals (compresses and encrypts) outside any lock, fills
-/// packs of about 16 MiB, writes each full pack, then an index file every 50 000 blobs and at
+/// packs of about 16 MiB (data and trees in separate packs), writes each full pack, then an index file every 50 000 blobs and at
 /// ``flush()`` (format §10: packs, then the index naming them; the snapshot comes last).
 public final class BlobSaver: @unchecked Sendable {
     /// What ``save(_:type:)`` did.
@@ -30,7 +30,9 @@ public final class BlobSaver: @unchecked Sendable {
     private let lock = NSLock()
     private var known: BlobIndex
     private var pending: Set<BlobHandle> = []
-    private var writer: PackWriter
+    /// One pack in progress per blob type: trees go to packs of their own, so they load fast and
+    /// damage to file content never takes a directory listing with it.
+    private var writers: [BlobType: PackWriter] = [:]
     private var unindexed = BlobIndex()
     private var unindexedCount = 0
     private var totals = Totals()
@@ -45,7 +47,6 @@ public final class BlobSaver: @unchecked Sendable {
         self.known = index
         self.packTargetSize = packTargetSize
         self.blobsPerIndexFile = blobsPerIndexFile
-        self.writer = repository.packWriter()
     }
 
     /// The index as it stands: the repository's, plus every blob this saver wrote to a pack.
@@ -87,6 +88,7 @@ public final class BlobSaver: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
+        var writer = writers[type] ?? repository.packWriter()
         writer.append(sealed)
         totals.blobs += 1
         totals.rawBytes += UInt64(sealed.rawLength)
@@ -94,7 +96,9 @@ public final class BlobSaver: @unchecked Sendable {
         var full: PackWriter?
         if writer.byteCount >= packTargetSize {
             full = writer
-            writer = repository.packWriter()
+            writers[type] = nil
+        } else {
+            writers[type] = writer
         }
         lock.unlock()
         if let full { try write(full) }
@@ -109,13 +113,10 @@ public final class BlobSaver: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
-        var last: PackWriter?
-        if !writer.writtenEntries.isEmpty {
-            last = writer
-            writer = repository.packWriter()
-        }
+        let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.writtenEntries.isEmpty }
+        writers = [:]
         lock.unlock()
-        if let last { try write(last) }
+        for pack in last { try write(pack) }
         try writeIndex(force: true)
     }
 
