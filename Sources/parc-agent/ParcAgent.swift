@@ -9,6 +9,6 @@ struct ParcAgent: AsyncParsableCommand {
         abstract: "The Parc agent: inventory, tasks, metrics and backup on a managed machine.",
         discussion: "This version runs backups (parc-agent backup --help); inventory and tasks come with their features.",
         version: ParcVersion.current,
-        subcommands: [EnrollCommand.self, BackupCommand.self]
+        subcommands: [EnrollCommand.self, RunCommand.self, BackupCommand.self]
     )
 }
