@@ -96,7 +96,7 @@ struct BackupFleetRulesTests {
         let errors = BackupPlanRules.validate(settings)
         #expect(Set(errors.keys) == ["name", "paths", "schedules.differential", "drill.schedule",
                                      "retention.keep_weekly", "drill.sample", "rpo_hours"])
-        #expect(errors["schedules.differential"]?.hasPrefix("Not a valid cron schedule: hour") == true)
+        #expect(errors["schedules.differential"]?.hasPrefix("Not a valid cron schedule: field 2 (hour)") == true)
         settings = BackupPlanSettings(name: "x", paths: ["/ok", "bad\u{0}path"])
         #expect(BackupPlanRules.validate(settings)["paths"] == BackupPlanRules.pathMessage)
         settings = BackupPlanSettings(name: "x", paths: Array(repeating: "/a", count: 101))

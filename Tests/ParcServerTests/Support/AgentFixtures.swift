@@ -8,9 +8,9 @@ import VaporTesting
 
 /// One HTTP exchange, returned rather than handled in a closure.
 func send(_ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:],
-          body: String? = nil) async throws -> TestingHTTPResponse {
+          body: String? = nil, running: Bool = false) async throws -> TestingHTTPResponse {
     var captured: TestingHTTPResponse?
-    try await app.testing().test(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+    try await app.testing(method: running ? .running(port: 0) : .inMemory).test(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
         captured = $0
     }
     return captured!
