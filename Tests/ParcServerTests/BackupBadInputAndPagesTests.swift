@@ -187,3 +187,27 @@ struct BackupBadInputAndPagesTests {
         }
     }
 }
+
+@Suite("Backup and agents messages in French")
+struct BackupMessagesTests {
+    @Test("every validation message of the backup and agent services has its French text")
+    func catalogued() throws {
+        let catalog = try Catalog.loadBundled()
+        var messages = [
+            BackupPlanRules.nameMessage, BackupPlanRules.pathsRequiredMessage, BackupPlanRules.pathMessage,
+            BackupPlanRules.tooManyPathsMessage, BackupPlanRules.excludeMessage, BackupPlanRules.tooManyExcludesMessage,
+            BackupPlanRules.keepMessage, BackupPlanRules.drillSampleMessage, BackupPlanRules.rpoMessage,
+            BackupService.locationMessage, BackupService.commentMessage, BackupService.repositoryNameTaken,
+            BackupService.planNameTaken, BackupService.targetAgentMessage, BackupService.targetEntityMessage,
+            BackupService.targetExistsMessage, "Choose a repository of this entity or of an entity above it.",
+            "Choose the repository the plan writes to.", "Give the token a name of 1–100 characters.",
+            "The expiry date must be in the future.",
+            "Leave empty for no limit, or give a whole number from 1 to 100000.",
+        ]
+        messages += AgentService.validate(.init(token: "", hostname: "", machineID: "", os: "\u{0}",
+                                                agentVersion: "\u{0}")).values
+        for message in messages {
+            #expect(catalog.translateMessage(message, to: .fr) != message, "no French text for: \(message)")
+        }
+    }
+}
