@@ -61,7 +61,7 @@ struct BackupPagesController {
                 + values.map { SelectOption(value: $0, label: req.t("\(prefix).\($0)"), selected: $0 == current) }
         }
         let repositories = try await BackupAPIController.repositoryQuery(req, ListQuery(perPage: 200)).limit(200).all()
-        var counts: [String: Int] = [:]
+        var counts = Dictionary(uniqueKeysWithValues: RPOState.allCases.map { ($0.rawValue, 0) })
         for row in rows { counts[row.rpo_state, default: 0] += 1 }
         return try await req.renderPage("backup/fleet", title: req.t("nav.backup.fleet"), active: "backup", page: FleetPage(
             rows: page.map { FleetRowView($0, req: req) },
@@ -336,6 +336,8 @@ struct BackupPagesController {
         let entities: [SelectOption]
         let targetErrors: [String: String]
         let runs: [BackupAgentPanel.RunRow]
+        /// The runs table shows the machine rather than the plan.
+        let showMachine = true
         let tab: String
         let history: [AuditEntryView]
     }
@@ -385,7 +387,8 @@ struct BackupPagesController {
             targetErrors: targetErrors,
             runs: runs.map {
                 BackupAgentPanel.RunRow(
-                    id: $0.id!, finished: req.formatDateTime($0.finishedAt), plan: hostnames[$0.agentID] ?? "—",
+                    id: $0.id!, finished: req.formatDateTime($0.finishedAt), plan: plan.name,
+                    machine: hostnames[$0.agentID] ?? "—",
                     repository: repository?.name ?? "—", method: req.t("backup.method.\($0.method)"), status: $0.status,
                     statusLabel: req.t("backup.run.status.\($0.status)"),
                     files: ParcFormat.number($0.files, language: language),

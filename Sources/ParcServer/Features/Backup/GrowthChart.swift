@@ -12,6 +12,9 @@ struct GrowthChart: Encodable {
         let name: String
         let points: String
         let last: String
+        /// The last point, marked with a dot (a series of one point draws no line).
+        let lastX: String
+        let lastY: String
     }
 
     struct GridLine: Encodable {
@@ -46,8 +49,11 @@ struct GrowthChart: Encodable {
         let language = req.language
         let series = zip(ranked, points).enumerated().map { index, pair in
             let ((id, runs), points) = pair
+            let last = points.max { $0.date < $1.date }
             return Series(cssClass: "s\(index + 1)", name: names[id] ?? "", points: layout.polyline(points),
-                          last: ParcFormat.bytes(runs.last?.repositorySizeBytes, language: language))
+                          last: ParcFormat.bytes(runs.last?.repositorySizeBytes, language: language),
+                          lastX: SeriesChartLayout.format(last.map { layout.x($0.date) } ?? 0),
+                          lastY: SeriesChartLayout.format(last.map { layout.y($0.value) } ?? 0))
         }
         let grid = layout.gridValues.map {
             GridLine(y: SeriesChartLayout.format(layout.y($0)), label: ParcFormat.bytes(Int($0), language: language))
@@ -64,6 +70,7 @@ struct BackupAgentPanel: Encodable {
         let id: UUID
         let finished: String
         let plan: String
+        var machine: String = ""
         let repository: String
         let method: String
         let status: String
@@ -149,6 +156,8 @@ struct FleetRowView: Encodable {
     let threeTwoOneLabel: String
     let repositories: [String]
     let plans: [String]
+    /// The plan whose state the machine shows (its worst), when one does.
+    let rpoPlan: String?
 
     init(_ row: BackupFleet.Row, req: Request) {
         agentID = row.agent_id
@@ -166,5 +175,6 @@ struct FleetRowView: Encodable {
         threeTwoOneLabel = req.t("backup.321.\(row.three_two_one)")
         repositories = row.repositories.map { $0.off_site ? "\($0.name) (\(req.t("backup.repositories.off_site_short")))" : $0.name }
         plans = row.plans.map(\.name)
+        rpoPlan = row.plans.first { $0.rpo_state == row.rpo_state && $0.rpo_hours == row.rpo_hours }?.name
     }
 }
