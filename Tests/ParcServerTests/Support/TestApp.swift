@@ -31,6 +31,7 @@ final class TestClock: Sendable {
 
 /// Runs `body` with a migrated application on the given database, then tears everything down.
 func withApp(_ database: TestDatabase, clock: TestClock = TestClock(),
+             configuration: ParcConfiguration = ParcConfiguration(runsWorkers: false),
              _ body: (Application, TestClock) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -43,7 +44,7 @@ func withApp(_ database: TestDatabase, clock: TestClock = TestClock(),
         choice = .postgres(url: url, searchPath: String(schema))
     }
     do {
-        try await configure(app, ParcConfiguration(runsWorkers: false), database: choice,
+        try await configure(app, configuration, database: choice,
                             options: ConfigureOptions(clock: clock.parcClock, passwordHashCost: 4, migrate: false))
         if database == .postgres {
             _ = try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: String(schema))").all()

@@ -22,6 +22,15 @@ struct AuditLog {
         self.now = request.now
     }
 
+    /// A request whose actor is not a signed-in user (an agent enrolling or reporting).
+    init(request: Request, actorName: String) {
+        self.actorID = nil
+        self.actorName = String(actorName.prefix(200))
+        self.requestID = request.requestID
+        self.ip = request.clientIP
+        self.now = request.now
+    }
+
     /// An actor outside HTTP: the CLI or a job.
     init(system name: String, now: Date) {
         self.actorID = nil

@@ -94,9 +94,14 @@ private func registerRoutes(_ app: Application, registry: FeatureRegistry) throw
     let apiRoot = app.routes.grouped("api", "v1").grouped(TokenUserMiddleware())
     let api = APIRoutes(apiRoot)
 
+    // The agent API: its own credentials (never user tokens or sessions), its own body limit.
+    let agentRoot = app.routes.grouped("api", "agent", "v1")
+    let agent = AgentAPIRoutes(open: agentRoot, authenticated: agentRoot.grouped(AgentCredentialMiddleware()))
+
     try PlatformFeature().register(registry, web: web, signedIn: signedIn, api: api)
     for feature in ParcFeatures.all {
         try feature.register(registry, routes: signedIn, api: api)
+        try feature.registerAgentAPI(agent)
     }
 
     let document = OpenAPIDocument.build(api, version: ParcVersion.current)

@@ -12,6 +12,13 @@ protocol ParcFeature: Sendable {
     var migrations: [any Migration] { get }
     /// Registers menu entries, widgets, search providers, jobs and routes.
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws
+    /// Registers routes of the agent API (`/api/agent/v1`), which parc-agent calls with its own
+    /// credential; user tokens and sessions never work there (docs/agent-api.md).
+    func registerAgentAPI(_ agent: AgentAPIRoutes) throws
+}
+
+extension ParcFeature {
+    func registerAgentAPI(_ agent: AgentAPIRoutes) throws {}
 }
 
 /// A menu entry. It appears only when the user holds `permission` somewhere.

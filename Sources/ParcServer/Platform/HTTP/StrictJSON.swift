@@ -11,7 +11,11 @@ protocol StrictContent: Decodable {
 extension Request {
     /// Decodes the JSON body into `T`, refusing invalid UTF-8, malformed JSON, non-objects, unknown
     /// fields and wrong types with a 400/422 in the API's error format.
-    func decodeStrict<T: StrictContent>(_ type: T.Type) throws -> T {
+    ///
+    /// The agent API passes its own decoder (RFC 3339 dates with or without fractions) and answers
+    /// unknown fields with 400 instead of 422 (docs/agent-api.md).
+    func decodeStrict<T: StrictContent>(_ type: T.Type, decoder: JSONDecoder = .parc,
+                                        unknownFieldsStatus: HTTPResponseStatus = .unprocessableEntity) throws -> T {
         guard let contentType = headers.contentType, contentType == .json || contentType.subType.hasSuffix("+json")
         else {
             throw ParcError(.unsupportedMediaType, code: "unsupported_media_type",
@@ -35,12 +39,12 @@ extension Request {
         }
         let unknown = Set(dictionary.keys).subtracting(T.acceptedFields).sorted()
         if !unknown.isEmpty {
-            throw ParcError(.unprocessableEntity, code: "unknown_fields",
+            throw ParcError(unknownFieldsStatus, code: "unknown_fields",
                 "Unknown field(s): \(unknown.map { String($0.prefix(60)) }.joined(separator: ", ")). "
                     + "Accepted fields: \(T.acceptedFields.sorted().joined(separator: ", ")).")
         }
         do {
-            return try JSONDecoder.parc.decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ParcError.validation([field: "expected \(Self.describe(expected))"])
