@@ -88,17 +88,15 @@ public final class BlobSaver: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
-        var writer = writers[type] ?? repository.packWriter()
-        writer.append(sealed)
+        // Appended in place: a copy of the writer would copy its whole pack buffer at each blob.
+        writers[type, default: repository.packWriter()].append(sealed)
         totals.blobs += 1
         totals.rawBytes += UInt64(sealed.rawLength)
         totals.storedBytes += UInt64(sealed.sealed.count)
         var full: PackWriter?
-        if writer.byteCount >= packTargetSize {
+        if let writer = writers[type], writer.byteCount >= packTargetSize {
             full = writer
             writers[type] = nil
-        } else {
-            writers[type] = writer
         }
         lock.unlock()
         if let full { try write(full) }
