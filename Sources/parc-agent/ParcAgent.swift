@@ -13,7 +13,11 @@ struct ParcAgent: AsyncParsableCommand {
             // Backup threads allocate and free many large buffers; glibc's default of one arena per
             // thread (up to 8 per core) keeps freed memory mapped. Two arenas keep peak memory low at
             // no measurable cost in speed (docs/benchmarks.md).
-            mallopt(M_ARENA_MAX, 2)
+            // (malloc.h is not in Swift's Glibc module: look mallopt up; M_ARENA_MAX is -8.)
+            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+                _ = unsafeBitCast(symbol, to: MallOpt.self)(-8, 2)
+            }
         #endif
         do {
             var command = try parseAsRoot()
