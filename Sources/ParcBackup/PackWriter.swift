@@ -60,8 +60,16 @@ public struct PackWriter: Sendable {
         return entry
     }
 
+    /// Reserves room for `bytes` of blobs, so that filling a pack of known target size does not
+    /// grow (and copy) its buffer step by step.
+    public mutating func reserveCapacity(_ bytes: Int) {
+        body.reserveCapacity(bytes)
+    }
+
     /// The finished pack: its bytes, its ID (SHA-256 of the bytes, the file name) and its entries.
-    public func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
+    /// The header and trailer are appended to the writer's own buffer (no copy of the blobs); the
+    /// writer is spent afterwards.
+    public consuming func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
         var header = [UInt8]()
         header.reserveCapacity(PackFormat.headerPrefixSize + entries.count * PackEntry.encodedSize)
         header.append(PackFormat.headerVersion)
@@ -70,6 +78,7 @@ public struct PackWriter: Sendable {
         for entry in entries { entry.encode(into: &header) }
         let sealedHeader = key.seal(header, context: PackFormat.headerContext)
         var bytes = body
+        body = Data()  // the only reference left to the buffer is `bytes`: appending does not copy it
         bytes.append(sealedHeader)
         let headerLength = UInt32(sealedHeader.count)
         for shift in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: headerLength >> UInt32(8 * shift))) }

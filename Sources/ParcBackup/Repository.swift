@@ -117,7 +117,7 @@ public struct Repository: Sendable {
 
     /// Stores a finished pack under its ID; returns the ID and the entries for the index.
     @discardableResult
-    public func save(pack writer: PackWriter) throws(RepositoryError) -> (id: ObjectID, entries: [PackEntry]) {
+    public func save(pack writer: consuming PackWriter) throws(RepositoryError) -> (id: ObjectID, entries: [PackEntry]) {
         let pack = writer.finish()
         do {
             try storage.write(.pack, name: pack.id.hex, data: pack.bytes)

@@ -89,7 +89,13 @@ public final class BlobSaver: @unchecked Sendable {
             throw failure
         }
         // Appended in place: a copy of the writer would copy its whole pack buffer at each blob.
-        writers[type, default: repository.packWriter()].append(sealed)
+        if writers[type] == nil {
+            var writer = repository.packWriter()
+            // Data packs fill to the target: reserve it once (trees stay small, grow as needed).
+            if type == .data { writer.reserveCapacity(packTargetSize + Int(PackEntry.maxRawLength) / 8) }
+            writers[type] = writer
+        }
+        writers[type]!.append(sealed)
         totals.blobs += 1
         totals.rawBytes += UInt64(sealed.rawLength)
         totals.storedBytes += UInt64(sealed.sealed.count)
