@@ -104,12 +104,12 @@ struct KeyFileStoreTests {
         #expect(throws: KeyError.self) { try ScryptParameters(n: 1 << 22, r: 32, p: 1) }
     }
 
-    @Test("the standard scrypt cost (N=2^17, r=8, p=1, 128 MiB) creates and opens a key")
+    @Test("the standard scrypt cost (N=2^15, r=8, p=3: 32 MiB) creates and opens a key")
     func standardParameters() throws {
         let standard = KeyFileStore(storage: storage, parameters: .standard)
         let id = try standard.add(master: .generate(), passphrase: "standard")
         #expect(try standard.open(keyID: id, passphrase: "standard").seal(Data(), context: []).count == 28)
         let file = try KeyFile.decode(try storage.read(.key, name: id.hex), name: id.hex)
-        #expect(file.n == 1 << 17 && file.r == 8 && file.p == 1)
+        #expect(file.n == 1 << 15 && file.r == 8 && file.p == 3)
     }
 }
