@@ -82,6 +82,14 @@ public struct PackReader: Sendable {
     /// `entry.offset`) were already read from the pack, for readers that fetch several adjacent
     /// blobs with one read.
     public func openBlob<Sealed: DataProtocol>(_ entry: PackEntry, sealed: Sealed) throws(PackError) -> Data {
+        try Self.openBlob(entry, sealed: sealed, pack: packID, key: key)
+    }
+
+    /// ``openBlob(_:sealed:)`` without a reader: for code that holds a pack's bytes already
+    /// (`check --read-data` reads whole packs).
+    public static func openBlob<Sealed: DataProtocol>(
+        _ entry: PackEntry, sealed: Sealed, pack packID: ObjectID, key: RepositoryKey
+    ) throws(PackError) -> Data {
         if let problem = entry.boundsProblem() { throw .blobUnreadable(pack: packID, blob: entry.id, reason: problem) }
         guard sealed.count == Int(entry.length) else {
             throw .blobUnreadable(

@@ -484,7 +484,7 @@ private func checkPack(
         do {
             if let whole {
                 let sealed = try MaintenanceStoredBlob.slice(whole, entry: entry, pack: pack)
-                _ = try MaintenanceStoredBlob.open(sealed, entry: entry, pack: pack, key: repository.key)
+                _ = try PackReader.openBlob(entry, sealed: sealed, pack: pack, key: repository.key)
             } else {
                 let read = try MaintenanceStoredBlob.read(entry, pack: pack, repository: repository)
                 result.bytesRead += UInt64(read.sealed.count)

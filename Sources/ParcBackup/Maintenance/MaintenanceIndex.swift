@@ -118,40 +118,6 @@ struct MaintenanceIndex: Sendable {
 /// Reading stored blobs so that their sealed bytes can be copied into a new pack as they are
 /// (a sealed blob does not depend on its place in a pack), after checking them.
 enum MaintenanceStoredBlob {
-    /// Checks the stored bytes of one blob against its entry and returns the plaintext; the same
-    /// checks as ``PackReader/readBlob(_:)``.
-    static func open(_ sealed: Data, entry: PackEntry, pack: ObjectID, key: RepositoryKey) throws(PackError) -> Data {
-        if let problem = entry.boundsProblem() { throw .blobUnreadable(pack: pack, blob: entry.id, reason: problem) }
-        let stored: Data
-        do {
-            stored = try key.open(sealed, context: PackFormat.blobContext(type: entry.type, id: entry.id))
-        } catch {
-            throw .blobCorrupted(
-                pack: pack, blob: entry.id, reason: "fails authentication (altered or misplaced bytes)")
-        }
-        let plaintext: Data
-        switch entry.compression {
-        case .none:
-            plaintext = stored
-        case .zstd:
-            do {
-                plaintext = try ZstdCodec.decompress(stored, expectedSize: Int(entry.rawLength))
-            } catch {
-                throw .blobCorrupted(pack: pack, blob: entry.id, reason: "does not decompress: \(error)")
-            }
-        }
-        guard plaintext.count == Int(entry.rawLength) else {
-            throw .blobCorrupted(
-                pack: pack, blob: entry.id, reason: "holds \(plaintext.count) bytes, the index says \(entry.rawLength)")
-        }
-        guard ObjectID.hash(plaintext) == entry.id else {
-            throw .blobCorrupted(pack: pack, blob: entry.id, reason: "content does not match its SHA-256")
-        }
-        return plaintext
-    }
-
-    /// The stored bytes of one blob of a pack held in memory, checked; a blob past the end of a
-    /// truncated pack is reported as unreadable.
     static func slice(_ packBytes: Data, entry: PackEntry, pack: ObjectID) throws(PackError) -> Data {
         let size = UInt64(packBytes.count)
         let (end, overflow) = entry.offset.addingReportingOverflow(UInt64(entry.length))
@@ -186,7 +152,7 @@ enum MaintenanceStoredBlob {
         } catch {
             throw .storage(pack: pack, error)
         }
-        return (sealed, try open(sealed, entry: entry, pack: pack, key: repository.key))
+        return (sealed, try PackReader.openBlob(entry, sealed: sealed, pack: pack, key: repository.key))
     }
 }
 
