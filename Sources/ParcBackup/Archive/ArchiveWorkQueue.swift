@@ -1,21 +1,26 @@
 import Foundation
 
 /// Hands work to the worker threads: files found by the walker (bounded, so the walker does
-/// not run far ahead), and chunks of big files that a reader passes on to be compressed and
-/// encrypted by an idle worker (bounded in bytes, so memory stays about threads × max chunk).
+/// not run far ahead), chunks of big files that a reader passes on to be compressed and
+/// encrypted by an idle worker (bounded in bytes, so memory stays about threads × max chunk),
+/// and small jobs taken off the walker (saving a finished directory's tree, decoding a base
+/// tree ahead of the walk).
 final class ArchiveWorkQueue: @unchecked Sendable {
     /// One unit of work.
     enum Task {
         case file(ArchiveFileJob)
         case save(Data, ObjectID)
+        case job(@Sendable () -> Void)
     }
 
     private let condition = NSCondition()
     private var files: [ArchiveFileJob] = []
     private var head = 0
     private var saves: [(Data, ObjectID)] = []
+    private var jobs: [@Sendable () -> Void] = []
+    private var jobHead = 0
     private var saveBytes = 0
-    private var activeFiles = 0
+    private var active = 0
     private var walkFinished = false
     private var stopped = false
     private let fileCapacity: Int
@@ -50,8 +55,18 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         return true
     }
 
-    /// The next unit of work (chunks first, they hold memory), waiting for one; nil once the
-    /// walk is over and every file and chunk is done, or when the run stopped.
+    /// Queues a small job for any worker.
+    func push(job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopped { return }
+        jobs.append(job)
+        condition.signal()
+    }
+
+    /// The next unit of work (chunks first, they hold memory; then jobs, the walker may wait
+    /// for them), waiting for one; nil once the walk is over and all work is done, or when the
+    /// run stopped. Call ``finished()`` after a file or a job.
     func next() -> Task? {
         condition.lock()
         defer { condition.unlock() }
@@ -61,6 +76,16 @@ final class ArchiveWorkQueue: @unchecked Sendable {
                 let (data, id) = saves.removeFirst()
                 return .save(data, id)
             }
+            if jobHead < jobs.count {
+                let job = jobs[jobHead]
+                jobHead += 1
+                if jobHead == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    jobHead = 0
+                }
+                active += 1
+                return .job(job)
+            }
             if head < files.count {
                 let job = files[head]
                 head += 1
@@ -68,11 +93,11 @@ final class ArchiveWorkQueue: @unchecked Sendable {
                     files.removeFirst(head)
                     head = 0
                 }
-                activeFiles += 1
+                active += 1
                 condition.broadcast()
                 return .file(job)
             }
-            if walkFinished && activeFiles == 0 {
+            if walkFinished && active == 0 {
                 condition.broadcast()
                 return nil
             }
@@ -80,10 +105,10 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         }
     }
 
-    /// A worker finished the file it took.
-    func fileFinished() {
+    /// A worker finished the file or job it took.
+    func finished() {
         condition.lock()
-        activeFiles -= 1
+        active -= 1
         condition.broadcast()
         condition.unlock()
     }

@@ -199,13 +199,18 @@ public struct Archiver: Sendable {
                 if !run.pollStop() {
                     node = reader.archive(job)
                 }
-                do {
-                    try run.assembler.finish(node, in: job.directory)
-                } catch {
-                    run.fail(.wrapping(error))
+                if run.assembler.finish(node, in: job.directory) {
+                    do {
+                        try run.assembler.save(job.directory)
+                    } catch {
+                        run.fail(.wrapping(error))
+                    }
                 }
                 run.fileDone(size: job.size)
-                run.queue.fileFinished()
+                run.queue.finished()
+            case .job(let job):
+                job()
+                run.queue.finished()
             }
         }
     }
