@@ -118,7 +118,8 @@ struct ArchiveRobustnessTests {
         #expect(try workspace.repository.loadIndex().blobCount >= 10)
         let next = try workspace.backup()
         #expect(next.snapshot.summary.files == 60)
-        #expect(next.snapshot.summary.newBytes < 60 * 20_000 - 9 * 20_000)
+        // At most the 50 other files, and trees.
+        #expect(next.snapshot.summary.newBytes < 50 * 20_000 + 60_000)
         #expect(try workspace.verifyContents(of: next) == 60)
         #expect(try workspace.snapshotCount() == 1)
     }
@@ -274,6 +275,36 @@ struct ArchiveRobustnessTests {
         #expect(throws: BackupError.noPaths) { try workspace.archiver(paths: []).run() }
         #expect(try workspace.repository.storage.list(.lock).isEmpty)
         #expect(BackupError.pathNotFound(missing).description.contains("does not exist"))
+    }
+
+    @Test("a disk that fills up mid-run stops it with a clear error; the repository stays valid for the next run")
+    func diskFullMidRun() throws {
+        let workspace = try ArchiveWorkspace()
+        for index in 0..<40 { try workspace.write("f\(index)", archiveFixtureBytes(20_000, seed: UInt64(index))) }
+        let local = LocalRepositoryStorage(root: URL(fileURLWithPath: workspace.root + "/repo"))
+        let failing = ArchiveFailingStorage(base: local, packsBeforeFailure: 3)
+        let repository = try Repository.open(storage: failing, passphrase: "archive")
+        var archiver = Archiver(
+            repository: repository,
+            options: BackupOptions(paths: [workspace.data], method: .full, hostname: "archive-test", threads: 2))
+        archiver.packTargetSize = 64 * 1024
+
+        do {
+            _ = try archiver.run()
+            Issue.record("the run succeeded on a full disk")
+        } catch {
+            guard case .repositoryDiskFull = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(error.description.contains("free space and run again — the repository is intact"))
+        }
+
+        #expect(try workspace.snapshotCount() == 0)
+        #expect(try local.list(.lock).isEmpty)
+        let next = try workspace.backup()
+        #expect(next.snapshot.summary.files == 40)
+        #expect(try workspace.verifyContents(of: next) == 40)
     }
 
     @Test("a full repository disk is reported as such, with the repository intact")

@@ -212,3 +212,43 @@ final class ArchiveFixtureBox<Value>: @unchecked Sendable {
         return body(&value)
     }
 }
+
+/// Local storage whose pack writes fail with "no space left" after a number of packs.
+struct ArchiveFailingStorage: RepositoryStorage {
+    let base: LocalRepositoryStorage
+    let packsBeforeFailure: Int
+    let packsWritten = ArchiveFixtureBox(0)
+
+    func read(_ kind: RepositoryFileKind, name: String) throws(StorageError) -> Data {
+        try base.read(kind, name: name)
+    }
+
+    func read(_ kind: RepositoryFileKind, name: String, offset: Int64, length: Int) throws(StorageError) -> Data {
+        try base.read(kind, name: name, offset: offset, length: length)
+    }
+
+    func size(_ kind: RepositoryFileKind, name: String) throws(StorageError) -> Int64 {
+        try base.size(kind, name: name)
+    }
+
+    func write(_ kind: RepositoryFileKind, name: String, data: Data) throws(StorageError) {
+        if kind == .pack {
+            let count = packsWritten.withLock { count in
+                count += 1
+                return count
+            }
+            if count > packsBeforeFailure {
+                throw .io(path: base.root.path + "/data/" + name, operation: "write", errno: ENOSPC)
+            }
+        }
+        try base.write(kind, name: name, data: data)
+    }
+
+    func list(_ kind: RepositoryFileKind) throws(StorageError) -> [String] {
+        try base.list(kind)
+    }
+
+    func remove(_ kind: RepositoryFileKind, name: String) throws(StorageError) {
+        try base.remove(kind, name: name)
+    }
+}

@@ -62,10 +62,13 @@ struct ArchiveWalker {
     private func listDirectory(
         _ path: [UInt8], into directory: ArchiveDirectory, base: ObjectID?, boundary: UInt64
     ) {
+        run.setCurrentPath(path)
         var names: [[UInt8]]
         do {
             names = try run.listDirectory(path)
         } catch {
+            // Deleted since it was examined: nothing was there to lose.
+            if error.code == ENOENT { return }
             run.report(
                 .unreadable, path: path,
                 message: "\(error.message); the directory is saved without its entries")

@@ -17,6 +17,7 @@ final class ArchiveWorkQueue: @unchecked Sendable {
     private var files: [ArchiveFileJob] = []
     private var head = 0
     private var saves: [(Data, ObjectID)] = []
+    private var saveHead = 0
     private var jobs: [@Sendable () -> Void] = []
     private var jobHead = 0
     private var saveBytes = 0
@@ -71,11 +72,18 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if stopped { return nil }
-            if !saves.isEmpty {
-                let (data, id) = saves.removeFirst()
+            if saveHead < saves.count {
+                // Also after a stop: queued chunks are few, and saving them lets the index
+                // written at the end name them, so the next run does not store them again.
+                let (data, id) = saves[saveHead]
+                saveHead += 1
+                if saveHead == saves.count {
+                    saves.removeAll(keepingCapacity: true)
+                    saveHead = 0
+                }
                 return .save(data, id)
             }
+            if stopped { return nil }
             if jobHead < jobs.count {
                 let job = jobs[jobHead]
                 jobHead += 1
@@ -128,7 +136,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Stops everyone: waiting pushes fail, workers get no more work.
+    /// Stops everyone: waiting pushes fail, workers get no more files or jobs (only the chunks
+    /// already queued).
     func stop() {
         condition.lock()
         stopped = true

@@ -43,6 +43,8 @@ public struct Archiver: Sendable {
     var progressInterval: TimeInterval = 0.5
     /// Lock refresh period and staleness.
     var lockPolicy = LockPolicy.standard
+    /// Size at which the blob saver closes a pack.
+    var packTargetSize = 16 * 1024 * 1024
 
     /// An archiver for one run.
     ///
@@ -81,7 +83,7 @@ public struct Archiver: Sendable {
             throw .wrapping(error)
         }
         let (base, method) = try chooseBase(index: index)
-        let saver = BlobSaver(repository: repository, index: index)
+        let saver = BlobSaver(repository: repository, index: index, packTargetSize: packTargetSize)
         let run = ArchiveRun(
             repository: repository, saver: saver, baseIndex: index, chunker: chunker, options: options,
             hooks: hooks, shouldStop: shouldStop)
