@@ -150,7 +150,7 @@ struct ArchiveRulesTests {
         #expect(found.hadHoles)
         // hole 0..<4 MiB, data 4 MiB..<4 MiB+12 KiB (the 4 KiB hole in between is read), hole to the end.
         #expect(found.ranges.count == 3)
-        #expect(found.ranges.first == ArchiveFileReader.Range(start: 0, end: UInt64(4 * mib), isHole: true))
+        #expect(found.ranges.first == ArchiveFileReader.Extent(start: 0, end: UInt64(4 * mib), isHole: true))
         #expect(found.ranges[1].isHole == false && found.ranges[1].start == UInt64(4 * mib))
         #expect(found.ranges[1].end >= UInt64(4 * mib + 12288))
         #expect(found.ranges.last?.isHole == true && found.ranges.last?.end == UInt64(16 * mib))

@@ -147,6 +147,22 @@ struct ArchiveTreeTests {
         #expect(try workspace.verifyContents(of: result) == 1)
     }
 
+    @Test("a deep tree is walked to the bottom, and a backed-up path that is a symbolic link is saved as the link")
+    func deepTreeAndLinkPath() throws {
+        let workspace = try ArchiveWorkspace()
+        let deep = Array(repeating: "d", count: 600).joined(separator: "/")
+        try workspace.write(deep + "/bottom", Array("deep".utf8))
+        #expect(symlink(workspace.path("d"), workspace.path("shortcut")) == 0)
+
+        let result = try workspace.backup(paths: [workspace.path("d"), workspace.path("shortcut")])
+
+        #expect(try workspace.node(workspace.path(deep + "/bottom"), in: result)?.size == 4)
+        #expect(result.snapshot.summary.directories >= 600)
+        let shortcut = try #require(try workspace.node(workspace.path("shortcut"), in: result))
+        #expect(shortcut.type == .symlink && shortcut.target == Data(workspace.path("d").utf8))
+        #expect(try workspace.verifyContents(of: result) == 1)
+    }
+
     @Test("the content of every file reads back from its blobs, small, multi-chunk and duplicate files alike")
     func contentRoundTrip() throws {
         let workspace = try ArchiveWorkspace()

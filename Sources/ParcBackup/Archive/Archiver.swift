@@ -95,7 +95,7 @@ public struct Archiver: Sendable {
             run.queue.finishWalk()
         }
         for _ in 0..<max(options.threads, 1) {
-            start(in: group, stackSize: 1 << 20) { Self.work(run) }
+            start(in: group) { Self.work(run) }
         }
         monitor(run, group: group, lock: &lock, started: started)
 
@@ -174,13 +174,15 @@ public struct Archiver: Sendable {
         return (base, options.method)
     }
 
-    private func start(in group: DispatchGroup, stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    /// Starts a thread running `body`; the walker recurses once per directory level, so it
+    /// gets a larger stack.
+    private func start(in group: DispatchGroup, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) {
         group.enter()
         let thread = Thread {
             body()
             group.leave()
         }
-        thread.stackSize = stackSize
+        if let stackSize { thread.stackSize = stackSize }
         thread.start()
     }
 
