@@ -164,7 +164,8 @@ final class ArchiveFileReader {
     /// A file of at most the minimum chunk size is one chunk: read straight into the blob's
     /// buffer, whose hash is also the content hash.
     private func readSmall(descriptor: Int32, size: Int) throws(Failure) -> Content {
-        var data = Data(count: size)
+        // Uninitialised: the read fills it (Data(count:) would zero it first).
+        var data = size == 0 ? Data() : Data(bytesNoCopy: malloc(size)!, count: size, deallocator: .free)
         var done = 0
         var failure: Int32 = 0
         var shortRead = false

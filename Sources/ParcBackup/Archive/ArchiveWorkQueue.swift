@@ -41,7 +41,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         while !stopped && files.count - head >= fileCapacity { condition.wait() }
         if stopped { return false }
         files.append(job)
-        condition.broadcast()
+        // Only the walker pushes files and jobs, so the waiters are idle workers: wake one.
+        condition.signal()
         return true
     }
 
@@ -52,7 +53,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         guard !stopped, saveBytes + data.count <= saveByteLimit else { return false }
         saves.append((data, id))
         saveBytes += data.count
-        condition.signal()
+        // Broadcast: the walker may be waiting on the same condition for room for files.
+        condition.broadcast()
         return true
     }
 
@@ -102,7 +104,9 @@ final class ArchiveWorkQueue: @unchecked Sendable {
                     head = 0
                 }
                 active += 1
-                condition.broadcast()
+                // Wake the walker once half the queue is free, not at every file: it then
+                // queues many files per wake-up.
+                if files.count - head == fileCapacity / 2 { condition.broadcast() }
                 return .file(job)
             }
             if walkFinished && active == 0 {
@@ -117,7 +121,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
     func finished() {
         condition.lock()
         active -= 1
-        condition.broadcast()
+        // Idle workers wait for work or for the end: only the end needs telling here.
+        if active == 0 && walkFinished { condition.broadcast() }
         condition.unlock()
     }
 
