@@ -31,7 +31,7 @@ final class ArchiveFileReader {
     }
 
     /// A part of a file: data to read, or a hole to record as zeros.
-    struct Range: Equatable {
+    struct Extent: Equatable {
         var start: UInt64
         var end: UInt64
         var isHole: Bool
@@ -139,7 +139,7 @@ final class ArchiveFileReader {
     func read(descriptor: Int32, status: ArchiveFileStatus) throws(Failure) -> Content {
         let size = status.size
         if size <= UInt64(minSize) { return try readSmall(descriptor: descriptor, size: Int(size)) }
-        var ranges = [Range(start: 0, end: size, isHole: false)]
+        var ranges = [Extent(start: 0, end: size, isHole: false)]
         var sparse = false
         // A file with fewer allocated bytes than its size may have holes: ask where its data is.
         if status.allocatedBytes < size {
@@ -164,7 +164,8 @@ final class ArchiveFileReader {
     /// A file of at most the minimum chunk size is one chunk: read straight into the blob's
     /// buffer, whose hash is also the content hash.
     private func readSmall(descriptor: Int32, size: Int) throws(Failure) -> Content {
-        var data = Data(count: size)
+        // Uninitialised: the read fills it (Data(count:) would zero it first).
+        var data = size == 0 ? Data() : Data(bytesNoCopy: malloc(size)!, count: size, deallocator: .free)
         var done = 0
         var failure: Int32 = 0
         var shortRead = false
@@ -198,7 +199,7 @@ final class ArchiveFileReader {
 
     /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read.
     private func chunk(
-        descriptor: Int32, range: Range, blobs: inout [ObjectID], hasher: inout SHA256
+        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256
     ) throws(Failure) -> UInt64 {
         let base = buffer.baseAddress!
         let capacity = buffer.count
@@ -288,8 +289,8 @@ final class ArchiveFileReader {
     /// The data and hole ranges of an open file of `size` bytes (`SEEK_DATA`/`SEEK_HOLE`).
     /// Holes shorter than `minimumHole` are read as data (zeros) so that chunks keep their
     /// usual sizes. A file system without hole support gives one data range.
-    static func ranges(descriptor: Int32, size: UInt64, minimumHole: UInt64) -> (ranges: [Range], hadHoles: Bool) {
-        var ranges: [Range] = []
+    static func ranges(descriptor: Int32, size: UInt64, minimumHole: UInt64) -> (ranges: [Extent], hadHoles: Bool) {
+        var ranges: [Extent] = []
         var hadHoles = false
         func add(_ start: UInt64, _ end: UInt64, hole: Bool) {
             guard end > start else { return }
@@ -298,7 +299,7 @@ final class ArchiveFileReader {
             if let last = ranges.last, !last.isHole, !isHole {
                 ranges[ranges.count - 1].end = end
             } else {
-                ranges.append(Range(start: start, end: end, isHole: isHole))
+                ranges.append(Extent(start: start, end: end, isHole: isHole))
             }
         }
         var position: UInt64 = 0

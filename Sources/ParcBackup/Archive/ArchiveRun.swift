@@ -23,6 +23,8 @@ final class ArchiveRun: @unchecked Sendable {
     let hooks: ArchiverHooks
     let queue: ArchiveWorkQueue
     let assembler: ArchiveTreeAssembler
+    /// The base snapshot's trees, decoded ahead by the workers.
+    private(set) var baseTrees: ArchiveBaseTrees!
     /// Zero bytes to hash holes with; never written.
     let zeros: UnsafeMutableRawBufferPointer
     private let shouldStop: (@Sendable () -> Bool)?
@@ -64,6 +66,7 @@ final class ArchiveRun: @unchecked Sendable {
         self.assembler = ArchiveTreeAssembler(saver: saver)
         self.zeros = .allocate(byteCount: 1 << 20, alignment: 64)
         self.zeros.initializeMemory(as: UInt8.self, repeating: 0)
+        self.baseTrees = ArchiveBaseTrees(load: { [unowned self] in self.baseEntries($0) })
     }
 
     deinit {
@@ -162,8 +165,8 @@ final class ArchiveRun: @unchecked Sendable {
 
     /// The entries of a base snapshot's tree by name; empty when there is none or it cannot be
     /// read (the files are then read again, which is always correct).
-    func baseEntries(_ tree: ObjectID?) -> [Data: Node] {
-        guard let tree, let loaded = try? repository.loadTree(tree, index: baseIndex) else { return [:] }
+    func baseEntries(_ tree: ObjectID) -> [Data: Node] {
+        guard let loaded = try? repository.loadTree(tree, index: baseIndex) else { return [:] }
         var entries: [Data: Node] = [:]
         entries.reserveCapacity(loaded.nodes.count)
         for node in loaded.nodes { entries[node.name] = node }

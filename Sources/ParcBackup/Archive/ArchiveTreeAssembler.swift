@@ -65,22 +65,22 @@ final class ArchiveTreeAssembler: @unchecked Sendable {
         }
     }
 
-    /// Delivers an expected entry (nil: left out of the snapshot).
-    func finish(_ node: Node?, in directory: ArchiveDirectory) throws(RepositoryError) {
+    /// Delivers an expected entry (nil: left out of the snapshot). Returns true when that
+    /// completed the directory: the caller then calls ``save(_:)`` (or has a worker call it).
+    func finish(_ node: Node?, in directory: ArchiveDirectory) -> Bool {
         lock.lock()
+        defer { lock.unlock() }
         if let node {
             directory.children.append(node)
             count(node)
         }
         directory.remaining -= 1
-        let complete = directory.remaining == 0
-        lock.unlock()
-        if complete { try save(directory) }
+        return directory.remaining == 0
     }
 
-    /// The walker listed every entry of `directory`.
-    func finishListing(_ directory: ArchiveDirectory) throws(RepositoryError) {
-        try finish(nil, in: directory)
+    /// The walker listed every entry of `directory`; true if that completed it.
+    func finishListing(_ directory: ArchiveDirectory) -> Bool {
+        finish(nil, in: directory)
     }
 
     /// Saves the (empty) tree of a directory that is not descended into.
@@ -88,7 +88,9 @@ final class ArchiveTreeAssembler: @unchecked Sendable {
         try saver.save(Tree(nodes: []).encoded(), type: .tree).id
     }
 
-    private func save(_ start: ArchiveDirectory) throws(RepositoryError) {
+    /// Saves a complete directory's tree, adds the directory to its parent, and goes on up
+    /// while that completes the parent too.
+    func save(_ start: ArchiveDirectory) throws(RepositoryError) {
         var directory = start
         while true {
             lock.lock()

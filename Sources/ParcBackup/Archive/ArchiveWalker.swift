@@ -34,7 +34,7 @@ struct ArchiveWalker {
     /// The directories above backed-up paths: only the planned entries, metadata followed
     /// through symbolic links (`/var/run/x` saves `/run`'s metadata as the directory `run`).
     private func walkPlan(_ plan: ArchivePlanNode, path: [UInt8], into directory: ArchiveDirectory, base: ObjectID?) {
-        let baseEntries = run.baseEntries(base)
+        let baseEntries = baseEntries(base)
         for child in plan.children {
             if run.pollStop() { return }
             let childPath = ArchivePathPlan.child(path, child.name)
@@ -62,17 +62,20 @@ struct ArchiveWalker {
     private func listDirectory(
         _ path: [UInt8], into directory: ArchiveDirectory, base: ObjectID?, boundary: UInt64
     ) {
+        run.setCurrentPath(path)
         var names: [[UInt8]]
         do {
             names = try run.listDirectory(path)
         } catch {
+            // Deleted since it was examined: nothing was there to lose.
+            if error.code == ENOENT { return }
             run.report(
                 .unreadable, path: path,
                 message: "\(error.message); the directory is saved without its entries")
             return
         }
         names.sort { $0.lexicographicallyPrecedes($1) }
-        let baseEntries = run.baseEntries(base)
+        let baseEntries = baseEntries(base)
         for name in names {
             if run.pollStop() { return }
             archiveEntry(
@@ -151,12 +154,26 @@ struct ArchiveWalker {
         }
     }
 
+    /// The walker is done with `directory`; if its entries are all in, a worker saves its tree.
     private func finishListing(_ directory: ArchiveDirectory) {
-        do {
-            try run.assembler.finishListing(directory)
-        } catch {
-            run.fail(.wrapping(error))
-        }
+        guard run.assembler.finishListing(directory) else { return }
+        let run = run
+        run.queue.push(job: {
+            do throws(RepositoryError) {
+                try run.assembler.save(directory)
+            } catch {
+                run.fail(.wrapping(error))
+            }
+        })
+    }
+
+    /// The base tree's entries by name, and the base trees of its subdirectories requested
+    /// ahead, for when the walk reaches them.
+    private func baseEntries(_ tree: ObjectID?) -> [Data: Node] {
+        let entries = run.baseTrees.take(tree)
+        let subtrees = entries.values.compactMap { $0.type == .dir ? $0.subtree : nil }
+        if !subtrees.isEmpty { run.baseTrees.prefetch(subtrees, queue: run.queue) }
+        return entries
     }
 
     /// The entry's extended attributes; a failure is an issue, the entry is saved without them.

@@ -1,21 +1,27 @@
 import Foundation
 
 /// Hands work to the worker threads: files found by the walker (bounded, so the walker does
-/// not run far ahead), and chunks of big files that a reader passes on to be compressed and
-/// encrypted by an idle worker (bounded in bytes, so memory stays about threads × max chunk).
+/// not run far ahead), chunks of big files that a reader passes on to be compressed and
+/// encrypted by an idle worker (bounded in bytes, so memory stays about threads × max chunk),
+/// and small jobs taken off the walker (saving a finished directory's tree, decoding a base
+/// tree ahead of the walk).
 final class ArchiveWorkQueue: @unchecked Sendable {
     /// One unit of work.
     enum Task {
         case file(ArchiveFileJob)
         case save(Data, ObjectID)
+        case job(@Sendable () -> Void)
     }
 
     private let condition = NSCondition()
     private var files: [ArchiveFileJob] = []
     private var head = 0
     private var saves: [(Data, ObjectID)] = []
+    private var saveHead = 0
+    private var jobs: [@Sendable () -> Void] = []
+    private var jobHead = 0
     private var saveBytes = 0
-    private var activeFiles = 0
+    private var active = 0
     private var walkFinished = false
     private var stopped = false
     private let fileCapacity: Int
@@ -35,7 +41,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         while !stopped && files.count - head >= fileCapacity { condition.wait() }
         if stopped { return false }
         files.append(job)
-        condition.broadcast()
+        // Only the walker pushes files and jobs, so the waiters are idle workers: wake one.
+        condition.signal()
         return true
     }
 
@@ -46,20 +53,48 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         guard !stopped, saveBytes + data.count <= saveByteLimit else { return false }
         saves.append((data, id))
         saveBytes += data.count
-        condition.signal()
+        // Broadcast: the walker may be waiting on the same condition for room for files.
+        condition.broadcast()
         return true
     }
 
-    /// The next unit of work (chunks first, they hold memory), waiting for one; nil once the
-    /// walk is over and every file and chunk is done, or when the run stopped.
+    /// Queues a small job for any worker.
+    func push(job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopped { return }
+        jobs.append(job)
+        condition.signal()
+    }
+
+    /// The next unit of work (chunks first, they hold memory; then jobs, the walker may wait
+    /// for them), waiting for one; nil once the walk is over and all work is done, or when the
+    /// run stopped. Call ``finished()`` after a file or a job.
     func next() -> Task? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if stopped { return nil }
-            if !saves.isEmpty {
-                let (data, id) = saves.removeFirst()
+            if saveHead < saves.count {
+                // Also after a stop: queued chunks are few, and saving them lets the index
+                // written at the end name them, so the next run does not store them again.
+                let (data, id) = saves[saveHead]
+                saveHead += 1
+                if saveHead == saves.count {
+                    saves.removeAll(keepingCapacity: true)
+                    saveHead = 0
+                }
                 return .save(data, id)
+            }
+            if stopped { return nil }
+            if jobHead < jobs.count {
+                let job = jobs[jobHead]
+                jobHead += 1
+                if jobHead == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    jobHead = 0
+                }
+                active += 1
+                return .job(job)
             }
             if head < files.count {
                 let job = files[head]
@@ -68,11 +103,13 @@ final class ArchiveWorkQueue: @unchecked Sendable {
                     files.removeFirst(head)
                     head = 0
                 }
-                activeFiles += 1
-                condition.broadcast()
+                active += 1
+                // Wake the walker once half the queue is free, not at every file: it then
+                // queues many files per wake-up.
+                if files.count - head == fileCapacity / 2 { condition.broadcast() }
                 return .file(job)
             }
-            if walkFinished && activeFiles == 0 {
+            if walkFinished && active == 0 {
                 condition.broadcast()
                 return nil
             }
@@ -80,11 +117,12 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         }
     }
 
-    /// A worker finished the file it took.
-    func fileFinished() {
+    /// A worker finished the file or job it took.
+    func finished() {
         condition.lock()
-        activeFiles -= 1
-        condition.broadcast()
+        active -= 1
+        // Idle workers wait for work or for the end: only the end needs telling here.
+        if active == 0 && walkFinished { condition.broadcast() }
         condition.unlock()
     }
 
@@ -103,7 +141,8 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Stops everyone: waiting pushes fail, workers get no more work.
+    /// Stops everyone: waiting pushes fail, workers get no more files or jobs (only the chunks
+    /// already queued).
     func stop() {
         condition.lock()
         stopped = true

@@ -43,6 +43,8 @@ public struct Archiver: Sendable {
     var progressInterval: TimeInterval = 0.5
     /// Lock refresh period and staleness.
     var lockPolicy = LockPolicy.standard
+    /// Size at which the blob saver closes a pack.
+    var packTargetSize = 16 * 1024 * 1024
 
     /// An archiver for one run.
     ///
@@ -81,7 +83,7 @@ public struct Archiver: Sendable {
             throw .wrapping(error)
         }
         let (base, method) = try chooseBase(index: index)
-        let saver = BlobSaver(repository: repository, index: index)
+        let saver = BlobSaver(repository: repository, index: index, packTargetSize: packTargetSize)
         let run = ArchiveRun(
             repository: repository, saver: saver, baseIndex: index, chunker: chunker, options: options,
             hooks: hooks, shouldStop: shouldStop)
@@ -93,7 +95,7 @@ public struct Archiver: Sendable {
             run.queue.finishWalk()
         }
         for _ in 0..<max(options.threads, 1) {
-            start(in: group, stackSize: 1 << 20) { Self.work(run) }
+            start(in: group) { Self.work(run) }
         }
         monitor(run, group: group, lock: &lock, started: started)
 
@@ -172,13 +174,15 @@ public struct Archiver: Sendable {
         return (base, options.method)
     }
 
-    private func start(in group: DispatchGroup, stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    /// Starts a thread running `body`; the walker recurses once per directory level, so it
+    /// gets a larger stack.
+    private func start(in group: DispatchGroup, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) {
         group.enter()
         let thread = Thread {
             body()
             group.leave()
         }
-        thread.stackSize = stackSize
+        if let stackSize { thread.stackSize = stackSize }
         thread.start()
     }
 
@@ -199,13 +203,18 @@ public struct Archiver: Sendable {
                 if !run.pollStop() {
                     node = reader.archive(job)
                 }
-                do {
-                    try run.assembler.finish(node, in: job.directory)
-                } catch {
-                    run.fail(.wrapping(error))
+                if run.assembler.finish(node, in: job.directory) {
+                    do {
+                        try run.assembler.save(job.directory)
+                    } catch {
+                        run.fail(.wrapping(error))
+                    }
                 }
                 run.fileDone(size: job.size)
-                run.queue.fileFinished()
+                run.queue.finished()
+            case .job(let job):
+                job()
+                run.queue.finished()
             }
         }
     }
