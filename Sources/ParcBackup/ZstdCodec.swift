@@ -9,15 +9,17 @@ public enum ZstdCodec {
     /// Compresses `input` into one zstd frame that records its content size.
     public static func compress(_ input: Data, level: Int32 = defaultLevel) throws(CompressionError) -> Data {
         let bound = ZSTD_compressBound(input.count)
-        var output = Data(count: bound)
-        let written = output.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { inp in
-                ZSTD_compress(out.baseAddress, bound, inp.baseAddress, inp.count, level)
-            }
+        // Uninitialised (Data(count:) would zero, and so touch, every page of the bound), then
+        // shrunk to what was written: memory follows the compressed size, not the bound.
+        guard let buffer = malloc(max(bound, 1)) else { throw .zstd("out of memory") }
+        let written = input.withUnsafeBytes { inp in
+            ZSTD_compress(buffer, bound, inp.baseAddress, inp.count, level)
         }
-        if ZSTD_isError(written) != 0 { throw .zstd(String(cString: ZSTD_getErrorName(written))) }
-        output.count = written
-        return output
+        if ZSTD_isError(written) != 0 {
+            free(buffer)
+            throw .zstd(String(cString: ZSTD_getErrorName(written)))
+        }
+        return Self.wrap(buffer, count: written)
     }
 
     /// Decompresses one zstd frame that must expand to exactly `expectedSize` bytes.
@@ -31,15 +33,28 @@ public enum ZstdCodec {
             if declared == ZSTD_CONTENTSIZE_ERROR { throw .zstd("not a zstd frame") }
             throw .sizeMismatch(expected: expectedSize, actual: Int(clamping: declared))
         }
-        var output = Data(count: max(expectedSize, 1))
-        let written = output.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { inp in
-                ZSTD_decompress(out.baseAddress, expectedSize, inp.baseAddress, inp.count)
-            }
+        guard let buffer = malloc(max(expectedSize, 1)) else { throw .zstd("out of memory") }
+        let written = input.withUnsafeBytes { inp in
+            ZSTD_decompress(buffer, expectedSize, inp.baseAddress, inp.count)
         }
-        if ZSTD_isError(written) != 0 { throw .zstd(String(cString: ZSTD_getErrorName(written))) }
-        guard written == expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: written) }
-        output.count = written
-        return output
+        if ZSTD_isError(written) != 0 {
+            free(buffer)
+            throw .zstd(String(cString: ZSTD_getErrorName(written)))
+        }
+        guard written == expectedSize else {
+            free(buffer)
+            throw .sizeMismatch(expected: expectedSize, actual: written)
+        }
+        return Self.wrap(buffer, count: written)
+    }
+
+    /// A `Data` owning a malloc'ed buffer, shrunk to `count` bytes.
+    private static func wrap(_ buffer: UnsafeMutableRawPointer, count: Int) -> Data {
+        guard count > 0 else {
+            free(buffer)
+            return Data()
+        }
+        let shrunk = realloc(buffer, count) ?? buffer
+        return Data(bytesNoCopy: shrunk, count: count, deallocator: .free)
     }
 }
