@@ -44,7 +44,7 @@ public struct Archiver: Sendable {
     /// Lock refresh period and staleness.
     var lockPolicy = LockPolicy.standard
     /// Size at which the blob saver closes a pack.
-    var packTargetSize = 16 * 1024 * 1024
+    var packTargetSize = 8 * 1024 * 1024
 
     /// An archiver for one run.
     ///

@@ -18,7 +18,7 @@ public struct PruneOptions: Sendable, Hashable {
 
     /// Options; the defaults suit every repository.
     public init(
-        maxUnused: Double = 0.05, dryRun: Bool = false, packTargetSize: Int = 16 * 1024 * 1024,
+        maxUnused: Double = 0.05, dryRun: Bool = false, packTargetSize: Int = 8 * 1024 * 1024,
         temporaryFileAge: TimeInterval = 86_400, blobsPerIndexFile: Int = 50_000
     ) {
         self.maxUnused = maxUnused

@@ -2,7 +2,7 @@ import Foundation
 
 /// Adds blobs to a repository from several threads at once: deduplicates against the index and
 /// against blobs saved during the run, seals (compresses and encrypts) outside any lock, fills
-/// packs of about 16 MiB (data and trees in separate packs), writes each full pack, then an index file every 50 000 blobs and at
+/// packs of about 8 MiB (data and trees in separate packs), writes each full pack, then an index file every 50 000 blobs and at
 /// ``flush()`` (format §10: packs, then the index naming them; the snapshot comes last).
 public final class BlobSaver: @unchecked Sendable {
     /// What ``save(_:type:)`` did.
@@ -40,7 +40,7 @@ public final class BlobSaver: @unchecked Sendable {
 
     /// A saver adding to `repository`, whose current index is `index`.
     public init(
-        repository: Repository, index: BlobIndex, packTargetSize: Int = 16 * 1024 * 1024,
+        repository: Repository, index: BlobIndex, packTargetSize: Int = 8 * 1024 * 1024,
         blobsPerIndexFile: Int = 50_000
     ) {
         self.repository = repository
