@@ -91,45 +91,21 @@ public struct LocalRepositoryStorage: RepositoryStorage {
     }
 
     public func write(_ kind: RepositoryFileKind, name: String, data: Data) throws(StorageError) {
-        let relative = try repositoryPath(kind, name: name)
-        let path = absolute(relative)
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/.tmp-" + UUID().uuidString.lowercased()
-        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 && errno == ENOENT {
-            // A directory of the layout is missing (a repository created by hand, or damaged):
-            // recreate the layout rather than fail the backup.
-            try createLayout()
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let folder = (absolute(try repositoryPath(kind, name: name)) as NSString).deletingLastPathComponent
+        let stream = try LocalRepositoryFileStream(storage: self, kind: kind, folder: folder)
+        do {
+            try stream.append(data)
+            try stream.commit(name: name)
+        } catch {
+            stream.abandon()
+            throw error
         }
-        if descriptor < 0 { throw .io(path: temporary, operation: "create", errno: errno) }
-        var failure: (String, Int32)?
-        data.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let count = posixWrite(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = ("write", errno)
-                    return
-                }
-                done += count
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = ("fsync", errno) }
-        if close(descriptor) != 0, failure == nil { failure = ("close", errno) }
-        if let (operation, code) = failure {
-            unlink(temporary)
-            throw .io(path: path, operation: operation, errno: code)
-        }
-        // link fails with EEXIST instead of silently replacing, unlike rename.
-        if link(temporary, path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw code == EEXIST ? .alreadyExists(path: relative) : .io(path: path, operation: "link", errno: code)
-        }
-        unlink(temporary)
-        try syncDirectory(directory)
+    }
+
+    /// A file written to a temporary name in its kind's directory (`data/` for packs), then
+    /// committed like ``write(_:name:data:)``: a pack never sits in memory whole.
+    public func stream(_ kind: RepositoryFileKind) throws(StorageError) -> any RepositoryFileStream {
+        try LocalRepositoryFileStream(storage: self, kind: kind, folder: absolute(kind.directory))
     }
 
     public func list(_ kind: RepositoryFileKind) throws(StorageError) -> [String] {
@@ -159,11 +135,11 @@ public struct LocalRepositoryStorage: RepositoryStorage {
         try syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
-    private func absolute(_ relative: String) -> String {
+    func absolute(_ relative: String) -> String {
         relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
     }
 
-    private func syncDirectory(_ path: String) throws(StorageError) {
+    func syncDirectory(_ path: String) throws(StorageError) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor < 0 { throw .io(path: path, operation: "open directory", errno: errno) }
         defer { close(descriptor) }
@@ -178,4 +154,79 @@ public struct LocalRepositoryStorage: RepositoryStorage {
 /// The C `write`, named apart from ``LocalRepositoryStorage/write(_:name:data:)``.
 private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+/// A temporary file in the repository, committed with `fsync`, `link` to its final name (which
+/// fails rather than replace), `unlink` of the temporary name and `fsync` of the directory.
+final class LocalRepositoryFileStream: RepositoryFileStream {
+    private let storage: LocalRepositoryStorage
+    private let kind: RepositoryFileKind
+    private let temporary: String
+    private var descriptor: Int32
+
+    /// A temporary file in `folder` (an absolute path inside the repository).
+    init(storage: LocalRepositoryStorage, kind: RepositoryFileKind, folder: String) throws(StorageError) {
+        self.storage = storage
+        self.kind = kind
+        temporary = folder + "/.tmp-" + UUID().uuidString.lowercased()
+        var opened = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if opened < 0 && errno == ENOENT {
+            // A directory of the layout is missing (a repository created by hand, or damaged):
+            // recreate the layout rather than fail the backup.
+            try storage.createLayout()
+            opened = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
+        if opened < 0 { throw .io(path: temporary, operation: "create", errno: errno) }
+        descriptor = opened
+    }
+
+    deinit {
+        if descriptor >= 0 { abandon() }
+    }
+
+    func append(_ data: Data) throws(StorageError) {
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = posixWrite(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                done += count
+            }
+        }
+        if failure != 0 { throw .io(path: temporary, operation: "write", errno: failure) }
+    }
+
+    func commit(name: String) throws(StorageError) {
+        let relative = try repositoryPath(kind, name: name)
+        let path = storage.absolute(relative)
+        var failure: (String, Int32)?
+        if fsync(descriptor) != 0 { failure = ("fsync", errno) }
+        if close(descriptor) != 0, failure == nil { failure = ("close", errno) }
+        descriptor = -1
+        if let (operation, code) = failure {
+            unlink(temporary)
+            throw .io(path: path, operation: operation, errno: code)
+        }
+        // link fails with EEXIST instead of silently replacing, unlike rename.
+        if link(temporary, path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw code == EEXIST ? .alreadyExists(path: relative) : .io(path: path, operation: "link", errno: code)
+        }
+        unlink(temporary)
+        try storage.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    func abandon() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        unlink(temporary)
+    }
 }

@@ -70,20 +70,25 @@ public struct PackWriter: Sendable {
     /// The header and trailer are appended to the writer's own buffer (no copy of the blobs); the
     /// writer is spent afterwards.
     public consuming func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
+        var bytes = body
+        body = Data()  // the only reference left to the buffer is `bytes`: appending does not copy it
+        bytes.append(Self.trailer(entries: entries, key: key))
+        return (bytes, ObjectID.hash(bytes), entries)
+    }
+
+    /// What follows the blobs of a pack: the sealed header listing `entries`, its length, the magic.
+    static func trailer(entries: [PackEntry], key: RepositoryKey) -> Data {
         var header = [UInt8]()
         header.reserveCapacity(PackFormat.headerPrefixSize + entries.count * PackEntry.encodedSize)
         header.append(PackFormat.headerVersion)
         let count = UInt32(entries.count)
         for shift in 0..<4 { header.append(UInt8(truncatingIfNeeded: count >> UInt32(8 * shift))) }
         for entry in entries { entry.encode(into: &header) }
-        let sealedHeader = key.seal(header, context: PackFormat.headerContext)
-        var bytes = body
-        body = Data()  // the only reference left to the buffer is `bytes`: appending does not copy it
-        bytes.append(sealedHeader)
-        let headerLength = UInt32(sealedHeader.count)
-        for shift in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: headerLength >> UInt32(8 * shift))) }
-        bytes.append(contentsOf: PackFormat.magic)
-        return (bytes, ObjectID.hash(bytes), entries)
+        var trailer = key.seal(header, context: PackFormat.headerContext)
+        let headerLength = UInt32(trailer.count)
+        for shift in 0..<4 { trailer.append(UInt8(truncatingIfNeeded: headerLength >> UInt32(8 * shift))) }
+        trailer.append(contentsOf: PackFormat.magic)
+        return trailer
     }
 }
 

@@ -18,9 +18,50 @@ public protocol RepositoryStorage: Sendable {
     func list(_ kind: RepositoryFileKind) throws(StorageError) -> [String]
     /// Deletes the file.
     func remove(_ kind: RepositoryFileKind, name: String) throws(StorageError)
+    /// A file of `kind` written piece by piece and named at the end (packs, whose name is the
+    /// hash of their bytes). The same guarantees as ``write(_:name:data:)`` once committed.
+    func stream(_ kind: RepositoryFileKind) throws(StorageError) -> any RepositoryFileStream
+}
+
+/// A repository file being written piece by piece; see ``RepositoryStorage/stream(_:)``.
+public protocol RepositoryFileStream: AnyObject {
+    /// Appends bytes.
+    func append(_ data: Data) throws(StorageError)
+    /// Makes the file complete and durable under `name`; fails with
+    /// ``StorageError/alreadyExists(path:)`` if that file exists (then call ``abandon()``).
+    func commit(name: String) throws(StorageError)
+    /// Drops what was written.
+    func abandon()
+}
+
+/// A stream kept in memory and written with ``RepositoryStorage/write(_:name:data:)`` at commit:
+/// the default for storages without a cheaper way.
+public final class BufferedRepositoryFileStream: RepositoryFileStream {
+    private let storage: any RepositoryStorage
+    private let kind: RepositoryFileKind
+    private var buffer = Data()
+
+    public init(storage: any RepositoryStorage, kind: RepositoryFileKind) {
+        self.storage = storage
+        self.kind = kind
+    }
+
+    public func append(_ data: Data) throws(StorageError) { buffer.append(data) }
+
+    public func commit(name: String) throws(StorageError) {
+        try storage.write(kind, name: name, data: buffer)
+        buffer = Data()
+    }
+
+    public func abandon() { buffer = Data() }
 }
 
 extension RepositoryStorage {
+    /// By default a stream is buffered in memory and written at commit.
+    public func stream(_ kind: RepositoryFileKind) throws(StorageError) -> any RepositoryFileStream {
+        BufferedRepositoryFileStream(storage: self, kind: kind)
+    }
+
     /// Whether the file exists.
     public func exists(_ kind: RepositoryFileKind, name: String) throws(StorageError) -> Bool {
         do {

@@ -61,4 +61,32 @@ struct LocalRepositoryStorageTests {
         try fresh.write(.key, name: "ab", data: Data("key".utf8))
         #expect(try fresh.read(.key, name: "ab") == Data("key".utf8))
     }
+
+    @Test("a streamed pack is named at the end, and an abandoned one leaves nothing")
+    func streamedPacks() throws {
+        let root = Self.temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = LocalRepositoryStorage(root: root)
+        try storage.createLayout()
+        let data = root.appendingPathComponent("data").path
+        let stream = try storage.stream(.pack)
+        try stream.append(Data("first half, ".utf8))
+        try stream.append(Data("second half".utf8))
+        // While written, only a temporary file exists, which readers ignore.
+        #expect(try storage.list(.pack).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data).contains { $0.hasPrefix(".tmp-") })
+        let name = ObjectID.hash(Data("first half, second half".utf8)).hex
+        try stream.commit(name: name)
+        #expect(try storage.read(.pack, name: name) == Data("first half, second half".utf8))
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: data).contains { $0.hasPrefix(".tmp-") }))
+        // The same name again: refused, nothing replaced, nothing left behind.
+        let again = try storage.stream(.pack)
+        try again.append(Data("other".utf8))
+        #expect(throws: StorageError.alreadyExists(path: "data/\(name.prefix(2))/\(name)")) { try again.commit(name: name) }
+        let dropped = try storage.stream(.pack)
+        try dropped.append(Data("dropped".utf8))
+        dropped.abandon()
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: data).contains { $0.hasPrefix(".tmp-") }))
+        #expect(try storage.read(.pack, name: name) == Data("first half, second half".utf8))
+    }
 }

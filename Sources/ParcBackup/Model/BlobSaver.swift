@@ -32,7 +32,8 @@ public final class BlobSaver: @unchecked Sendable {
     private var pending: Set<BlobHandle> = []
     /// One pack in progress per blob type: trees go to packs of their own, so they load fast and
     /// damage to file content never takes a directory listing with it.
-    private var writers: [BlobType: PackWriter] = [:]
+    /// Each streams its pack to a temporary file, so packs never sit in memory.
+    private var writers: [BlobType: PackStreamWriter] = [:]
     private var unindexed = BlobIndex()
     private var unindexedCount = 0
     private var totals = Totals()
@@ -88,24 +89,32 @@ public final class BlobSaver: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
-        // Appended in place: a copy of the writer would copy its whole pack buffer at each blob.
-        if writers[type] == nil {
-            var writer = repository.packWriter()
-            // Data packs fill to the target: reserve it once (trees stay small, grow as needed).
-            if type == .data { writer.reserveCapacity(packTargetSize + Int(PackEntry.maxRawLength) / 8) }
-            writers[type] = writer
+        let writer: PackStreamWriter
+        do throws(StorageError) {
+            if let current = writers[type] {
+                writer = current
+            } else {
+                writer = try PackStreamWriter(storage: repository.storage, key: repository.key)
+                writers[type] = writer
+            }
+            // Written to the pack's temporary file under the lock: a copy into the page cache.
+            try writer.append(sealed)
+        } catch {
+            let failed = RepositoryError.storage(error)
+            failure = failure ?? failed
+            lock.unlock()
+            throw failed
         }
-        writers[type]!.append(sealed)
         totals.blobs += 1
         totals.rawBytes += UInt64(sealed.rawLength)
         totals.storedBytes += UInt64(sealed.sealed.count)
-        var full: PackWriter?
-        if let writer = writers[type], writer.byteCount >= packTargetSize {
+        var full: PackStreamWriter?
+        if writer.byteCount >= packTargetSize {
             full = writer
             writers[type] = nil
         }
         lock.unlock()
-        if let full { try write(full) }
+        if let full { try finish(full) }
         return Result(id: id, isNew: true, storedLength: sealed.sealed.count)
     }
 
@@ -117,20 +126,32 @@ public final class BlobSaver: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
-        let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.writtenEntries.isEmpty }
+        let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.entries.isEmpty }
         writers = [:]
         lock.unlock()
-        for pack in last { try write(pack) }
+        for pack in last { try finish(pack) }
         try writeIndex(force: true)
     }
 
-    private func write(_ pack: PackWriter) throws(RepositoryError) {
+    /// Drops the packs in progress (their temporary files) after a failure or a stop, when
+    /// ``flush()`` will not be called.
+    public func abandon() {
+        let open = lock.withLock {
+            defer { writers = [:] }
+            return Array(writers.values)
+        }
+        for writer in open { writer.abandon() }
+    }
+
+    private func finish(_ pack: PackStreamWriter) throws(RepositoryError) {
         let saved: (id: ObjectID, entries: [PackEntry])
         do {
-            saved = try repository.save(pack: pack)
+            saved = try pack.finish()
         } catch {
-            lock.withLock { failure = failure ?? error }
-            throw error
+            pack.abandon()
+            let failed = RepositoryError.storage(error)
+            lock.withLock { failure = failure ?? failed }
+            throw failed
         }
         lock.withLock {
             known.add(pack: saved.id, entries: saved.entries)
