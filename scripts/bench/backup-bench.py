@@ -3,7 +3,8 @@
 
 usage: backup-bench.py --parc PATH_TO_PARC_AGENT [--reps N] [--data DIR] [--work DIR] [--tools parc,restic,borg]
 
-Per repetition and tool: fresh repository and caches → init → first (full) backup → modify 1 % of
+Per repetition and tool: fresh repository and caches (in fresh directories; all are deleted at
+the end, never between timed steps) → init → first (full) backup → modify 1 % of
 the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
 `sync` before each step; repository size by `du -sb`. The first repetition checks every restore
@@ -95,12 +96,20 @@ def main():
     else:
         subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
     rows = []
+    shutil.rmtree(args.work, ignore_errors=True)
+    free = shutil.disk_usage(os.path.dirname(os.path.abspath(args.work))).free
+    needed = args.reps * len(tools) * 2_200_000_000
+    if free < needed:
+        sys.exit(f"need {needed / 1e9:.0f} GB free next to {args.work}, have {free / 1e9:.0f} GB")
     for rep in range(args.reps):
         for tool in tools:
-            shutil.rmtree(args.work, ignore_errors=True)
-            os.makedirs(args.work)
-            repo = os.path.join(args.work, "repo")
-            target = os.path.join(args.work, "restore")
+            # Each run gets fresh directories, and nothing is deleted until the end: ext4 refuses to
+            # reuse inodes deleted in the last ~30 s and scans for others, which made whichever tool
+            # ran right after a big delete pay seconds of system time creating files.
+            work = os.path.join(args.work, f"{rep}-{tool}")
+            os.makedirs(work)
+            repo = os.path.join(work, "repo")
+            target = os.path.join(work, "restore")
             os.makedirs(target)
             env, steps, cwd = commands(tool, args.parc, repo, args.data, target)
             for step in ["init", "backup1", "modify", "backup2", "restore"]:
@@ -122,7 +131,7 @@ def main():
                 if extra:
                     sys.exit(1)
             subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
-    shutil.rmtree(args.work, ignore_errors=True)
+    subprocess.run(["rm", "-rf", args.work], check=True)
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

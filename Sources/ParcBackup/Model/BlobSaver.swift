@@ -28,6 +28,10 @@ public final class BlobSaver: @unchecked Sendable {
     private let packTargetSize: Int
     private let blobsPerIndexFile: Int
     private let lock = NSLock()
+    /// Full packs are finished (trailer, `fsync`, link, index) here, one after the other, so the
+    /// threads that read and seal never wait for the disk.
+    private let finisher = DispatchQueue(label: "parc.backup.pack-finisher")
+    private let finishing = DispatchGroup()
     private var known: BlobIndex
     private var pending: Set<BlobHandle> = []
     /// One pack in progress per blob type: trees go to packs of their own, so they load fast and
@@ -114,7 +118,14 @@ public final class BlobSaver: @unchecked Sendable {
             writers[type] = nil
         }
         lock.unlock()
-        if let full { try finish(full) }
+        if let full {
+            finishing.enter()
+            finisher.async { [self] in
+                defer { finishing.leave() }
+                // A failure is recorded in `failure`: the next save or flush reports it.
+                try? finish(full)
+            }
+        }
         return Result(id: id, isNew: true, storedLength: sealed.sealed.count)
     }
 
@@ -129,6 +140,8 @@ public final class BlobSaver: @unchecked Sendable {
         let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.entries.isEmpty }
         writers = [:]
         lock.unlock()
+        finishing.wait()
+        if let failure = lock.withLock({ self.failure }) { throw failure }
         for pack in last { try finish(pack) }
         try writeIndex(force: true)
     }
@@ -136,6 +149,7 @@ public final class BlobSaver: @unchecked Sendable {
     /// Drops the packs in progress (their temporary files) after a failure or a stop, when
     /// ``flush()`` will not be called.
     public func abandon() {
+        finishing.wait()
         let open = lock.withLock {
             defer { writers = [:] }
             return Array(writers.values)
