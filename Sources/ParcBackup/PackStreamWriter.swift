@@ -4,8 +4,9 @@ import Foundation
 /// Writes one pack straight to repository storage as blobs arrive, instead of holding it in
 /// memory: the blobs go to a temporary file while their SHA-256 runs, and ``finish()`` appends the
 /// header and trailer, then names the file by that hash. Not thread-safe: ``BlobSaver`` calls it
-/// under its lock (and ``finish()`` outside it, once the writer is taken out).
-final class PackStreamWriter {
+/// under its lock, and hands a full writer, which no other thread then touches, to its finisher
+/// queue for ``finish()`` (hence the unchecked Sendable).
+final class PackStreamWriter: @unchecked Sendable {
     private let stream: any RepositoryFileStream
     private let key: RepositoryKey
     private var hasher = SHA256()
