@@ -20,10 +20,12 @@ struct LocalSMTPServer {
         let ready = directory.appendingPathComponent("ready")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--ready-file", ready.path, "--maildir", maildir.path, "--lifetime", "60"]
+        process.arguments = [script.path, "--ready-file", ready.path, "--maildir", maildir.path, "--lifetime", "900"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // The lifetime is a safety net only (the server is stopped below): a loaded machine can
+        // take over a minute between start and delivery.
         defer { process.terminate(); process.waitUntilExit() }
         var port: Int?
         for _ in 0..<100 {
