@@ -78,6 +78,14 @@ enum InventoryValues {
             return nil
         }
         var unit = Substring(utf8[end...])
+        // "1e999": an exponent is not a unit.
+        if let first = unit.utf8.first, first == UInt8(ascii: "e") || first == UInt8(ascii: "E"),
+            let second = unit.utf8.dropFirst().first,
+            second >= UInt8(ascii: "0") && second <= UInt8(ascii: "9") || second == UInt8(ascii: "-")
+                || second == UInt8(ascii: "+")
+        {
+            return nil
+        }
         while let first = unit.utf8.first, isBlank(first) { unit = unit.dropFirst() }
         while let last = unit.utf8.last, isBlank(last) { unit = unit.dropLast() }
         return (value, Substring(unit.lowercased()))

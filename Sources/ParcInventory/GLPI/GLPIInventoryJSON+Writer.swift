@@ -69,7 +69,7 @@ enum GLPIJSONWriting {
         }
         if sections.contains(.firmwares) { content.firmwares = report.firmwares.map(firmware) }
         if sections.contains(.simCards) { content.simcards = report.simCards.map(simCard) }
-        if sections.contains(.pageCounters) { content.pagecounters = InventoryFormat.pageCounters(report.pageCounters) }
+        if sections.contains(.pageCounters) { content.pagecounters = InventoryFormat.pageCounters(report.pageCounters).mapValues(JSONInt.init) }
         if sections.contains(.cartridges) {
             content.cartridges = report.cartridges.map { GLPICartridge(name: $0.name, value: $0.value) }
         }
@@ -107,9 +107,9 @@ enum GLPIJSONWriting {
         wire.description = hardware.description
         wire.dns = hardware.dns
         wire.lastloggeduser = hardware.lastLoggedUser
-        wire.memory = InventoryValues.mebibytes(bytes: hardware.memoryBytes)
+        wire.memory = JSONInt.from(InventoryValues.mebibytes(bytes: hardware.memoryBytes))
         wire.name = hardware.name
-        wire.swap = InventoryValues.mebibytes(bytes: hardware.swapBytes)
+        wire.swap = JSONInt.from(InventoryValues.mebibytes(bytes: hardware.swapBytes))
         wire.uuid = hardware.uuid
         wire.vmsystem = hardware.vmSystem
         wire.winprodid = hardware.windowsProductID
@@ -140,7 +140,7 @@ enum GLPIJSONWriting {
     static func cpu(_ cpu: InventoryReport.CPU) -> GLPICPU {
         var wire = GLPICPU()
         wire.arch = InventoryValues.cpuArchitecture(cpu.architecture)
-        wire.core = cpu.cores
+        wire.core = JSONInt.from(cpu.cores)
         wire.description = cpu.description
         wire.familyname = cpu.familyName
         wire.familynumber = cpu.familyNumber
@@ -149,21 +149,21 @@ enum GLPIJSONWriting {
         wire.model = cpu.model
         wire.name = cpu.name
         wire.serial = cpu.serial
-        wire.speed = cpu.speedMHz
-        wire.stepping = cpu.stepping
-        wire.thread = cpu.threads
+        wire.speed = JSONInt.from(cpu.speedMHz)
+        wire.stepping = JSONInt.from(cpu.stepping)
+        wire.thread = JSONInt.from(cpu.threads)
         return wire
     }
 
     static func memory(_ module: InventoryReport.MemoryModule) -> GLPIMemory {
         var wire = GLPIMemory()
-        wire.capacity = InventoryValues.mebibytes(bytes: module.capacityBytes)
+        wire.capacity = JSONInt.from(InventoryValues.mebibytes(bytes: module.capacityBytes))
         wire.caption = module.slot
         wire.description = module.description
         wire.manufacturer = module.manufacturer
         wire.memorycorrection = module.errorCorrection
         wire.model = module.model
-        wire.numslots = module.slotNumber
+        wire.numslots = JSONInt.from(module.slotNumber)
         wire.removable = module.isRemovable
         wire.serialnumber = module.serial
         wire.speed = module.speedMHz.map(String.init)
@@ -174,7 +174,7 @@ enum GLPIJSONWriting {
     static func storage(_ drive: InventoryReport.StorageDrive) -> GLPIStorage {
         var wire = GLPIStorage()
         wire.description = drive.description
-        wire.disksize = InventoryValues.megabytes(bytes: drive.sizeBytes)
+        wire.disksize = JSONInt.from(InventoryValues.megabytes(bytes: drive.sizeBytes))
         wire.firmware = drive.firmware
         wire.interface = drive.interface
         wire.manufacturer = drive.manufacturer
@@ -191,12 +191,12 @@ enum GLPIJSONWriting {
         wire.description = volume.description
         wire.encrypt_status = volume.encryptionStatus
         wire.filesystem = volume.fileSystem
-        wire.free = InventoryValues.mebibytes(bytes: volume.freeBytes)
+        wire.free = JSONInt.from(InventoryValues.mebibytes(bytes: volume.freeBytes))
         wire.label = volume.label
         wire.letter = volume.letter
         wire.serial = volume.serial
         wire.systemdrive = volume.isSystemDrive
-        wire.total = InventoryValues.mebibytes(bytes: volume.totalBytes)
+        wire.total = JSONInt.from(InventoryValues.mebibytes(bytes: volume.totalBytes))
         wire.type = volume.type
         wire.volumn = volume.volume
         return wire
@@ -213,7 +213,7 @@ enum GLPIJSONWriting {
         base.management = interface.isManagement
         base.manufacturer = interface.manufacturer
         base.model = interface.model
-        base.mtu = interface.mtu
+        base.mtu = JSONInt.from(interface.mtu)
         base.pciid = interface.pciID
         base.pcislot = interface.pciSlot
         base.speed = interface.speedMbps.map(String.init)
@@ -240,15 +240,15 @@ enum GLPIJSONWriting {
 
     static func video(_ gpu: InventoryReport.GPU) -> GLPIVideo {
         GLPIVideo(
-            chipset: gpu.chipset, memory: InventoryValues.mebibytes(bytes: gpu.memoryBytes), name: gpu.name,
+            chipset: gpu.chipset, memory: JSONInt.from(InventoryValues.mebibytes(bytes: gpu.memoryBytes)), name: gpu.name,
             pcislot: gpu.pciSlot, resolution: gpu.resolution)
     }
 
     static func battery(_ battery: InventoryReport.Battery) -> GLPIBattery {
         GLPIBattery(
-            capacity: battery.designCapacityMWh, chemistry: battery.chemistry,
+            capacity: JSONInt.from(battery.designCapacityMWh), chemistry: battery.chemistry,
             date: battery.manufactureDate?.description, manufacturer: battery.manufacturer, name: battery.name,
-            real_capacity: battery.realCapacityMWh, serial: battery.serial, voltage: battery.voltageMV)
+            real_capacity: JSONInt.from(battery.realCapacityMWh), serial: battery.serial, voltage: JSONInt.from(battery.voltageMV))
     }
 
     static func controller(_ controller: InventoryReport.Controller) -> GLPIController {
@@ -263,7 +263,7 @@ enum GLPIJSONWriting {
         var wire = GLPISoftware(name: program.name)
         wire.arch = program.architecture
         wire.comments = program.comments
-        wire.filesize = program.sizeBytes
+        wire.filesize = JSONInt.from(program.sizeBytes)
         wire.from = program.source
         wire.guid = program.guid
         wire.install_date = program.installDate?.description
@@ -284,13 +284,13 @@ enum GLPIJSONWriting {
         wire.comment = machine.comment
         wire.image = machine.image
         wire.mac = machine.macAddresses.isEmpty ? nil : machine.macAddresses.map(\.description).joined(separator: "/")
-        wire.memory = InventoryValues.mebibytes(bytes: machine.memoryBytes)
+        wire.memory = JSONInt.from(InventoryValues.mebibytes(bytes: machine.memoryBytes))
         wire.owner = machine.owner
         wire.serial = machine.serial
         wire.status = InventoryValues.virtualMachineStatus(machine.status)
         wire.subsystem = machine.subsystem
         wire.uuid = machine.uuid
-        wire.vcpu = machine.vcpus
+        wire.vcpu = JSONInt.from(machine.vcpus)
         wire.vmtype = machine.vmType
         return wire
     }
@@ -300,17 +300,17 @@ enum GLPIJSONWriting {
             type: InventoryValues.networkDeviceType(device.type) ?? InventoryFormat.networkDeviceType(for: type))
         wire.assettag = device.assetTag
         wire.contact = device.contact
-        wire.cpu = device.cpuPercent
+        wire.cpu = JSONInt.from(device.cpuPercent)
         wire.description = device.description
         wire.firmware = device.firmware
         wire.ips = device.ipAddresses.isEmpty ? nil : device.ipAddresses
         wire.location = device.location
         wire.mac = device.macAddress?.description
         wire.manufacturer = device.manufacturer
-        wire.memory = InventoryValues.mebibytes(bytes: device.memoryBytes)
+        wire.memory = JSONInt.from(InventoryValues.mebibytes(bytes: device.memoryBytes))
         wire.model = device.model
         wire.name = device.name
-        wire.ram = InventoryValues.mebibytes(bytes: device.ramBytes)
+        wire.ram = JSONInt.from(InventoryValues.mebibytes(bytes: device.ramBytes))
         wire.serial = device.serial
         wire.uptime = device.uptime
         return wire
@@ -320,19 +320,19 @@ enum GLPIJSONWriting {
         var wire = GLPINetworkPort()
         wire.ifalias = port.alias
         wire.ifdescr = port.description
-        wire.ifinbytes = port.inBytes
-        wire.ifinerrors = port.inErrors
-        wire.ifinternalstatus = InventoryFormat.inRange(port.adminStatus, 1...3)
+        wire.ifinbytes = JSONInt.from(port.inBytes)
+        wire.ifinerrors = JSONInt.from(port.inErrors)
+        wire.ifinternalstatus = JSONInt.from(InventoryFormat.inRange(port.adminStatus, 1...3))
         wire.iflastchange = port.lastChange
-        wire.ifmtu = port.mtu
+        wire.ifmtu = JSONInt.from(port.mtu)
         wire.ifname = port.name
-        wire.ifnumber = port.number
-        wire.ifoutbytes = port.outBytes
-        wire.ifouterrors = port.outErrors
-        wire.ifportduplex = InventoryFormat.inRange(port.duplex, 1...3)
-        wire.ifspeed = port.speedBitsPerSecond
-        wire.ifstatus = InventoryFormat.inRange(port.operationalStatus, 1...7)
-        wire.iftype = port.ifType
+        wire.ifnumber = JSONInt.from(port.number)
+        wire.ifoutbytes = JSONInt.from(port.outBytes)
+        wire.ifouterrors = JSONInt.from(port.outErrors)
+        wire.ifportduplex = JSONInt.from(InventoryFormat.inRange(port.duplex, 1...3))
+        wire.ifspeed = JSONInt.from(port.speedBitsPerSecond)
+        wire.ifstatus = JSONInt.from(InventoryFormat.inRange(port.operationalStatus, 1...7))
+        wire.iftype = JSONInt.from(port.ifType)
         wire.ips = port.ipAddresses.isEmpty ? nil : port.ipAddresses
         wire.lldp = port.linkDiscovery
         wire.mac = port.macAddress?.description
@@ -355,8 +355,8 @@ enum GLPIJSONWriting {
 
     static func networkComponent(_ component: InventoryReport.NetworkComponent) -> GLPINetworkComponent {
         GLPINetworkComponent(
-            contained_index: component.containedIndex, description: component.description,
-            firmware: component.firmware, fru: component.fru, index: component.index, ip: component.ip,
+            contained_index: JSONInt.from(component.containedIndex), description: component.description,
+            firmware: component.firmware, fru: JSONInt.from(component.fru), index: JSONInt.from(component.index), ip: component.ip,
             mac: component.macAddress?.description, manufacturer: component.manufacturer, model: component.model,
             name: component.name, serial: component.serial, type: component.type)
     }

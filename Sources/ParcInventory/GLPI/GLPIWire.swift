@@ -41,6 +41,41 @@ struct GLPIDocument: Codable {
     }
 }
 
+/// An integer as the schema's `integer`: a JSON number with no fraction that fits in 64 bits. Decoding it through
+/// this type, rather than `Int`, keeps the coding path in the error when it does not fit (Foundation's decoder reports
+/// such numbers as invalid JSON, without a path).
+struct JSONInt: Codable, Hashable {
+    var value: Int
+
+    init(_ value: Int) {
+        self.value = value
+    }
+
+    static func from(_ value: Int?) -> JSONInt? { value.map(JSONInt.init) }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let exact = try? container.decode(Int.self) {
+            value = exact
+            return
+        }
+        guard let number = try? container.decode(Double.self), number.rounded() == number, abs(number) < 9.2e18 else {
+            throw DecodingError.typeMismatch(
+                Int.self, .init(codingPath: decoder.codingPath, debugDescription: "not a 64-bit integer"))
+        }
+        value = Int(number)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+extension Optional where Wrapped == JSONInt {
+    var int: Int? { self?.value }
+}
+
 struct AnyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -73,7 +108,7 @@ struct GLPIContent: Codable {
     var network_components: [GLPINetworkComponent]?
     var firmwares: [GLPIFirmware]?
     var simcards: [GLPISIMCard]?
-    var pagecounters: [String: Int]?
+    var pagecounters: [String: JSONInt]?
     var cartridges: [GLPICartridge]?
     var versionclient: String
 
@@ -117,9 +152,9 @@ struct GLPIHardware: Codable {
     var description: String?
     var dns: String?
     var lastloggeduser: String?
-    var memory: Int?
+    var memory: JSONInt?
     var name: String?
-    var swap: Int?
+    var swap: JSONInt?
     var uuid: String?
     var vmsystem: String?
     var winprodid: String?
@@ -149,7 +184,7 @@ struct GLPIOperatingSystem: Codable {
 
 struct GLPICPU: Codable {
     var arch: String?
-    var core: Int?
+    var core: JSONInt?
     var description: String?
     var familyname: String?
     var familynumber: String?
@@ -158,19 +193,19 @@ struct GLPICPU: Codable {
     var model: String?
     var name: String?
     var serial: String?
-    var speed: Int?
-    var stepping: Int?
-    var thread: Int?
+    var speed: JSONInt?
+    var stepping: JSONInt?
+    var thread: JSONInt?
 }
 
 struct GLPIMemory: Codable {
-    var capacity: Int?
+    var capacity: JSONInt?
     var caption: String?
     var description: String?
     var manufacturer: String?
     var memorycorrection: String?
     var model: String?
-    var numslots: Int?
+    var numslots: JSONInt?
     var removable: Bool?
     var serialnumber: String?
     var speed: String?
@@ -179,7 +214,7 @@ struct GLPIMemory: Codable {
 
 struct GLPIStorage: Codable {
     var description: String?
-    var disksize: Int?
+    var disksize: JSONInt?
     var firmware: String?
     var interface: String?
     var manufacturer: String?
@@ -194,12 +229,12 @@ struct GLPIDrive: Codable {
     var description: String?
     var encrypt_status: String?
     var filesystem: String?
-    var free: Int?
+    var free: JSONInt?
     var label: String?
     var letter: String?
     var serial: String?
     var systemdrive: Bool?
-    var total: Int?
+    var total: JSONInt?
     var type: String?
     var volumn: String?
 }
@@ -219,7 +254,7 @@ struct GLPINetwork: Codable {
     var management: Bool?
     var manufacturer: String?
     var model: String?
-    var mtu: Int?
+    var mtu: JSONInt?
     var pciid: String?
     var pcislot: String?
     var speed: String?
@@ -234,21 +269,21 @@ struct GLPINetwork: Codable {
 
 struct GLPIVideo: Codable {
     var chipset: String?
-    var memory: Int?
+    var memory: JSONInt?
     var name: String?
     var pcislot: String?
     var resolution: String?
 }
 
 struct GLPIBattery: Codable {
-    var capacity: Int?
+    var capacity: JSONInt?
     var chemistry: String?
     var date: String?
     var manufacturer: String?
     var name: String?
-    var real_capacity: Int?
+    var real_capacity: JSONInt?
     var serial: String?
-    var voltage: Int?
+    var voltage: JSONInt?
 }
 
 struct GLPIController: Codable {
@@ -268,7 +303,7 @@ struct GLPIController: Codable {
 struct GLPISoftware: Codable {
     var arch: String?
     var comments: String?
-    var filesize: Int?
+    var filesize: JSONInt?
     var from: String?
     var guid: String?
     var install_date: String?
@@ -301,14 +336,14 @@ struct GLPIVirtualMachine: Codable {
     var comment: String?
     var image: String?
     var mac: String?
-    var memory: Int?
+    var memory: JSONInt?
     var name: String
     var owner: String?
     var serial: String?
     var status: String?
     var subsystem: String?
     var uuid: String?
-    var vcpu: Int?
+    var vcpu: JSONInt?
     var vmtype: String?
 
     init(name: String) {
@@ -319,17 +354,17 @@ struct GLPIVirtualMachine: Codable {
 struct GLPINetworkDevice: Codable {
     var assettag: String?
     var contact: String?
-    var cpu: Int?
+    var cpu: JSONInt?
     var description: String?
     var firmware: String?
     var ips: [String]?
     var location: String?
     var mac: String?
     var manufacturer: String?
-    var memory: Int?
+    var memory: JSONInt?
     var model: String?
     var name: String?
-    var ram: Int?
+    var ram: JSONInt?
     var serial: String?
     var type: String
     var uptime: String?
@@ -343,19 +378,19 @@ struct GLPINetworkPort: Codable {
     var connections: [GLPIConnection]?
     var ifalias: String?
     var ifdescr: String?
-    var ifinbytes: Int?
-    var ifinerrors: Int?
-    var ifinternalstatus: Int?
+    var ifinbytes: JSONInt?
+    var ifinerrors: JSONInt?
+    var ifinternalstatus: JSONInt?
     var iflastchange: String?
-    var ifmtu: Int?
+    var ifmtu: JSONInt?
     var ifname: String?
-    var ifnumber: Int?
-    var ifoutbytes: Int?
-    var ifouterrors: Int?
-    var ifportduplex: Int?
-    var ifspeed: Int?
-    var ifstatus: Int?
-    var iftype: Int?
+    var ifnumber: JSONInt?
+    var ifoutbytes: JSONInt?
+    var ifouterrors: JSONInt?
+    var ifportduplex: JSONInt?
+    var ifspeed: JSONInt?
+    var ifstatus: JSONInt?
+    var iftype: JSONInt?
     var ips: [String]?
     var lldp: Bool?
     var mac: String?
@@ -430,11 +465,11 @@ struct GLPIVLAN: Codable {
 }
 
 struct GLPINetworkComponent: Codable {
-    var contained_index: Int?
+    var contained_index: JSONInt?
     var description: String?
     var firmware: String?
-    var fru: Int?
-    var index: Int?
+    var fru: JSONInt?
+    var index: JSONInt?
     var ip: String?
     var mac: String?
     var manufacturer: String?

@@ -56,13 +56,16 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
     private var nodeCount = 0
     private var skipFromDepth: Int?
     private var stack: [XMLNode] = []
-    /// Element names from the root to the current element, for messages.
+    /// Element names from the root to the current element down to a section (depth 3), for messages; deeper names
+    /// are those of `stack`.
     private var names: [String] = []
     private var sectionPositions: [String: Int] = [:]
     private var currentSectionPosition = 0
     private var rootClosed = false
     private var inContent = false
-    private weak var parser: XMLParser?
+    /// The running parser, to abort it; strong (a weak reference would put both objects on the slow reference
+    /// counting path) and cleared when the parse ends.
+    private var parser: XMLParser?
 
     init(
         limits: InventoryLimits, wanted: @escaping (String) -> Bool,
@@ -79,7 +82,9 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
             throw .tooLarge(bytes: data.count, limit: limits.maxInputBytes)
         }
         try Self.precheck(data)
-        let parser = XMLParser(data: data)
+        // Fed in chunks (the stream reader's 128 KiB): libxml2 refuses more than 10 MB of pending input in one
+        // push ("huge input lookup"), which one `XMLParser(data:)` chunk of a large body would be.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldResolveExternalEntities = false
         parser.externalEntityResolvingPolicy = .never
         parser.shouldProcessNamespaces = false
@@ -87,11 +92,12 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         parser.delegate = self
         self.parser = parser
         let succeeded = parser.parse()
+        self.parser = nil
         if let failure { throw failure }
         guard succeeded, rootClosed else {
             // libxml2 in recovery mode may end without reporting a fatal error: still refuse the body.
             throw .malformedXML(
-                line: parser.lineNumber, column: parser.columnNumber, path: currentPath(),
+                line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1), path: currentPath(),
                 detail: "the document ends before its root element is closed")
         }
     }
@@ -107,12 +113,15 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
                 return .unknownFormat(start: InventoryFormat.preview(bytes, from: index))
             }
             // "<!" starts a comment, a CDATA section or a declaration; only declarations are refused.
+            guard let base = bytes.baseAddress else { return nil }
             var cursor = index
-            while cursor + 1 < bytes.count {
-                guard let next = bytes[cursor...].firstIndex(of: UInt8(ascii: "<")) else { break }
-                cursor = next + 1
-                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "!") else { continue }
-                let rest = bytes[(cursor + 1)..<min(bytes.count, cursor + 8)]
+            while cursor < bytes.count,
+                let found = memchr(base + cursor, Int32(UInt8(ascii: "!")), bytes.count - cursor)
+            {
+                let bang = base.distance(to: UnsafeRawPointer(found))
+                cursor = bang + 1
+                guard bang > 0, bytes[bang - 1] == UInt8(ascii: "<") else { continue }
+                let rest = bytes[cursor..<min(bytes.count, cursor + 8)]
                 if rest.starts(with: "--".utf8) || rest.starts(with: "[CDATA[".utf8) { continue }
                 let word = String(decoding: rest, as: UTF8.self).uppercased()
                 if word.hasPrefix("DOCTYPE") || word.hasPrefix("ENTITY") || word.hasPrefix("ELEMENT")
@@ -144,6 +153,7 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
                 parts.append(name)
             }
         }
+        if skipFromDepth == nil { parts += stack.dropFirst().map(\.name) }
         return parts.isEmpty ? "the document" : parts.joined(separator: "/")
     }
 
@@ -155,7 +165,7 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
     ) {
         guard failure == nil else { return }
         depth += 1
-        names.append(elementName)
+        if depth <= 3 { names.append(elementName) }
         nodeCount += 1
         if nodeCount > limits.maxNodes { return fail(.tooManyNodes(limit: limits.maxNodes)) }
         if depth > limits.maxDepth { return fail(.tooDeep(path: currentPath(), limit: limits.maxDepth)) }
@@ -194,7 +204,6 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
             let parent = stack.count - 1
             if stack[parent].children.isEmpty { stack[parent].text = "" }
             if stack[parent].children.count >= limits.maxEntriesPerSection {
-                names.removeLast()
                 return fail(.tooManyEntries(path: currentPath(), limit: limits.maxEntriesPerSection))
             }
             stack.append(XMLNode(name: elementName))
@@ -206,8 +215,8 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
     ) {
         guard failure == nil else { return }
         defer {
+            if depth <= 3 { names.removeLast() }
             depth -= 1
-            names.removeLast()
         }
         if let skip = skipFromDepth {
             if depth == skip { skipFromDepth = nil }
@@ -264,7 +273,7 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         let code = (parseError as NSError).code
         fail(
             .malformedXML(
-                line: parser.lineNumber, column: parser.columnNumber, path: currentPath(),
+                line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1), path: currentPath(),
                 detail: Self.describe(libxml2Code: code)))
     }
 
@@ -278,9 +287,10 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         fail(.documentTypeDeclaration)
     }
 
+    /// Called for every entity reference libxml2 does not know: never resolve one, so libxml2 reports it as
+    /// undeclared.
     func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        fail(.documentTypeDeclaration)
-        return nil
+        nil
     }
 
     /// A readable reason for the libxml2 error codes bodies hit (xmlerror.h).
