@@ -195,3 +195,23 @@ struct MatchingTests {
         #expect(InventoryChassis.classify(chassisType: type, vmSystem: vm, systemModel: model) == expected)
     }
 }
+
+@Suite("Stable keys of components")
+struct StableKeyTests {
+    @Test("components keep their identity from one inventory to the next")
+    func stableKeys() throws {
+        let first = try GLPIInventoryJSON.read(Fixture.data("inventory/glpi-json/computer_1.json"))
+        let second = try GLPIInventoryJSON.read(
+            GLPIInventoryJSON.write(first))
+        #expect(first.software.map(\.stableKey) == second.software.map(\.stableKey))
+        #expect(first.volumes.map(\.stableKey) == ["/", "/var/www", "/boot", "/var/lib/mysql", "/home", "/boot/efi"])
+        #expect(Set(first.volumes.map(\.stableKey)).count == first.volumes.count)
+        #expect(first.storageDrives.map(\.stableKey) == ["S29NNXAH146409"])
+        #expect(first.memoryModules.map(\.stableKey) == ["#1", "#2"])
+        #expect(first.networkInterfaces.map(\.stableKey).contains("enp57s0u1u4|00:e0:4c:68:01:db"))
+        #expect(first.users.map(\.stableKey) == ["trasher", "root"])
+        let windows = try InventoryXML.readInventory(Fixture.data("inventory/fusion-xml/2.xml"))
+        #expect(windows.users.map(\.stableKey) == ["CEDRE\\cvigneron"])
+        #expect(windows.volumes.map(\.stableKey) == ["C:", "D:", "Réservé au système"])
+    }
+}

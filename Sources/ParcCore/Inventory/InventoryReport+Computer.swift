@@ -149,6 +149,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// `name|id`: identical processors of a multi-socket machine share it; pair them in order.
+        public var stableKey: String { (name ?? "") + "|" + (id ?? "") }
     }
 
     /// A memory module or an empty slot (GLPI `memories`, XML `MEMORIES`).
@@ -178,6 +181,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// The slot: `slotNumber`, else the slot label.
+        public var stableKey: String { slotNumber.map { "#\($0)" } ?? slot ?? "" }
     }
 
     /// A physical disk or other storage device (GLPI `storages`, XML `STORAGES`).
@@ -205,6 +211,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// The serial, else the device name.
+        public var stableKey: String { serial ?? name ?? "" }
     }
 
     /// A file system or drive letter with its size (GLPI `drives`, XML `DRIVES`). Linux agents put the mount point
@@ -236,6 +245,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// The mount point, else the device or label.
+        public var stableKey: String { mountPoint ?? volume ?? label ?? "" }
 
         /// The drive letter, else `type` when it is a path (`/`, `/home`).
         public var mountPoint: String? {
@@ -367,6 +379,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// `name|pciSlot`.
+        public var stableKey: String { (name ?? "") + "|" + (pciSlot ?? "") }
     }
 
     /// A battery (GLPI `batteries`, XML `BATTERIES`).
@@ -390,6 +405,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// `serial|name`.
+        public var stableKey: String { (serial ?? "") + "|" + (name ?? "") }
 
         /// Present capacity over design capacity, 0…1 or a little more; nil when either is unknown.
         public var health: Double? {
@@ -425,6 +443,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// `pciSlot|name`.
+        public var stableKey: String { (pciSlot ?? "") + "|" + (name ?? "") }
     }
 
     /// An installed program or package (GLPI `softwares`, XML `SOFTWARES`).
@@ -471,6 +492,9 @@ extension InventoryReport {
             self.login = login
             self.domain = domain
         }
+
+        /// `domain\login`.
+        public var stableKey: String { (domain.map { $0 + "\\" } ?? "") + (login ?? "") }
     }
 
     /// A monitor attached to the device (GLPI `monitors`, XML `MONITORS`).
@@ -492,6 +516,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// The serial, else `name|caption`.
+        public var stableKey: String { serial ?? ((name ?? "") + "|" + (caption ?? "")) }
     }
 
     /// A virtual machine or container hosted by the device (GLPI `virtualmachines`, XML `VIRTUALMACHINES`).
@@ -527,5 +554,8 @@ extension InventoryReport {
             self.name = name
             macAddresses = []
         }
+
+        /// The UUID, else the name.
+        public var stableKey: String { uuid ?? name }
     }
 }

@@ -185,6 +185,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// entPhysicalIndex, else `serial|name`.
+        public var stableKey: String { index.map { "#\($0)" } ?? ((serial ?? "") + "|" + (name ?? "")) }
     }
 
     /// A firmware (GLPI `firmwares`, XML `DEVICE/FIRMWARES`).
@@ -204,6 +207,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// `type|name`.
+        public var stableKey: String { (type ?? "") + "|" + (name ?? "") }
     }
 
     /// A SIM card (GLPI `simcards`, XML `DEVICE/SIMCARDS`).
@@ -227,6 +233,9 @@ extension InventoryReport {
 
         /// Nothing known.
         public init() {}
+
+        /// The ICCID, else the serial.
+        public var stableKey: String { iccid ?? serial ?? "" }
     }
 
     /// A cartridge, toner or drum level of a printer (GLPI `cartridges`, XML `DEVICE/CARTRIDGES`).
@@ -241,6 +250,9 @@ extension InventoryReport {
             self.name = name
             self.value = value
         }
+
+        /// The name.
+        public var stableKey: String { name }
     }
 
     /// Page counter names the GLPI schema knows, in its order.
