@@ -89,6 +89,7 @@ struct AgentProtocolTests {
         #expect(
             String(decoding: PrologReply(response: .send, prologFrequencyHours: nil).xml, as: UTF8.self)
                 == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><RESPONSE>SEND</RESPONSE></REPLY>\n")
+        #expect(PrologReply(response: .send, prologFrequencyHours: 0).prologFrequencyHours == nil)
     }
 
     @Test(

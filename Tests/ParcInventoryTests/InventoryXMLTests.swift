@@ -267,3 +267,37 @@ struct InventoryXMLTests {
         #expect(found.networkDevice?.macAddress?.description == "f3:6c:00:33:85:f2")
     }
 }
+
+@Suite("FusionInventory/OCS XML: encodings and concurrency")
+struct InventoryXMLEnvironmentTests {
+    @Test("a body declared ISO-8859-1 reads as text")
+    func latin1() throws {
+        let body = Data(#"<?xml version="1.0" encoding="ISO-8859-1"?><REQUEST><CONTENT><HARDWARE><NAME>poste-"#.utf8)
+            + Data([0xE9, 0x74, 0xE9]) + Data(
+                "</NAME></HARDWARE></CONTENT><DEVICEID>d</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>".utf8)
+        #expect(try InventoryXML.readInventory(body).hardware?.name == "poste-été")
+    }
+
+    @Test("inventories read concurrently give the same reports as one by one")
+    func concurrentReads() async throws {
+        let xml = try Fixture.data(InventoryXMLTests.fusionCapture)
+        let json = try Fixture.data("inventory/glpi-json/computer_1.json")
+        let expectedXML = try InventoryXML.readInventory(xml)
+        let expectedJSON = try GLPIInventoryJSON.read(json)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    for _ in 0..<5 {
+                        if task.isMultiple(of: 2) {
+                            guard try InventoryXML.readInventory(xml) == expectedXML else { return false }
+                        } else {
+                            guard try GLPIInventoryJSON.read(json) == expectedJSON else { return false }
+                        }
+                    }
+                    return true
+                }
+            }
+            for try await same in group { #expect(same) }
+        }
+    }
+}

@@ -31,11 +31,10 @@ public struct PrologReply: Hashable, Sendable {
     /// Hours before the agent's next contact at the latest; nil leaves the agent's own setting.
     public var prologFrequencyHours: Int?
 
-    /// A reply; `prologFrequencyHours` must be positive when given.
+    /// A reply; a frequency below one hour is left out (the agents would read 0 as "contact me constantly").
     public init(response: Response, prologFrequencyHours: Int? = 24) {
-        precondition(prologFrequencyHours.map { $0 > 0 } ?? true, "PROLOG_FREQ must be a positive number of hours")
         self.response = response
-        self.prologFrequencyHours = prologFrequencyHours
+        self.prologFrequencyHours = prologFrequencyHours.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The reply body, uncompressed.

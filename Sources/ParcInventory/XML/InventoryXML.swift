@@ -18,7 +18,7 @@ public enum InventoryXML {
     public static func readRequest(_ data: Data, limits: InventoryLimits = .default) throws(InventoryFormatError)
         -> AgentXMLRequest
     {
-        var builder = XMLReportBuilder(limits: limits)
+        var builder = XMLReportBuilder()
         let parser = XMLSectionParser(
             limits: limits, wanted: { XMLReportBuilder.wanted.contains($0) },
             section: { (node: XMLNode, position: Int) throws(InventoryFormatError) in
@@ -91,22 +91,15 @@ struct XMLReportBuilder {
         "USERS", "MONITORS", "VIRTUALMACHINES", "FIRMWARES", "SIMCARDS", "MODEMS", "COMPONENT", "PORT",
     ]
 
-    let limits: InventoryLimits
     var report = InventoryReport()
     var interfaces = InterfaceMerger()
     /// HARDWARE's OS fields, for agents that send no OPERATINGSYSTEM section.
     var hardwareOS: InventoryReport.OperatingSystem?
     var ignored: Set<String> = []
-    var deviceTypeFromDevice: String?
-
-    init(limits: InventoryLimits) {
-        self.limits = limits
-    }
 
     // MARK: Values
 
-    /// The trimmed text of `field`, checked against ``InventoryLimits/maxStringBytes`` (the parser already stops
-    /// longer texts; this keeps the rule in one place for derived values).
+    /// The trimmed text of `field` (XMLSectionParser has already held it to ``InventoryLimits/maxStringBytes``).
     @inline(__always)
     func text(_ node: XMLNode, _ field: String) -> String? {
         node.value(field)
