@@ -141,6 +141,36 @@ struct HostileInputTests {
         #expect(throws: InventoryFormatError.self) { try Self.json(#"{"deviceid":"d","content":{"versionclient":"v",]}"#) }
     }
 
+    @Test("JSON that is not well-formed is refused at the place it goes wrong")
+    func malformedJSON() {
+        let cases: [(String, String, String)] = [
+            (#"{"deviceid":"d","content":{"versionclient":"v","hardware":{"memory":tru}}}"#, "content.hardware.memory", "an unknown word"),
+            (#"{"deviceid":"d","content":{"versionclient":"v","cpus":[{"speed" 1}]}}"#, "content.cpus[0].speed", "a : expected"),
+            (#"{"deviceid":"d","content":{"versionclient":"v","softwares":[{"name":"a\qb"}]}}"#, "content.softwares[0].name", "an unknown escape"),
+            (#"{"deviceid":"d","content":{"versionclient":"v","cpus":[{"speed":01}]}}"#, "content.cpus[0].speed", "after a number"),
+            (#"{"deviceid":"d","content":{"versionclient":"v","x":[1 2]}}"#, "content.x[0]", "a , or ] expected"),
+            (#"{"deviceid":"d","content":{"versionclient":"v"}}}"#, "the document", "more content after the end"),
+            (#"{"deviceid":"d","content":{"versionclient":"v","softwares":[{"name":"a"# + "\u{9}" + #"b"}]}}"#, "content.softwares[0].name", "a control character"),
+        ]
+        for (body, path, detail) in cases {
+            guard case .malformedJSON(let foundPath, let foundDetail)? = Self.error({ _ = try Self.json(body) }) else {
+                Issue.record("\(body) was not refused as malformed")
+                continue
+            }
+            #expect(foundPath == path, "\(body)")
+            #expect(foundDetail.contains(detail), "\(foundDetail)")
+        }
+        var notUTF8 = Data(#"{"deviceid":"d","content":{"versionclient":"ab"#.utf8)
+        notUTF8.append(contentsOf: [0xC3, 0x28])
+        notUTF8.append(contentsOf: Array(#""}}"#.utf8))
+        guard case .malformedJSON(let path, let detail)? = Self.error({ _ = try GLPIInventoryJSON.read(notUTF8) }) else {
+            Issue.record("invalid UTF-8 accepted")
+            return
+        }
+        #expect(path == "content.versionclient")
+        #expect(detail.contains("not UTF-8"))
+    }
+
     @Test("random bytes and flipped bytes never crash the readers")
     func mutations() throws {
         var generator = SeededGenerator(seed: 0x5EED)
