@@ -219,6 +219,20 @@ struct InventoryXMLTests {
         #expect(report.matchKeys().map(\.description) == ["mac:02:fc:00:00:00:01", "name:vm"])
     }
 
+    @Test("the OCS agents' chassis type in BIOS/TYPE gives the kind of computer")
+    func ocsChassisType() throws {
+        let body = """
+            <REQUEST><CONTENT><BIOS><SMANUFACTURER>LENOVO</SMANUFACTURER><SSN>PF2ABCDE</SSN><TYPE>Notebook</TYPE></BIOS>
+            <HARDWARE><NAME>PC-042</NAME><OSNAME>Microsoft Windows 10 Pro</OSNAME><OSVERSION>10.0.19045</OSVERSION>
+            </HARDWARE></CONTENT><DEVICEID>PC-042-2026-01-05-08-00-00</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>
+            """
+        let report = try InventoryXML.readInventory(Data(body.utf8))
+        #expect(report.hardware?.chassisType == "Notebook")
+        #expect(report.identity.chassis == .laptop)
+        #expect(report.operatingSystem?.fullName == "Microsoft Windows 10 Pro")
+        #expect(report.matchKeys().map(\.description) == ["serial:PF2ABCDE", "name:pc-042"])
+    }
+
     @Test("FusionInventory and OCS reports of the same machine share their identity keys")
     func sameMachineTwoAgents() throws {
         let fusion = Set(try Self.read(Self.fusionCapture).matchKeys())

@@ -95,6 +95,8 @@ struct XMLReportBuilder {
     var interfaces = InterfaceMerger()
     /// HARDWARE's OS fields, for agents that send no OPERATINGSYSTEM section.
     var hardwareOS: InventoryReport.OperatingSystem?
+    /// The OCS agents' chassis type, which they put in BIOS/TYPE.
+    var biosChassisType: String?
     var ignored: Set<String> = []
 
     // MARK: Values
@@ -135,6 +137,7 @@ struct XMLReportBuilder {
         case "BIOS":
             report.sections.insert(.bios)
             report.bios = bios(node)
+            biosChassisType = text(node, "TYPE")
         case "HARDWARE":
             report.sections.insert(.hardware)
             report.hardware = hardware(node)
@@ -599,6 +602,9 @@ struct XMLReportBuilder {
         report.agent.deviceID = deviceID
         report.action = InventoryFormat.action(query)
         if report.sections.contains(.networkInterfaces) { report.networkInterfaces = interfaces.interfaces }
+        if report.hardware != nil, report.hardware?.chassisType == nil {
+            report.hardware?.chassisType = biosChassisType
+        }
         if report.operatingSystem == nil, let hardwareOS {
             report.operatingSystem = hardwareOS
             report.sections.insert(.operatingSystem)
