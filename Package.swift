@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "parc", targets: ["parc"]),
         .executable(name: "parc-agent", targets: ["parc-agent"]),
         .library(name: "ParcCore", targets: ["ParcCore"]),
+        .library(name: "ParcInventory", targets: ["ParcInventory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -33,6 +34,9 @@ let package = Package(
     targets: [
         // Pure domain: Foundation only, no I/O, no clock.
         .target(name: "ParcCore", swiftSettings: strictSettings),
+        // Inventory formats: GLPI-native JSON and FusionInventory/OCS XML <-> InventoryReport. Foundation and
+        // FoundationXML only; no server, no database, no network.
+        .target(name: "ParcInventory", dependencies: ["ParcCore"], swiftSettings: strictSettings),
         // Debian's libzstd (libzstd-dev) for the backup engine's compression.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Backup engine: repository format, chunking, crypto, packs and index. No Vapor, no database.
@@ -105,6 +109,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ParcCoreTests", dependencies: ["ParcCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParcInventoryTests",
+            dependencies: ["ParcInventory", "ParcCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ParcBackupTests",
             dependencies: ["ParcBackup", .product(name: "Crypto", package: "swift-crypto")],
