@@ -1,0 +1,80 @@
+/// Small text helpers shared by the inbound parsers.
+extension StringProtocol {
+    /// The text without leading and trailing characters matching `isTrimmed`.
+    func trimmed(where isTrimmed: (Character) -> Bool) -> SubSequence {
+        guard let first = firstIndex(where: { !isTrimmed($0) }) else {
+            return self[endIndex..<endIndex]
+        }
+        let last = lastIndex(where: { !isTrimmed($0) })!
+        return self[first...last]
+    }
+
+    /// The text without leading and trailing spaces, tabs and line breaks.
+    func trimmed() -> SubSequence {
+        trimmed(where: { $0 == " " || $0 == "\t" || $0 == "\r\n" || $0 == "\n" || $0 == "\r" })
+    }
+
+    /// Lowercased for comparison; only ASCII letters change, so the result is stable whatever the locale.
+    var asciiLowercased: String {
+        String(String.UnicodeScalarView(unicodeScalars.map { scalar in
+            ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
+        }))
+    }
+}
+
+enum InboundText {
+    /// Header text made safe to show and to reuse in a header: every control character (CR and LF included)
+    /// becomes a space, runs of whitespace collapse to one space, and the ends are trimmed.
+    static func singleLine(_ text: some StringProtocol) -> String {
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) || scalar == " " || scalar == "\u{A0}" {
+                pendingSpace = !scalars.isEmpty
+                continue
+            }
+            if pendingSpace {
+                scalars.append(" ")
+                pendingSpace = false
+            }
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
+    /// C0 and C1 controls and DEL.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Body text made uniform: CRLF and CR become LF, a leading byte-order mark goes, and control characters other
+    /// than tab and line feed (NUL included) are removed.
+    static func normalizedBody(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var previousWasCR = false
+        var isFirst = true
+        for scalar in text.unicodeScalars {
+            defer { isFirst = false }
+            if scalar == "\r" {
+                scalars.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if scalar == "\n" {
+                if !previousWasCR {
+                    scalars.append("\n")
+                }
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = false
+            if isFirst && scalar == "\u{FEFF}" {
+                continue
+            }
+            if scalar == "\t" || !isControl(scalar) {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+}
