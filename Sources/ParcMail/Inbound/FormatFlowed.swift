@@ -11,8 +11,8 @@ enum FormatFlowed {
             guard let open = paragraph else {
                 return
             }
-            let prefix = open.depth > 0 ? String(repeating: ">", count: open.depth) + " " : ""
-            output.append(prefix + open.content)
+            let quote = String(repeating: ">", count: open.depth)
+            output.append(open.depth > 0 && !open.content.isEmpty ? quote + " " + open.content : quote + open.content)
             paragraph = nil
         }
 
@@ -29,7 +29,7 @@ enum FormatFlowed {
             let isSignatureSeparator = rest == "-- "
             let isFlowed = !isSignatureSeparator && rest.last == " "
             if let open = paragraph, open.depth != depth {
-                _ = open
+                // A change of quotation depth ends a paragraph even after a flowed line (RFC 3676 section 4.5).
                 emit()
             }
             var content = String(rest)

@@ -38,7 +38,8 @@ struct InboundBodyExtractor {
             let pieceLines: [BodyLine]
             switch piece {
             case .plain(let text):
-                pieceLines = BodyLine.lines(fromPlainText: text)
+                // Runs of blank lines (where an inline image sat, or sloppy typing) become one.
+                pieceLines = Self.collapsingBlankRuns(BodyLine.lines(fromPlainText: text))
             case .html(let html):
                 hasHTML = true
                 pieceLines = HTMLTextConverter.lines(fromHTML: html)
@@ -56,6 +57,18 @@ struct InboundBodyExtractor {
             markdown: BodyLine.markdown(lines),
             newText: BodyLine.plainText(newLines),
             newMarkdown: BodyLine.markdown(newLines))
+    }
+
+    private static func collapsingBlankRuns(_ lines: [BodyLine]) -> [BodyLine] {
+        var result: [BodyLine] = []
+        result.reserveCapacity(lines.count)
+        for line in lines {
+            if line.isBlank, let previous = result.last, previous.isBlank, previous.depth == line.depth {
+                continue
+            }
+            result.append(line)
+        }
+        return result
     }
 
     private static func trimmedBlankEnds(_ lines: [BodyLine]) -> [BodyLine] {

@@ -38,10 +38,10 @@ public struct InboundMailClassifier: Sendable {
             acceptedListIDs: Set<String> = []
         ) {
             self.instanceID = instanceID
-            self.ownAddresses = Set(ownAddresses.map(\.asciiLowercased))
-            self.messageIDDomains = Set(messageIDDomains.map(\.asciiLowercased))
+            self.ownAddresses = ownAddresses
+            self.messageIDDomains = messageIDDomains
             self.maximumReceivedFields = maximumReceivedFields
-            self.acceptedListIDs = Set(acceptedListIDs.map(\.asciiLowercased))
+            self.acceptedListIDs = acceptedListIDs
         }
     }
 
@@ -86,11 +86,11 @@ public struct InboundMailClassifier: Sendable {
             return .tooManyReceivedFields(count: received, limit: configuration.maximumReceivedFields)
         }
         for mailbox in [message.from, message.sender].compactMap({ $0 })
-        where configuration.ownAddresses.contains(mailbox.address.asciiLowercased) {
+        where Self.contains(configuration.ownAddresses, mailbox.address) {
             return .sentFromOwnAddress(mailbox.address)
         }
         if let id = message.messageID, let at = id.lastIndex(of: "@"),
-            configuration.messageIDDomains.contains(String(id[id.index(after: at)...]).asciiLowercased)
+            Self.contains(configuration.messageIDDomains, String(id[id.index(after: at)...]))
         {
             return .ownMessageID(id)
         }
@@ -158,7 +158,7 @@ public struct InboundMailClassifier: Sendable {
             }
         }
         if let listID = headers["List-Id"], let identifier = Self.listIdentifier(listID),
-            configuration.acceptedListIDs.contains(identifier.asciiLowercased)
+            Self.contains(configuration.acceptedListIDs, identifier)
         {
             return nil
         }
@@ -168,6 +168,12 @@ public struct InboundMailClassifier: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether `set` holds `value`, compared without case.
+    private static func contains(_ set: Set<String>, _ value: String) -> Bool {
+        let lower = value.asciiLowercased
+        return set.contains { $0.asciiLowercased == lower }
     }
 
     /// The identifier in a List-Id value: `Support <support.example.org>` → `support.example.org`.
