@@ -107,15 +107,17 @@ public enum InboundAddressParser {
             if let colon = inner.lastIndex(where: { $0.kind == .special(":") }) {
                 inner = Array(inner[(colon + 1)...])
             }
-            let address = addressText(inner)
-            guard !address.isEmpty else {
+            guard let address = addressText(inner) else {
                 return nil
             }
             let name = phrase(Array(chunk[..<open]))
             return MailAddress(address, displayName: name.isEmpty ? nil : name)
         }
-        let address = addressText(chunk)
-        guard !address.isEmpty, !address.contains(" ") else {
+        let words = chunk.filter { if case .comment = $0.kind { false } else { true } }
+        // Without '@', only a single word is an address (`MAILER-DAEMON`); anything else is a stray phrase.
+        guard words.contains(where: { $0.kind == .special("@") }) || words.count == 1,
+            let address = addressText(chunk)
+        else {
             return nil
         }
         let comment = chunk.compactMap { token -> String? in
@@ -128,19 +130,24 @@ public enum InboundAddressParser {
     }
 
     /// The address written by the tokens, without comments and whitespace; a quoted local part stays quoted
-    /// only when it needs to be.
-    private static func addressText(_ tokens: [Token]) -> String {
+    /// only when it needs to be. Nil when the tokens hold something no address contains (`<`, `,`, `;` …) or
+    /// nothing at all.
+    private static func addressText(_ tokens: [Token]) -> String? {
         var text = ""
         for token in tokens {
             switch token.kind {
             case .atom(let atom): text += atom
             case .quoted(let quoted): text += quoteIfNeeded(quoted)
             case .domainLiteral(let literal): text += "[" + literal + "]"
-            case .special(let special): text.unicodeScalars.append(special)
+            case .special(let special):
+                guard special == "." || special == "@" else {
+                    return nil
+                }
+                text.unicodeScalars.append(special)
             case .comment: continue
             }
         }
-        return text
+        return text.isEmpty ? nil : text
     }
 
     private static func quoteIfNeeded(_ local: String) -> String {

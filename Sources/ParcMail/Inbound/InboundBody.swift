@@ -12,7 +12,7 @@ public struct InboundBody: Sendable, Hashable {
         case plainText
         /// At least one `text/html` part, converted (the message had no plain-text alternative for it).
         case html
-        /// The message has no text part (only attachments, or nothing).
+        /// The message has no text: no text part (only attachments, or nothing), or only empty ones.
         case none
     }
 

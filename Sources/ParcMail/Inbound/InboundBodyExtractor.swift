@@ -50,6 +50,9 @@ struct InboundBodyExtractor {
             lines += pieceLines
         }
         lines = Self.trimmedBlankEnds(lines)
+        guard !lines.isEmpty else {
+            return .empty
+        }
         let newLines = ReplyQuoteStripper.newLines(in: lines, isForward: isForward)
         return InboundBody(
             source: hasHTML ? .html : .plainText,

@@ -72,13 +72,19 @@ public enum InboundDateParser {
                 (fields.hour, fields.minute, fields.second) = time
                 fields.hasTime = true
             } else if (token.hasPrefix("+") || token.hasPrefix("-")) && token.count > 1 {
-                fields.offset = parseOffset(token.dropFirst(), negative: token.hasPrefix("-"))
+                guard let offset = parseOffset(token.dropFirst(), negative: token.hasPrefix("-")) else {
+                    return nil
+                }
+                fields.offset = offset
             } else if upper.hasPrefix("GMT") || upper.hasPrefix("UTC") || upper.hasPrefix("UT") && upper.count == 2 {
                 let rest = upper.dropFirst(upper.hasPrefix("UT") && !upper.hasPrefix("UTC") ? 2 : 3)
                 if rest.isEmpty {
                     fields.offset = fields.offset ?? 0
                 } else if rest.hasPrefix("+") || rest.hasPrefix("-") {
-                    fields.offset = parseOffset(rest.dropFirst(), negative: rest.hasPrefix("-"))
+                    guard let offset = parseOffset(rest.dropFirst(), negative: rest.hasPrefix("-")) else {
+                        return nil
+                    }
+                    fields.offset = offset
                 }
             } else if let month = monthNumber(upper) {
                 fields.month = month

@@ -2,7 +2,8 @@
 ///
 /// Cuts at the first reply marker outside quotation:
 /// - an attribution line, possibly wrapped over up to three lines: `On … wrote:`, `Le … a écrit :`, `Am …
-///   schrieb …:`, `El … escribió:`, `Il … ha scritto:`, `Op … schreef …:`, `Em … escreveu:`;
+///   schrieb …:`, `El … escribió:`, `Il … ha scritto:`, `Op … schreef …:`, `Em … escreveu:` — when it starts
+///   like one, names someone (an `@` or a date) or is followed by a quotation;
 /// - Outlook's separator `-----Original Message-----` (and its French, German, Spanish, Italian, Dutch and
 ///   Portuguese forms);
 /// - Outlook's quoted header block, a `From:`/`De :`/`Von:` line followed by at least two of `Sent:`, `To:`,
@@ -84,6 +85,8 @@ enum ReplyQuoteStripper {
         "schreef:", "escreveu:", "napisał:", "skrev:", "kirjoitti:",
     ]
     private static let attributionStarts = ["on ", "le ", "am ", "el ", "il ", "op ", "em ", "den ", "w dniu "]
+    /// Languages that put the author after the verb: `Am 02.06.25 um 14:03 schrieb Hans Müller:`.
+    private static let verbFirstAttributions = [("am ", " schrieb "), ("op ", " schreef "), ("den ", " skrev ")]
 
     /// How many lines (1 to 3) form an attribution starting at `index`, or nil.
     private static func attributionLength(_ lines: [BodyLine], at index: Int) -> Int? {
@@ -97,7 +100,9 @@ enum ReplyQuoteStripper {
             guard joined.utf8.count <= longestMarkerLine else {
                 return nil
             }
-            guard attributionEndings.contains(where: { joined.hasSuffix($0) }) else {
+            let verbFirst = joined.hasSuffix(":")
+                && verbFirstAttributions.contains { joined.hasPrefix($0.0) && joined.contains($0.1) }
+            guard verbFirst || attributionEndings.contains(where: { joined.hasSuffix($0) }) else {
                 continue
             }
             let startsLikeOne = attributionStarts.contains { joined.hasPrefix($0) }
