@@ -21,11 +21,11 @@ public enum AttachmentFilename {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if InboundText.isControl(scalar) || isInvisibleFormatting(scalar) {
+            if scalar == " " || scalar == "\t" || scalar == "\u{A0}" || scalar.properties.isWhitespace {
+                pendingSpace = !scalars.isEmpty
                 continue
             }
-            if scalar == " " || scalar == "\u{A0}" || scalar.properties.isWhitespace {
-                pendingSpace = !scalars.isEmpty
+            if InboundText.isControl(scalar) || isInvisibleFormatting(scalar) {
                 continue
             }
             if pendingSpace {
