@@ -17,7 +17,9 @@ struct InboundBodyTests {
 
     @Test("paragraphs, line breaks and divs become blank lines and line breaks; whitespace collapses")
     func blocks() {
-        #expect(text("<p>One\n   two</p><p>Three<br>four</p><div>five</div><div>six</div>") == "One two\n\nThree\nfour\n\nfive\nsix")
+        #expect(
+            text("<p>One\n   two</p><p>Three<br>four</p><div>five</div><div>six</div>")
+                == "One two\n\nThree\nfour\n\nfive\nsix")
         #expect(markdown("<p>Three<br>four</p>") == "Three  \nfour")
         #expect(text("  <b>bold</b>  and  <i>italic</i>  ") == "bold and italic")
         #expect(text("<p></p><p></p><br><br><br><p>x</p>") == "x")
@@ -25,7 +27,8 @@ struct InboundBodyTests {
 
     @Test("lists, nested lists and headings keep their structure in Markdown")
     func listsAndHeadings() {
-        let html = "<h2>Steps</h2><ol><li>Restart</li><li>Check <ul><li>cable</li><li>power</li></ul></li></ol><p>End</p>"
+        let html =
+            "<h2>Steps</h2><ol><li>Restart</li><li>Check <ul><li>cable</li><li>power</li></ul></li></ol><p>End</p>"
         #expect(text(html) == "Steps\n\n1. Restart\n2. Check\n    - cable\n    - power\n\nEnd")
         #expect(markdown(html) == "## Steps\n\n1. Restart  \n2. Check  \n    - cable  \n    - power\n\nEnd")
     }
@@ -40,7 +43,9 @@ struct InboundBodyTests {
     @Test("pre keeps spaces and line breaks; tables separate cells; hr is a rule")
     func preTablesRules() {
         #expect(text("<pre>  a  b\n    c</pre>") == "  a  b\n    c")
-        #expect(text("<table><tr><td>Name</td><td>Ana</td></tr><tr><td>Poste</td><td>PC-42</td></tr></table>") == "Name Ana\nPoste PC-42")
+        #expect(
+            text("<table><tr><td>Name</td><td>Ana</td></tr><tr><td>Poste</td><td>PC-42</td></tr></table>")
+                == "Name Ana\nPoste PC-42")
         #expect(text("<p>a</p><hr><p>b</p>") == "a\n\n----------\n\nb")
         #expect(markdown("<p>a</p><hr><p>b</p>") == "a\n\n* * *\n\nb")
     }
@@ -85,7 +90,10 @@ struct InboundBodyTests {
             ("<a>no href</a>", "no href"),
             ("<a href=\"https://example.org\"></a>", ""),
             ("<a href=\"https://example.org\"><img src=x></a>", ""),
-            ("<a href=\"https://example.org\">[x](javascript:y)</a>", "[&#91;x&#93;(javascript:y)](https://example.org)"),
+            (
+                "<a href=\"https://example.org\">[x](javascript:y)</a>",
+                "[&#91;x&#93;(javascript:y)](https://example.org)"
+            ),
         ])
     func links(html: String, expected: String) {
         #expect(markdown(html) == expected)
@@ -102,13 +110,15 @@ struct InboundBodyTests {
 
     @Test("every character that could become Markdown or HTML markup is escaped in plain-text bodies")
     func plainTextMarkdown() throws {
-        let body = "<b>x</b> & [a](javascript:b) ![i](j) *em* _em_ `code` ~~s~~ | a\\b\n# heading\n- item\n+ item\n1. one\n2) two\n= rule\n    indented"
+        let body =
+            "<b>x</b> & [a](javascript:b) ![i](j) *em* _em_ `code` ~~s~~ | a\\b\n# heading\n- item\n+ item\n1. one\n2) two\n= rule\n    indented"
         let message = try InboundMessageParser().parse("From: a@example.org\n\n" + body)
         let markdown = message.body.markdown
         #expect(!markdown.contains("<"))
         #expect(!markdown.contains("]("))
         #expect(
-            markdown == "&lt;b&gt;x&lt;/b&gt; &amp; &#91;a&#93;(javascript:b) !&#91;i&#93;(j) \\*em\\* \\_em\\_ \\`code\\` "
+            markdown
+                == "&lt;b&gt;x&lt;/b&gt; &amp; &#91;a&#93;(javascript:b) !&#91;i&#93;(j) \\*em\\* \\_em\\_ \\`code\\` "
                 + "\\~\\~s\\~\\~ \\| a\\\\b  \n\\# heading  \n\\- item  \n\\+ item  \n1\\. one  \n2\\) two  \n\\= rule  \n"
                 + "    indented")
         #expect(message.body.text == body)
@@ -126,7 +136,9 @@ struct InboundBodyTests {
     func flowed() {
         #expect(FormatFlowed.unflow("a \nb \nc\nd", deleteSpace: false) == "a b c\nd")
         #expect(FormatFlowed.unflow("long wo \nrd", deleteSpace: true) == "long word")
-        #expect(FormatFlowed.unflow("> quoted \n> more\n>> deeper \nnot quoted", deleteSpace: false) == "> quoted more\n>> deeper \nnot quoted")
+        #expect(
+            FormatFlowed.unflow("> quoted \n> more\n>> deeper \nnot quoted", deleteSpace: false)
+                == "> quoted more\n>> deeper \nnot quoted")
         #expect(FormatFlowed.unflow("text\n-- \nsig", deleteSpace: false) == "text\n-- \nsig")
         #expect(FormatFlowed.unflow(" From space-stuffed", deleteSpace: false) == "From space-stuffed")
     }
@@ -157,8 +169,14 @@ struct InboundBodyTests {
 
     @Test("an attribution wrapped over two or three lines is found")
     func wrappedAttribution() throws {
-        #expect(try newText("Fine now.\n\nOn Mon, Jun 2, 2025 at 2:03 PM Parc Helpdesk\n<support@parc.example.org> wrote:\n\n> old") == "Fine now.")
-        #expect(try newText("Fine now.\n\nLe lun. 2 juin 2025 à 14:03,\nParc Helpdesk <support@parc.example.org>\na écrit :\n> old") == "Fine now.")
+        #expect(
+            try newText(
+                "Fine now.\n\nOn Mon, Jun 2, 2025 at 2:03 PM Parc Helpdesk\n<support@parc.example.org> wrote:\n\n> old")
+                == "Fine now.")
+        #expect(
+            try newText(
+                "Fine now.\n\nLe lun. 2 juin 2025 à 14:03,\nParc Helpdesk <support@parc.example.org>\na écrit :\n> old")
+                == "Fine now.")
     }
 
     @Test("Outlook separators and header blocks are cut, with the rule line above them")
@@ -167,27 +185,39 @@ struct InboundBodyTests {
         #expect(try newText("Fait.\n\n-----Message d'origine-----\nDe : Parc\n\nancien") == "Fait.")
         #expect(
             try newText(
-                "Done.\n\n________________________________\nFrom: Parc Helpdesk <support@parc.example.org>\nSent: Monday, June 2, 2025 9:12 AM\nTo: Ana\nSubject: [Parc #2026-00042] Printer\n\nold text")
+                "Done.\n\n________________________________\nFrom: Parc Helpdesk <support@parc.example.org>\nSent: Monday, June 2, 2025 9:12 AM\nTo: Ana\nSubject: [Parc #2026-00042] Printer\n\nold text"
+            )
                 == "Done.")
         #expect(
-            try newText("Fait.\n\nDe : Parc Helpdesk\nEnvoyé : lundi 2 juin 2025 09:12\nÀ : Marc\nObjet : RE: test\n\nancien") == "Fait.")
+            try newText(
+                "Fait.\n\nDe : Parc Helpdesk\nEnvoyé : lundi 2 juin 2025 09:12\nÀ : Marc\nObjet : RE: test\n\nancien")
+                == "Fait.")
     }
 
     @Test("bottom-posted and interleaved replies keep every answer and drop the quotations")
     func bottomAndInline() throws {
         #expect(try newText("On Mon, Jun 2, 2025, Parc wrote:\n> Did it work?\n\nYes it did.") == "Yes it did.")
         #expect(
-            try newText("Parc wrote:\n> Which floor?\nSecond floor.\n> Which room?\nRoom B.\n") == "Second floor.\nRoom B.")
+            try newText("Parc wrote:\n> Which floor?\nSecond floor.\n> Which room?\nRoom B.\n")
+                == "Second floor.\nRoom B.")
         #expect(try newText("> quoted with no attribution\nmy answer") == "my answer")
     }
 
     @Test("what only looks like a marker is kept, forwards are never cut, and an all-quote reply keeps everything")
     func nonMarkers() throws {
-        #expect(try newText("The technician wrote:\nplease restart.\nI did.") == "The technician wrote:\nplease restart.\nI did.")
-        #expect(try newText("From: the accounting team, we need a new printer.\nThanks") == "From: the accounting team, we need a new printer.\nThanks")
-        let forward = "Please see below.\n\n---------- Forwarded message ---------\nFrom: Vendor <v@example.com>\nDate: Mon, Jun 2, 2025\nSubject: Licence expiry\nTo: Ana\n\nYour licence expires."
+        #expect(
+            try newText("The technician wrote:\nplease restart.\nI did.")
+                == "The technician wrote:\nplease restart.\nI did.")
+        #expect(
+            try newText("From: the accounting team, we need a new printer.\nThanks")
+                == "From: the accounting team, we need a new printer.\nThanks")
+        let forward =
+            "Please see below.\n\n---------- Forwarded message ---------\nFrom: Vendor <v@example.com>\nDate: Mon, Jun 2, 2025\nSubject: Licence expiry\nTo: Ana\n\nYour licence expires."
         #expect(try newText(forward, subject: "Fwd: Licence expiry") == forward)
-        #expect(try newText(forward.replacingOccurrences(of: "Licence expiry\nTo", with: "Fwd: Licence expiry\nTo"), subject: "x").contains("Your licence"))
+        #expect(
+            try newText(
+                forward.replacingOccurrences(of: "Licence expiry\nTo", with: "Fwd: Licence expiry\nTo"), subject: "x"
+            ).contains("Your licence"))
         #expect(try newText("> only\n> quotes") == "> only\n> quotes")
     }
 }

@@ -23,7 +23,9 @@ struct InboundFixtureTests {
         #expect(message.body.newText.hasSuffix("Jeanne Martin\nAccueil – Mairie de Villeneuve"))
         #expect(!message.body.newText.contains("a écrit"))
         #expect(!message.body.newText.contains("Pouvez-vous"))
-        #expect(message.body.text.contains("> Pouvez-vous redémarrer l'imprimante et nous dire si le voyant reste orange ?"))
+        #expect(
+            message.body.text.contains("> Pouvez-vous redémarrer l'imprimante et nous dire si le voyant reste orange ?")
+        )
         #expect(message.attachments.isEmpty)
         #expect(message.notes.isEmpty)
         #expect(InboundFixture.classifier.classify(message) == .personal)
@@ -57,7 +59,8 @@ struct InboundFixtureTests {
         #expect(winmail.bytes.prefix(4) == [0x78, 0x9F, 0x3E, 0x22])
         #expect(!winmail.isInline)
         #expect(winmail.partNumber == "2")
-        #expect(message.structure.children.map(\.contentType.mimeType) == ["multipart/alternative", "application/ms-tnef"])
+        #expect(
+            message.structure.children.map(\.contentType.mimeType) == ["multipart/alternative", "application/ms-tnef"])
         #expect(InboundFixture.classifier.classify(message) == .personal)
         #expect(InboundFixture.finder.find(in: message)?.reference == "2026-00051")
     }
@@ -160,7 +163,10 @@ struct InboundFixtureTests {
     func rfc2231Attachment() throws {
         let message = try InboundFixture.message("rfc2231-attachment")
         #expect(message.body.text == "Bonjour,\n\nVous trouverez ci-joint le devis du réparateur.\n\nJulie")
-        #expect(message.attachments.map(\.filename) == ["Devis n° 42 — réparation imprimante.pdf", "notestxt.exe", "passwd"])
+        #expect(
+            message.attachments.map(\.filename) == [
+                "Devis n° 42 — réparation imprimante.pdf", "notestxt.exe", "passwd",
+            ])
         let pdf = message.attachments[0]
         #expect(pdf.contentType == "application/pdf")
         #expect(pdf.bytes.starts(with: Array("%PDF-1.4".utf8)))
@@ -234,12 +240,17 @@ struct InboundFixtureTests {
             message.body.newText
                 == "Hi,\n\nThe VPN works again after the reboot, thanks! You can close the ticket.\n\nBest,\nAna")
         #expect(message.body.hasQuotedReply)
-        #expect(message.body.newMarkdown == "Hi,\n\nThe VPN works again after the reboot, thanks! You can close the ticket.\n\nBest,  \nAna")
+        #expect(
+            message.body.newMarkdown
+                == "Hi,\n\nThe VPN works again after the reboot, thanks! You can close the ticket.\n\nBest,  \nAna")
         let match = try #require(InboundFixture.finder.find(in: message))
-        #expect(match == TicketReferenceMatch(
-            reference: "2026-00077", source: .inReplyTo,
-            messageID: try ParcMessageID(
-                ticketReference: "2026-00077", followupID: "3", token: "p0o9i8u7y6t5r4e3", domain: "parc.example.org")))
+        #expect(
+            match
+                == TicketReferenceMatch(
+                    reference: "2026-00077", source: .inReplyTo,
+                    messageID: try ParcMessageID(
+                        ticketReference: "2026-00077", followupID: "3", token: "p0o9i8u7y6t5r4e3",
+                        domain: "parc.example.org")))
         #expect(InboundFixture.finder.find(subject: message.subject, inReplyTo: [], references: [])?.source == .subject)
     }
 
@@ -252,19 +263,22 @@ struct InboundFixtureTests {
         let body = message.body
         #expect(body.source == .html)
         for text in [body.text, body.markdown, body.newText, body.newMarkdown] {
-            for forbidden in ["alert('meta')", "alert('base')", "alert('css')", "document.cookie", "alert('body')",
-                "alert('img')", "alert('svg", "alert('iframe')", "IFRAME FALLBACK", "OBJECT FALLBACK", "alert('noscript')",
+            for forbidden in [
+                "alert('meta')", "alert('base')", "alert('css')", "document.cookie", "alert('body')",
+                "alert('img')", "alert('svg", "alert('iframe')", "IFRAME FALLBACK", "OBJECT FALLBACK",
+                "alert('noscript')",
                 "alert('template')", "alert('comment')", "alert('textarea')", "alert('unterminated')", "SVG TEXT",
                 "alert('link')", "alert('entity')", "alert('tab')", "data:text", "vbscript", "onclick",
-                "Invoice", "evil.example/phish", "secret", "pixel.gif"]
-            {
+                "Invoice", "evil.example/phish", "secret", "pixel.gif",
+            ] {
                 #expect(!text.lowercased().contains(forbidden.lowercased()), "\(forbidden) leaked")
             }
         }
         #expect(body.text.contains("Hello, my laptop is slow."))
         #expect(body.text.contains("Click here and here too and tabbed and data and vb and the help page"))
         #expect(body.markdown.contains("[the help page](https://example.org/help?q=a%20b&x=%281%29)"))
-        #expect(body.text.contains("Typed as text: <script>alert('text')</script> and [a link](javascript:alert('md'))"))
+        #expect(
+            body.text.contains("Typed as text: <script>alert('text')</script> and [a link](javascript:alert('md'))"))
         #expect(!body.markdown.contains("<"))
         #expect(body.markdown.contains("&lt;script&gt;alert('text')&lt;/script&gt;"))
         #expect(body.markdown.contains("&#91;a link&#93;(javascript:alert('md'))"))

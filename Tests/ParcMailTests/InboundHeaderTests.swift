@@ -63,7 +63,8 @@ struct InboundHeaderTests {
 
     @Test("a header line without a colon ends the header; an indented first line is ignored; mbox From is skipped")
     func malformedHeaderLines() throws {
-        let message = try parse("From sender@example.org Mon Jun  2 14:00:00 2025\n  stray\nFrom: a@example.org\nthis is body\nmore")
+        let message = try parse(
+            "From sender@example.org Mon Jun  2 14:00:00 2025\n  stray\nFrom: a@example.org\nthis is body\nmore")
         #expect(message.from?.address == "a@example.org")
         #expect(message.body.text == "this is body\nmore")
         #expect(
@@ -123,9 +124,15 @@ struct InboundHeaderTests {
             ("John Q. Public <jqp@example.org>", [MailAddress("jqp@example.org", displayName: "John Q. Public")]),
             ("\"john doe\"@example.org", [MailAddress("\"john doe\"@example.org")]),
             ("\"john\"@example.org", [MailAddress("john@example.org")]),
-            ("John <@relay.example,@other.example:john@example.org>", [MailAddress("john@example.org", displayName: "John")]),
+            (
+                "John <@relay.example,@other.example:john@example.org>",
+                [MailAddress("john@example.org", displayName: "John")]
+            ),
             ("=?UTF-8?Q?Jos=C3=A9?= <jose@example.org>", [MailAddress("jose@example.org", displayName: "José")]),
-            ("\"=?UTF-8?B?w4lsb2RpZQ==?=\" <elodie@example.org>", [MailAddress("elodie@example.org", displayName: "Élodie")]),
+            (
+                "\"=?UTF-8?B?w4lsb2RpZQ==?=\" <elodie@example.org>",
+                [MailAddress("elodie@example.org", displayName: "Élodie")]
+            ),
             ("a@example.org, b@example.org", [MailAddress("a@example.org"), MailAddress("b@example.org")]),
             ("john . doe @ example . org", [MailAddress("john.doe@example.org")]),
             ("MAILER-DAEMON", [MailAddress("MAILER-DAEMON")]),
@@ -141,12 +148,17 @@ struct InboundHeaderTests {
 
     @Test("groups keep their name and members; an empty group is allowed")
     func groups() {
-        #expect(InboundAddressParser.parse("undisclosed-recipients:;") == [.group(name: "undisclosed-recipients", members: [])])
+        #expect(
+            InboundAddressParser.parse("undisclosed-recipients:;") == [
+                .group(name: "undisclosed-recipients", members: [])
+            ])
         #expect(
             InboundAddressParser.parse("a@example.org, Team: b@example.org, C <c@example.org>;, d@example.org")
                 == [
                     .mailbox(MailAddress("a@example.org")),
-                    .group(name: "Team", members: [MailAddress("b@example.org"), MailAddress("c@example.org", displayName: "C")]),
+                    .group(
+                        name: "Team",
+                        members: [MailAddress("b@example.org"), MailAddress("c@example.org", displayName: "C")]),
                     .mailbox(MailAddress("d@example.org")),
                 ])
     }

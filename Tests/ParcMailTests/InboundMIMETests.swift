@@ -61,7 +61,8 @@ struct InboundMIMETests {
         #expect(structure.children.map(\.number) == ["1", "2"])
         #expect(structure.children[0].children.map(\.number) == ["1.1", "1.2"])
         #expect(structure.children[0].children[1].children.map(\.number) == ["1.2.1", "1.2.2"])
-        #expect(structure.leaves.map(\.contentType.mimeType) == ["text/plain", "text/html", "image/gif", "application/pdf"])
+        #expect(
+            structure.leaves.map(\.contentType.mimeType) == ["text/plain", "text/html", "image/gif", "application/pdf"])
         #expect(message.body.text == "plain body")
         #expect(message.attachments.map(\.filename) == ["attachment.gif", "report.pdf"])
         #expect(message.attachments[0].isInline)
@@ -74,7 +75,9 @@ struct InboundMIMETests {
 
     @Test("a missing final boundary is tolerated: the last part runs to the end")
     func missingFinalBoundary() throws {
-        let message = try parse("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst\n--b\n\nsecond\nstill second\n")
+        let message = try parse(
+            "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst\n--b\n\nsecond\nstill second\n"
+        )
         #expect(message.body.text == "first\n\nsecond\nstill second")
         #expect(message.notes == [.missingFinalBoundary(part: "")])
     }
@@ -105,17 +108,20 @@ struct InboundMIMETests {
     @Test("the line break before a delimiter belongs to the delimiter, so binary content keeps its last byte")
     func delimiterLineBreak() throws {
         let message = try parse(
-            "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/octet-stream\n\nAB\n\n--b--\n")
+            "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/octet-stream\n\nAB\n\n--b--\n"
+        )
         #expect(message.attachments.first?.bytes == Array("AB\n".utf8))
     }
 
     @Test("a part without headers is text/plain; multipart/digest parts default to message/rfc822")
     func defaultTypes() throws {
-        let plain = try parse("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nno headers\n--b--\n")
+        let plain = try parse(
+            "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nno headers\n--b--\n")
         #expect(plain.structure.children.first?.contentType == .defaultText)
         #expect(plain.body.text == "no headers")
         let digest = try parse(
-            "From: a@example.org\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: Forwarded / item\nFrom: b@example.org\n\nhello\n--d--\n")
+            "From: a@example.org\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: Forwarded / item\nFrom: b@example.org\n\nhello\n--d--\n"
+        )
         #expect(digest.structure.children.first?.contentType.mimeType == "message/rfc822")
         #expect(digest.attachments.first?.filename == "Forwarded - item.eml")
         #expect(digest.attachments.first?.contentType == "message/rfc822")
@@ -141,7 +147,8 @@ struct InboundMIMETests {
         #expect(signed.body.text == "signed words")
         #expect(signed.attachments.map(\.filename) == ["signature.asc"])
         let encrypted = try parse(
-            "From: a@example.org\nContent-Type: multipart/encrypted; boundary=e\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n--e--\n")
+            "From: a@example.org\nContent-Type: multipart/encrypted; boundary=e\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n--e--\n"
+        )
         #expect(encrypted.body == .empty)
         #expect(encrypted.attachments.count == 2)
     }
@@ -268,7 +275,8 @@ struct InboundMIMETests {
     @Test("encoding names are read without case or quotes; unknown ones keep the content and say so")
     func encodingNames() throws {
         #expect(try message(contentType: "text/plain", encoding: "BASE64", body: "aGk=").body.text == "hi")
-        #expect(try message(contentType: "text/plain", encoding: "\"Quoted-Printable\"", body: "h=69").body.text == "hi")
+        #expect(
+            try message(contentType: "text/plain", encoding: "\"Quoted-Printable\"", body: "h=69").body.text == "hi")
         #expect(try message(contentType: "text/plain", encoding: "8bit (comment)", body: "hi").body.text == "hi")
         let unknown = try message(contentType: "text/plain", encoding: "x-uuencode", body: "begin 644 x")
         #expect(unknown.body.text == "begin 644 x")
@@ -279,7 +287,8 @@ struct InboundMIMETests {
 
     @Test("binary content with NUL bytes is kept exactly in an attachment and removed from body text")
     func nulBytes() throws {
-        var bytes = Array("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nA".utf8)
+        var bytes = Array(
+            "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nA".utf8)
         bytes += [0x00, 0x42, 0x00]
         bytes += Array("\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\n".utf8)
         bytes += [0x00, 0x01, 0xFF, 0x00]
@@ -313,9 +322,14 @@ struct InboundMIMETests {
 
     @Test("invalid UTF-8 and unknown charsets are replaced and noted, never dropped silently")
     func charsetProblems() throws {
-        #expect(MailCharset.decode([0x61, 0xFF, 0x62], charset: "utf-8") == .init(text: "a\u{FFFD}b", problem: .invalidBytes))
-        #expect(MailCharset.decode([0x61, 0xE9, 0xE8, 0x62], charset: "x-klingon") == .init(text: "a\u{FFFD}b", problem: .unknownCharset))
-        #expect(MailCharset.decode([0xC3, 0xA9], charset: "unknown-8bit") == .init(text: "é", problem: .unknownCharset))
+        #expect(
+            MailCharset.decode([0x61, 0xFF, 0x62], charset: "utf-8")
+                == .init(text: "a\u{FFFD}b", problem: .invalidBytes))
+        #expect(
+            MailCharset.decode([0x61, 0xE9, 0xE8, 0x62], charset: "x-klingon")
+                == .init(text: "a\u{FFFD}b", problem: .unknownCharset))
+        #expect(
+            MailCharset.decode([0xC3, 0xA9], charset: "unknown-8bit") == .init(text: "é", problem: .unknownCharset))
         #expect(MailCharset.decode([0x61], charset: "koi8-r") == .init(text: "a", problem: nil))
         #expect(!MailCharset.isSupported("koi8-r"))
         #expect(MailCharset.isSupported("Latin1"))
@@ -325,7 +339,8 @@ struct InboundMIMETests {
         let message = try InboundMessageParser().parse(bytes)
         #expect(message.body.text == "\u{FFFD}")
         #expect(message.notes == [.unknownCharset(part: "", charset: "koi8-r")])
-        let invalid = try InboundMessageParser().parse(Array("From: a@example.org\nContent-Type: text/plain; charset=utf-8\n\nok ".utf8) + [0xC3])
+        let invalid = try InboundMessageParser().parse(
+            Array("From: a@example.org\nContent-Type: text/plain; charset=utf-8\n\nok ".utf8) + [0xC3])
         #expect(invalid.body.text == "ok \u{FFFD}")
         #expect(invalid.notes == [.invalidCharacters(part: "", charset: "utf-8")])
     }
@@ -357,7 +372,8 @@ struct InboundMIMETests {
 
     @Test("content types parse with comments and odd spacing, and refuse values without a subtype")
     func contentTypes() throws {
-        let type = try #require(MIMEContentType(parsing: " Text / HTML (comment) ; Charset = \"UTF-8\" ; format=flowed"))
+        let type = try #require(
+            MIMEContentType(parsing: " Text / HTML (comment) ; Charset = \"UTF-8\" ; format=flowed"))
         #expect(type.mimeType == "text/html")
         #expect(type.charset == "UTF-8")
         #expect(type.parameters["format"] == "flowed")
@@ -402,7 +418,10 @@ struct InboundMIMETests {
         let safe = AttachmentFilename.sanitize(name, contentType: .defaultText)
         #expect(safe.utf8.count <= AttachmentFilename.maximumLength)
         #expect(safe.hasSuffix("é.pdf"))
-        #expect(AttachmentFilename.sanitize(nil, contentType: MIMEContentType(type: "image", subtype: "png")) == "attachment.png")
-        #expect(AttachmentFilename.sanitize(nil, contentType: MIMEContentType(type: "x", subtype: "y")) == "attachment.bin")
+        #expect(
+            AttachmentFilename.sanitize(nil, contentType: MIMEContentType(type: "image", subtype: "png"))
+                == "attachment.png")
+        #expect(
+            AttachmentFilename.sanitize(nil, contentType: MIMEContentType(type: "x", subtype: "y")) == "attachment.bin")
     }
 }

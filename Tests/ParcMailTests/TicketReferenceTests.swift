@@ -76,7 +76,8 @@ struct TicketReferenceTests {
 
     @Test("a Parc Message-ID round-trips, is a valid Message-ID, and parses only in Parc's domains")
     func messageIDs() throws {
-        let id = try ParcMessageID(ticketReference: "2026-00042", followupID: "7", token: "q8w7e6", domain: "parc.example.org")
+        let id = try ParcMessageID(
+            ticketReference: "2026-00042", followupID: "7", token: "q8w7e6", domain: "parc.example.org")
         #expect(id.value == "ticket-2026-00042.followup-7.q8w7e6@parc.example.org")
         #expect(ParcMessageID(parsing: id.value, domains: ["parc.example.org"]) == id)
         #expect(ParcMessageID(parsing: "<" + id.value + ">", domains: ["PARC.example.org"]) == id)
@@ -94,7 +95,8 @@ struct TicketReferenceTests {
         "look-alike identifiers are not Parc's",
         arguments: [
             "ticket-42@parc.example.org", "ticket-42.x.y.z@parc.example.org", "tickets-42.abc@parc.example.org",
-            "ticket-42.comment-7.abc@parc.example.org", "ticket-4 2.abc@parc.example.org", "ticket-42.a_b@parc.example.org",
+            "ticket-42.comment-7.abc@parc.example.org", "ticket-4 2.abc@parc.example.org",
+            "ticket-42.a_b@parc.example.org",
             "ticket-.abc@parc.example.org", "ticket-42.abc", "",
         ])
     func notParcIDs(identifier: String) {
@@ -107,10 +109,18 @@ struct TicketReferenceTests {
         let second = try ParcMessageID.make(ticketReference: "2026-00042", followupID: "7", domain: "parc.example.org")
         #expect(first != second)
         #expect(first.token.count == 16)
-        #expect(throws: TicketReferenceError.self) { try ParcMessageID.make(ticketReference: "bad ref", domain: "parc.example.org") }
-        #expect(throws: TicketReferenceError.self) { try ParcMessageID.make(ticketReference: "42", followupID: "", domain: "parc.example.org") }
-        #expect(throws: TicketReferenceError.self) { try ParcMessageID(ticketReference: "42", token: "a.b", domain: "parc.example.org") }
-        #expect(throws: TicketReferenceError.self) { try ParcMessageID.make(ticketReference: "42", domain: "not a domain") }
+        #expect(throws: TicketReferenceError.self) {
+            try ParcMessageID.make(ticketReference: "bad ref", domain: "parc.example.org")
+        }
+        #expect(throws: TicketReferenceError.self) {
+            try ParcMessageID.make(ticketReference: "42", followupID: "", domain: "parc.example.org")
+        }
+        #expect(throws: TicketReferenceError.self) {
+            try ParcMessageID(ticketReference: "42", token: "a.b", domain: "parc.example.org")
+        }
+        #expect(throws: TicketReferenceError.self) {
+            try ParcMessageID.make(ticketReference: "42", domain: "not a domain")
+        }
     }
 
     // MARK: - Finder
@@ -121,12 +131,19 @@ struct TicketReferenceTests {
         let older = "ticket-2026-00001.aaa@parc.example.org"
         let newer = "ticket-2026-00002.followup-3.bbb@parc.example.org"
         let replied = "ticket-2026-00003.ccc@parc.example.org"
-        #expect(finder.find(subject: "[Parc #2026-00009]", inReplyTo: [replied], references: [older, newer])?.reference == "2026-00003")
-        let fromReferences = finder.find(subject: "[Parc #2026-00009]", inReplyTo: ["x@gmail.com"], references: [older, newer, "y@gmail.com"])
+        #expect(
+            finder.find(subject: "[Parc #2026-00009]", inReplyTo: [replied], references: [older, newer])?.reference
+                == "2026-00003")
+        let fromReferences = finder.find(
+            subject: "[Parc #2026-00009]", inReplyTo: ["x@gmail.com"], references: [older, newer, "y@gmail.com"])
         #expect(fromReferences?.reference == "2026-00002")
         #expect(fromReferences?.source == .references)
         #expect(fromReferences?.messageID?.followupID == "3")
-        #expect(finder.find(subject: "Re: [Parc #2026-00009]", inReplyTo: [], references: ["x@gmail.com"]) == TicketReferenceMatch(reference: "2026-00009", source: .subject))
-        #expect(finder.find(subject: "New printer", inReplyTo: ["ticket-2026-00003.ccc@other.example"], references: []) == nil)
+        #expect(
+            finder.find(subject: "Re: [Parc #2026-00009]", inReplyTo: [], references: ["x@gmail.com"])
+                == TicketReferenceMatch(reference: "2026-00009", source: .subject))
+        #expect(
+            finder.find(subject: "New printer", inReplyTo: ["ticket-2026-00003.ccc@other.example"], references: [])
+                == nil)
     }
 }

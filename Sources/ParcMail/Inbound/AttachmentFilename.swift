@@ -65,7 +65,9 @@ public enum AttachmentFilename {
         }
         var stem = name
         var ext = ""
-        if let dot = name.lastIndex(of: "."), name.utf8.distance(from: dot.samePosition(in: name.utf8)!, to: name.utf8.endIndex) <= 20 {
+        if let dot = name.lastIndex(of: "."),
+            name.utf8.distance(from: dot.samePosition(in: name.utf8)!, to: name.utf8.endIndex) <= 20
+        {
             stem = String(name[..<dot])
             ext = String(name[dot...])
         }

@@ -61,32 +61,45 @@ struct BodyLine: Hashable {
         return output.joined(separator: "\n")
     }
 
-    /// Lines of plain text (LF-separated), with quotation depth read from leading `>` characters.
+    /// Lines of plain text (LF-separated), with quotation depth read from leading `>` characters (`>>`, `> >`).
     static func lines(fromPlainText text: String) -> [BodyLine] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { rawLine in
-            var depth = 0
-            var rest = rawLine[...]
-            while true {
-                if rest.first == ">" {
-                    depth += 1
-                    rest = rest.dropFirst()
-                } else if rest.first == " " && rest.dropFirst().first == ">" {
-                    rest = rest.dropFirst()
-                } else {
-                    break
-                }
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { rawLine in
+            let (depth, contentStart) = quotation(of: rawLine)
+            let content = rawLine[contentStart...]
+            var end = content.endIndex
+            while end > content.startIndex,
+                content[content.index(before: end)] == 0x20 || content[content.index(before: end)] == 0x09
+            {
+                end = content.index(before: end)
             }
-            if depth > 0 && rest.first == " " {
-                rest = rest.dropFirst()
-            }
-            let content = String(rest)
             var escaper = MarkdownEscaper()
-            let trimmedEnd = content.trimmed(where: { $0 == " " || $0 == "\t" })
-            let leading = content.prefix { $0 == " " || $0 == "\t" }
+            let markdown =
+                end == content.startIndex ? "" : escaper.escape(String(decoding: content[..<end], as: UTF8.self))
             return BodyLine(
-                depth: depth, plain: content,
-                markdown: trimmedEnd.isEmpty ? "" : String(leading) + escaper.escape(String(trimmedEnd)),
-                raw: String(rawLine))
+                depth: depth, plain: String(decoding: content, as: UTF8.self), markdown: markdown,
+                raw: String(decoding: rawLine, as: UTF8.self))
         }
+    }
+
+    /// The quotation depth of a line and where its content starts (after the `>`s and one space).
+    static func quotation(of line: Substring.UTF8View.SubSequence) -> (Int, Substring.UTF8View.Index) {
+        var depth = 0
+        var index = line.startIndex
+        while index < line.endIndex {
+            if line[index] == UInt8(ascii: ">") {
+                depth += 1
+                index = line.index(after: index)
+            } else if line[index] == 0x20, line.index(after: index) < line.endIndex,
+                line[line.index(after: index)] == UInt8(ascii: ">")
+            {
+                index = line.index(after: index)
+            } else {
+                break
+            }
+        }
+        if depth > 0 && index < line.endIndex && line[index] == 0x20 {
+            index = line.index(after: index)
+        }
+        return (depth, index)
     }
 }

@@ -82,7 +82,8 @@ public enum EncodedWordDecoder {
             }
             let payload = bytes[payloadStart..<stop]
             let decoded =
-                encoding == UInt8(ascii: "b") ? TransferDecoding.base64(payload).bytes : TransferDecoding.qEncoding(payload)
+                encoding == UInt8(ascii: "b")
+                ? TransferDecoding.base64(payload).bytes : TransferDecoding.qEncoding(payload)
 
             let between = bytes[literalStart..<index]
             let isAdjacent = pendingCharset != nil && between.allSatisfy(isSpace)

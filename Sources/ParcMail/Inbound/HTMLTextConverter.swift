@@ -165,7 +165,7 @@ enum HTMLTextConverter {
                 closeLink()
                 if let href = attributes["href"], let url = HTMLTextConverter.safeURL(href) {
                     builder.openInline()
-                    link = (url, builder.lineCount, builder.markdown.utf8.count, builder.plain.utf8.count)
+                    link = (url, builder.lineCount, builder.markdown.count, builder.plain.count)
                 }
             default:
                 if HTMLTextConverter.blockElements.contains(name) {
@@ -210,24 +210,16 @@ enum HTMLTextConverter {
             }
         }
 
-        /// Wraps the text written since the link opened in `[…](url)`, when it is all on one line and not empty;
-        /// the plain text gets the address in parentheses unless the text already is the address.
+        /// Wraps the text written since the link opened in `[…](url)`, when it is all on one line and not empty.
         private mutating func closeLink() {
             guard let open = link else {
                 return
             }
             link = nil
-            guard open.line == builder.lineCount, builder.markdown.utf8.count > open.markdownOffset else {
+            guard open.line == builder.lineCount else {
                 return
             }
-            let plainText = String(builder.plain.utf8.dropFirst(open.plainOffset))!
-            let markdownStart = builder.markdown.utf8.index(builder.markdown.startIndex, offsetBy: open.markdownOffset)
-            builder.markdown.insert("[", at: markdownStart)
-            builder.markdown += "](" + open.url + ")"
-            let bareURL = open.url.hasPrefix("mailto:") ? String(open.url.dropFirst(7)) : open.url
-            if plainText.trimmed() != bareURL.removingPercentEncodingForDisplay && !open.url.hasPrefix("mailto:") {
-                builder.plain += " (" + open.url + ")"
-            }
+            _ = builder.wrapLink(markdownOffset: open.markdownOffset, plainOffset: open.plainOffset, url: open.url)
         }
 
         /// Reads attributes up to the `>` closing the tag and returns the index after it, or nil at the end of the
@@ -304,8 +296,9 @@ enum HTMLTextConverter {
                     }
                 }
                 let after = open + 2 + nameBytes.count
-                if matched && (after >= bytes.count || isSpace(bytes[after]) || bytes[after] == UInt8(ascii: ">")
-                    || bytes[after] == UInt8(ascii: "/"))
+                if matched
+                    && (after >= bytes.count || isSpace(bytes[after]) || bytes[after] == UInt8(ascii: ">")
+                        || bytes[after] == UInt8(ascii: "/"))
                 {
                     return endOfSequence(">", from: after)
                 }
@@ -489,30 +482,5 @@ enum HTMLTextConverter {
             }
         }
         return output
-    }
-}
-
-extension String {
-    /// The text with `%XX` sequences decoded when they form UTF-8, for comparing a link's text with its address.
-    fileprivate var removingPercentEncodingForDisplay: String {
-        guard contains("%") else {
-            return self
-        }
-        var bytes: [UInt8] = []
-        let input = Array(utf8)
-        var index = 0
-        while index < input.count {
-            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
-                let high = TransferDecoding.hexValue(input[index + 1]),
-                let low = TransferDecoding.hexValue(input[index + 2])
-            {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(input[index])
-                index += 1
-            }
-        }
-        return String(validating: bytes, as: UTF8.self) ?? self
     }
 }

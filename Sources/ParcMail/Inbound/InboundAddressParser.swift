@@ -47,7 +47,8 @@ public enum InboundAddressParser {
                 finishChunk()
                 flushChunks()
                 groupName = nil
-            case .special(":") where !insideAngle && groupName == nil
+            case .special(":")
+            where !insideAngle && groupName == nil
                 && !chunk.contains(where: { $0.kind == .special("@") || $0.kind == .special("<") }):
                 let name = Self.phrase(chunk)
                 chunk = []

@@ -42,7 +42,9 @@ struct InboundHeaderBlockParser {
                 lineEnd += 1
                 // Refuse an endless line as soon as it is over the limit rather than after scanning all of it.
                 if lineEnd - lineStart > limits.maximumHeaderFieldLength + 2 {
-                    throw .headerFieldTooLong(part: part, name: Self.namePrefix(bytes, from: lineStart), limit: limits.maximumHeaderFieldLength)
+                    throw .headerFieldTooLong(
+                        part: part, name: Self.namePrefix(bytes, from: lineStart),
+                        limit: limits.maximumHeaderFieldLength)
                 }
             }
             let next = lineEnd < end ? lineEnd + 1 : end
@@ -146,6 +148,7 @@ struct InboundHeaderBlockParser {
         guard text.unicodeScalars.contains(where: { InboundText.isControl($0) && $0 != "\t" }) else {
             return text
         }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { InboundText.isControl($0) && $0 != "\t" ? " " : $0 }))
+        return String(
+            String.UnicodeScalarView(text.unicodeScalars.map { InboundText.isControl($0) && $0 != "\t" ? " " : $0 }))
     }
 }

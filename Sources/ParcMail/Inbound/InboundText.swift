@@ -16,9 +16,11 @@ extension StringProtocol {
 
     /// Lowercased for comparison; only ASCII letters change, so the result is stable whatever the locale.
     var asciiLowercased: String {
-        String(String.UnicodeScalarView(unicodeScalars.map { scalar in
-            ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                unicodeScalars.map { scalar in
+                    ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
+                }))
     }
 }
 
@@ -50,6 +52,9 @@ enum InboundText {
     /// Body text made uniform: CRLF and CR become LF, a leading byte-order mark goes, and control characters other
     /// than tab and line feed (NUL included) are removed.
     static func normalizedBody(_ text: String) -> String {
+        if !needsNormalizing(text) {
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var previousWasCR = false
         var isFirst = true
@@ -76,5 +81,25 @@ enum InboundText {
             }
         }
         return String(scalars)
+    }
+
+    /// Whether ``normalizedBody(_:)`` would change `text`: a CR, a control character other than tab and LF, DEL,
+    /// a C1 control (UTF-8 C2 80–C2 9F) or a leading byte-order mark.
+    private static func needsNormalizing(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(needsNormalizing(bytes:))
+            ?? needsNormalizing(bytes: Array(text.utf8))
+    }
+
+    private static func needsNormalizing(bytes: some Collection<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F
+                || (previous == 0xC2 && byte < 0xA0 && byte >= 0x80)
+            {
+                return true
+            }
+            previous = byte
+        }
+        return bytes.starts(with: [0xEF, 0xBB, 0xBF])
     }
 }

@@ -1,10 +1,13 @@
 /// Collects the text the HTML converter finds into ``BodyLine``s: collapses whitespace as a browser does (outside
 /// `pre`), writes list markers and headings, tracks quotation depth, and keeps at most one blank line in a row.
+///
+/// Works on UTF-8 bytes: every character it treats specially is ASCII or a two-byte Latin-1 supplement character
+/// (no-break space, soft hyphen, C1 controls), so other characters pass through untouched.
 struct LineBuilder {
     private(set) var lines: [BodyLine] = []
-    /// The current line so far.
-    var plain = ""
-    var markdown = ""
+    /// The current line so far, as UTF-8.
+    private(set) var plain: [UInt8] = []
+    private(set) var markdown: [UInt8] = []
     /// The current blockquote depth.
     var depth = 0
     /// How many `pre` elements are open.
@@ -27,35 +30,82 @@ struct LineBuilder {
 
     /// Appends text as HTML shows it.
     mutating func appendText(_ text: String) {
-        for scalar in text.unicodeScalars {
-            if preformatted > 0 {
-                if scalar == "\n" {
-                    breakLine()
-                    continue
-                }
-                if scalar == "\r" {
-                    continue
-                }
-            } else if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
-                || scalar == "\u{A0}"
-            {
-                pendingSpace = true
-                continue
-            }
-            // Controls and soft hyphens are invisible; zero-width and bidi characters are kept (they are text).
-            if (InboundText.isControl(scalar) && scalar != "\t") || scalar == "\u{AD}" {
-                continue
-            }
-            openInline()
-            if preformatted > 0 && (scalar == " " || scalar == "\t" || scalar == "\u{A0}") {
-                plain.unicodeScalars.append(" ")
-                markdown.unicodeScalars.append(" ")
-                continue
-            }
-            plain.unicodeScalars.append(scalar)
-            escaper.append(scalar, to: &markdown)
-            lineHasText = true
+        if text.utf8.withContiguousStorageIfAvailable({ appendText(bytes: $0) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { appendText(bytes: $0) }
         }
+    }
+
+    private mutating func appendText(bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if Self.isOrdinary[Int(byte)] {
+                // A run of ordinary characters: appended at once.
+                var end = index + 1
+                while end < bytes.count && Self.isOrdinary[Int(bytes[end])] {
+                    end += 1
+                }
+                openInline()
+                let run = UnsafeBufferPointer(rebasing: bytes[index..<end])
+                plain.append(contentsOf: run)
+                escaper.append(contentsOf: run, to: &markdown)
+                lineHasText = true
+                index = end
+                continue
+            }
+            index += 1
+            switch byte {
+            case 0xC2 where index < bytes.count:
+                let next = bytes[index]
+                index += 1
+                switch next {
+                case 0xA0:
+                    appendSpace()
+                case 0xAD, 0x80..<0xA0:
+                    // Soft hyphen and C1 controls are invisible.
+                    continue
+                default:
+                    appendVisible(0xC2)
+                    appendVisible(next)
+                }
+            case 0x0A where preformatted > 0:
+                breakLine()
+            case 0x0D where preformatted > 0:
+                continue
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                appendSpace()
+            case 0x00..<0x20, 0x7F:
+                continue
+            default:
+                appendVisible(byte)
+            }
+        }
+    }
+
+    /// Bytes appended as they are: everything but whitespace, controls and 0xC2 (which starts the no-break space,
+    /// the soft hyphen and the C1 controls). Continuation bytes are ordinary, so a run never splits a character.
+    private static let isOrdinary: [Bool] = (0...255).map { byte in
+        byte > 0x20 && byte != 0x7F && byte != 0xC2
+    }
+
+    private mutating func appendSpace() {
+        guard preformatted > 0 else {
+            pendingSpace = true
+            return
+        }
+        openInline()
+        plain.append(0x20)
+        markdown.append(0x20)
+    }
+
+    private mutating func appendVisible(_ byte: UInt8) {
+        // A continuation byte belongs to the character already started.
+        if byte & 0xC0 != 0x80 {
+            openInline()
+        }
+        plain.append(byte)
+        escaper.append(byte, to: &markdown)
+        lineHasText = true
     }
 
     /// Opens the line for inline content: writes the requested blank line, the pending marker and the pending
@@ -71,17 +121,34 @@ struct LineBuilder {
             escaper.startLine()
             pendingSpace = false
             if let marker = pendingMarker {
-                plain += marker.plain
-                markdown += marker.markdown
+                plain += marker.plain.utf8
+                markdown += marker.markdown.utf8
                 escaper.continueLine()
                 pendingMarker = nil
             }
         }
         if pendingSpace && lineHasText {
-            plain += " "
-            markdown += " "
+            plain.append(0x20)
+            markdown.append(0x20)
         }
         pendingSpace = false
+    }
+
+    /// Wraps the Markdown written since `markdownOffset` in a link to `url` (already safe), and adds the address
+    /// to the plain text unless the text already is it. Returns false (changing nothing) when no text was written.
+    mutating func wrapLink(markdownOffset: Int, plainOffset: Int, url: String) -> Bool {
+        guard markdown.count > markdownOffset, markdownOffset >= 0, plainOffset <= plain.count else {
+            return false
+        }
+        markdown.insert(UInt8(ascii: "["), at: markdownOffset)
+        markdown += Array("](\(url))".utf8)
+        let linkText = String(decoding: plain[plainOffset...], as: UTF8.self)
+        if !url.hasPrefix("mailto:") && String(linkText.trimmed()) != url.removingPercentEncodingForDisplay
+            && String(linkText.trimmed()) != url
+        {
+            plain += Array(" (\(url))".utf8)
+        }
+        return true
     }
 
     /// A `<br>`: ends the line, or adds an empty one.
@@ -116,36 +183,34 @@ struct LineBuilder {
     /// A horizontal rule, as its own block.
     mutating func appendRule() {
         openInline()
-        plain += "----------"
-        markdown += "* * *"
+        plain += Array("----------".utf8)
+        markdown += Array("* * *".utf8)
         finishLine()
         blankRequested = true
     }
 
     private mutating func finishLine() {
-        var plainLine = preformatted > 0 ? plain : Self.withoutTrailingSpaces(plain)
-        var markdownLine = Self.withoutTrailingSpaces(markdown)
-        if plainLine.allSatisfy({ $0 == " " || $0 == "\t" }) {
-            plainLine = ""
-            markdownLine = ""
+        var plainEnd = plain.count
+        if preformatted == 0 {
+            while plainEnd > 0 && (plain[plainEnd - 1] == 0x20 || plain[plainEnd - 1] == 0x09) {
+                plainEnd -= 1
+            }
         }
-        lines.append(BodyLine(depth: lineDepth, plain: plainLine, markdown: markdownLine))
-        plain = ""
-        markdown = ""
+        var markdownEnd = markdown.count
+        while markdownEnd > 0 && (markdown[markdownEnd - 1] == 0x20 || markdown[markdownEnd - 1] == 0x09) {
+            markdownEnd -= 1
+        }
+        let isBlank = plain.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        lines.append(
+            BodyLine(
+                depth: lineDepth,
+                plain: isBlank ? "" : String(decoding: plain[..<plainEnd], as: UTF8.self),
+                markdown: isBlank ? "" : String(decoding: markdown[..<markdownEnd], as: UTF8.self)))
+        plain.removeAll(keepingCapacity: true)
+        markdown.removeAll(keepingCapacity: true)
         lineIsOpen = false
         lineHasText = false
         pendingSpace = false
-    }
-
-    private static func withoutTrailingSpaces(_ text: String) -> String {
-        guard text.last == " " || text.last == "\t" else {
-            return text
-        }
-        var end = text.endIndex
-        while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
-            end = text.index(before: end)
-        }
-        return String(text[..<end])
     }
 
     /// The lines, with runs of blank lines reduced to one and none at either end.
@@ -164,5 +229,30 @@ struct LineBuilder {
             result.removeLast()
         }
         return result
+    }
+}
+
+extension String {
+    /// The text with `%XX` sequences decoded when they form UTF-8, for comparing a link's text with its address.
+    var removingPercentEncodingForDisplay: String {
+        guard contains("%") else {
+            return self
+        }
+        var bytes: [UInt8] = []
+        let input = Array(utf8)
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = TransferDecoding.hexValue(input[index + 1]),
+                let low = TransferDecoding.hexValue(input[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(input[index])
+                index += 1
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? self
     }
 }

@@ -25,49 +25,84 @@ struct MarkdownEscaper {
 
     /// `text` escaped, continuing the current line.
     mutating func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            append(scalar, to: &output)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 16)
+        if text.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0, to: &output) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { append(contentsOf: $0, to: &output) }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends `scalar` escaped to `output`.
-    mutating func append(_ scalar: Unicode.Scalar, to output: inout String) {
+    /// Appends UTF-8 text, escaped, to `output`; runs of bytes that need nothing are copied at once.
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if atLineStart || inLeadingDigits || Self.isEscaped[Int(byte)] {
+                if runStart < index {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                }
+                append(byte, to: &output)
+                runStart = index + 1
+            }
+        }
+        if runStart < bytes.count {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        }
+    }
+
+    /// The bytes escaped wherever they occur.
+    private static let isEscaped: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for character in "<>[]&\\`*_~|".utf8 {
+            table[Int(character)] = true
+        }
+        return table
+    }()
+
+    /// Appends one byte of UTF-8 text, escaped, to `output`. Everything escaped is ASCII, so the bytes of other
+    /// characters pass through untouched.
+    mutating func append(_ byte: UInt8, to output: inout [UInt8]) {
         let wasAtLineStart = atLineStart
-        if atLineStart && (scalar == " " || scalar == "\t") {
-            output.unicodeScalars.append(scalar)
+        if atLineStart && (byte == 0x20 || byte == 0x09) {
+            output.append(byte)
             return
         }
         atLineStart = false
-        let isDigit = ("0"..."9").contains(scalar)
+        let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
         if wasAtLineStart && isDigit {
             inLeadingDigits = true
         } else if inLeadingDigits && !isDigit {
             inLeadingDigits = false
-            if scalar == "." || scalar == ")" {
-                output += "\\"
-                output.unicodeScalars.append(scalar)
+            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ")") {
+                output.append(UInt8(ascii: "\\"))
+                output.append(byte)
                 return
             }
         }
-        switch scalar {
-        case "<": output += "&lt;"
-        case ">": output += "&gt;"
-        case "[": output += "&#91;"
-        case "]": output += "&#93;"
-        case "&": output += "&amp;"
-        case "\\", "`", "*", "_", "~", "|":
-            output += "\\"
-            output.unicodeScalars.append(scalar)
-        case "#", "-", "+", "=":
+        switch byte {
+        case UInt8(ascii: "<"): output += Self.lessThan
+        case UInt8(ascii: ">"): output += Self.greaterThan
+        case UInt8(ascii: "["): output += Self.openBracket
+        case UInt8(ascii: "]"): output += Self.closeBracket
+        case UInt8(ascii: "&"): output += Self.ampersand
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "~"),
+            UInt8(ascii: "|"):
+            output.append(UInt8(ascii: "\\"))
+            output.append(byte)
+        case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "="):
             if wasAtLineStart {
-                output += "\\"
+                output.append(UInt8(ascii: "\\"))
             }
-            output.unicodeScalars.append(scalar)
+            output.append(byte)
         default:
-            output.unicodeScalars.append(scalar)
+            output.append(byte)
         }
     }
+
+    private static let lessThan = Array("&lt;".utf8)
+    private static let greaterThan = Array("&gt;".utf8)
+    private static let openBracket = Array("&#91;".utf8)
+    private static let closeBracket = Array("&#93;".utf8)
+    private static let ampersand = Array("&amp;".utf8)
 }

@@ -11,7 +11,9 @@ public enum ParcLoopHeader {
     /// Whether `instanceID` can be used: 1 to 64 ASCII letters, digits, `-`, `_` or `.`.
     public static func isValidInstanceID(_ instanceID: String) -> Bool {
         !instanceID.isEmpty && instanceID.utf8.count <= 64
-            && instanceID.unicodeScalars.allSatisfy { MailAddress.isLetterOrDigit($0) || "-_.".unicodeScalars.contains($0) }
+            && instanceID.unicodeScalars.allSatisfy {
+                MailAddress.isLetterOrDigit($0) || "-_.".unicodeScalars.contains($0)
+            }
     }
 }
 

@@ -100,12 +100,17 @@ enum ReplyQuoteStripper {
             guard joined.utf8.count <= longestMarkerLine else {
                 return nil
             }
-            let verbFirst = joined.hasSuffix(":")
+            let verbFirst =
+                joined.hasSuffix(":")
                 && verbFirstAttributions.contains { joined.hasPrefix($0.0) && joined.contains($0.1) }
             guard verbFirst || attributionEndings.contains(where: { joined.hasSuffix($0) }) else {
                 continue
             }
             let startsLikeOne = attributionStarts.contains { joined.hasPrefix($0) }
+            // A wrapped attribution must start like one, or a line of the reply would be taken for its start.
+            if length > 1 {
+                return startsLikeOne ? length : nil
+            }
             let namesSomeone = joined.contains("@") || joined.contains(where: \.isNumber)
             let quoteFollows = nextNonBlank(lines, after: lineIndex).map { lines[$0].depth > 0 } ?? false
             return startsLikeOne || namesSomeone || quoteFollows ? length : nil

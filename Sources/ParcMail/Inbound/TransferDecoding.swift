@@ -12,6 +12,13 @@ enum TransferDecoding {
     /// concatenated encodings and missing padding both decode. A final group of one character cannot hold a byte
     /// and is dropped.
     static func base64(_ input: some Collection<UInt8>) -> Result {
+        if let result = input.withContiguousStorageIfAvailable(base64(buffer:)) {
+            return result
+        }
+        return Array(input).withUnsafeBufferPointer(base64(buffer:))
+    }
+
+    private static func base64(buffer input: UnsafeBufferPointer<UInt8>) -> Result {
         var output: [UInt8] = []
         output.reserveCapacity(input.count / 4 * 3 + 3)
         var accumulator: UInt32 = 0
@@ -32,22 +39,24 @@ enum TransferDecoding {
             accumulator = 0
             count = 0
         }
-        for byte in input {
-            let value = base64Values[Int(byte)]
-            if value < 64 {
-                accumulator = accumulator << 6 | UInt32(value)
-                count += 1
-                if count == 4 {
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                    output.append(UInt8(truncatingIfNeeded: accumulator))
-                    accumulator = 0
-                    count = 0
+        base64Values.withUnsafeBufferPointer { values in
+            for byte in input {
+                let value = values[Int(byte)]
+                if value < 64 {
+                    accumulator = accumulator << 6 | UInt32(value)
+                    count += 1
+                    if count == 4 {
+                        output.append(UInt8(truncatingIfNeeded: accumulator >> 16))
+                        output.append(UInt8(truncatingIfNeeded: accumulator >> 8))
+                        output.append(UInt8(truncatingIfNeeded: accumulator))
+                        accumulator = 0
+                        count = 0
+                    }
+                } else if byte == UInt8(ascii: "=") {
+                    flush()
+                } else if value == 0xFF {
+                    isMalformed = true
                 }
-            } else if byte == UInt8(ascii: "=") {
-                flush()
-            } else if value == 0xFF {
-                isMalformed = true
             }
         }
         flush()
@@ -58,7 +67,13 @@ enum TransferDecoding {
     /// with trailing spaces after it), trailing whitespace removed as RFC 2045 requires. Line breaks come out as
     /// CRLF; an `=` that starts no escape is kept.
     static func quotedPrintable(_ input: some Collection<UInt8>) -> Result {
-        let bytes = Array(input)
+        if let result = input.withContiguousStorageIfAvailable(quotedPrintable(buffer:)) {
+            return result
+        }
+        return Array(input).withUnsafeBufferPointer(quotedPrintable(buffer:))
+    }
+
+    private static func quotedPrintable(buffer bytes: UnsafeBufferPointer<UInt8>) -> Result {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var isMalformed = false
