@@ -37,42 +37,34 @@ struct InboundHeaderBlockParser {
 
         while index < end {
             let lineStart = index
-            var lineEnd = lineStart
-            while lineEnd < end && bytes[lineEnd] != 0x0A {
-                lineEnd += 1
-                // Refuse an endless line as soon as it is over the limit rather than after scanning all of it.
-                if lineEnd - lineStart > limits.maximumHeaderFieldLength + 2 {
+            let first = bytes[lineStart]
+            if first == 0x0A || (first == 0x0D && lineStart + 1 < end && bytes[lineStart + 1] == 0x0A) {
+                finish()
+                return Block(fields: fields, bodyStart: lineStart + (first == 0x0A ? 1 : 2))
+            }
+            if first == 0x20 || first == 0x09 {
+                guard current != nil else {
+                    // Ignored, so its length does not matter.
+                    notes.append(.continuationWithoutField(part: part))
+                    index = Self.lineEnd(bytes, from: lineStart, end: end, limit: nil).next
+                    continue
+                }
+                let line = Self.lineEnd(
+                    bytes, from: lineStart, end: end, limit: limits.maximumHeaderFieldLength - current!.length)
+                guard let contentEnd = line.contentEnd else {
                     throw .headerFieldTooLong(
-                        part: part, name: Self.namePrefix(bytes, from: lineStart),
+                        part: part, name: Self.namePrefix(bytes, from: current!.nameStart),
                         limit: limits.maximumHeaderFieldLength)
                 }
-            }
-            let next = lineEnd < end ? lineEnd + 1 : end
-            var contentEnd = lineEnd
-            if contentEnd > lineStart && bytes[contentEnd - 1] == 0x0D {
-                contentEnd -= 1
-            }
-            if contentEnd == lineStart {
-                finish()
-                return Block(fields: fields, bodyStart: next)
-            }
-            let first = bytes[lineStart]
-            if first == 0x20 || first == 0x09 {
-                if current != nil {
-                    current!.length += contentEnd - lineStart
-                    if current!.length > limits.maximumHeaderFieldLength {
-                        throw .headerFieldTooLong(
-                            part: part, name: Self.namePrefix(bytes, from: current!.nameStart),
-                            limit: limits.maximumHeaderFieldLength)
-                    }
-                    current!.value += bytes[lineStart..<contentEnd]
-                } else {
-                    notes.append(.continuationWithoutField(part: part))
-                }
-                index = next
+                current!.length += contentEnd - lineStart
+                current!.value += bytes[lineStart..<contentEnd]
+                index = line.next
                 continue
             }
-            guard let colon = Self.fieldNameEnd(bytes, from: lineStart, to: contentEnd) else {
+            // Whether the line is a field is decided from its first bytes, so a huge line that is not one (a
+            // part without header whose body starts at once) is never measured against the field limit.
+            guard let colon = Self.fieldNameEnd(bytes, from: lineStart, to: min(end, lineStart + Self.longestName))
+            else {
                 finish()
                 notes.append(.headerLineWithoutColon(part: part))
                 return Block(fields: fields, bodyStart: lineStart)
@@ -81,20 +73,47 @@ struct InboundHeaderBlockParser {
             if fields.count >= limits.maximumHeaderFields {
                 throw .tooManyHeaderFields(part: part, limit: limits.maximumHeaderFields)
             }
+            let line = Self.lineEnd(bytes, from: lineStart, end: end, limit: limits.maximumHeaderFieldLength)
+            guard let contentEnd = line.contentEnd else {
+                throw .headerFieldTooLong(
+                    part: part, name: Self.namePrefix(bytes, from: lineStart), limit: limits.maximumHeaderFieldLength)
+            }
             var nameEnd = colon
             while nameEnd > lineStart && (bytes[nameEnd - 1] == 0x20 || bytes[nameEnd - 1] == 0x09) {
                 nameEnd -= 1
             }
-            let length = contentEnd - lineStart
-            if length > limits.maximumHeaderFieldLength {
-                throw .headerFieldTooLong(
-                    part: part, name: Self.namePrefix(bytes, from: lineStart), limit: limits.maximumHeaderFieldLength)
-            }
-            current = (lineStart, nameEnd, Array(bytes[(colon + 1)..<contentEnd]), length)
-            index = next
+            current = (lineStart, nameEnd, Array(bytes[(colon + 1)..<contentEnd]), contentEnd - lineStart)
+            index = line.next
         }
         finish()
         return Block(fields: fields, bodyStart: end)
+    }
+
+    /// The longest field name looked for (RFC 5322 lines are at most 998 octets).
+    private static let longestName = 998
+
+    /// Where the line starting at `start` ends: its content end (before CR LF or LF) and the next line's start.
+    /// With a `limit`, a line whose content is longer gives a nil content end, found as soon as the limit is
+    /// passed rather than after scanning all of it.
+    private static func lineEnd(
+        _ bytes: [UInt8], from start: Int, end: Int, limit: Int?
+    ) -> (contentEnd: Int?, next: Int) {
+        var cursor = start
+        let stop = limit.map { min(end, start + max(0, $0) + 2) } ?? end
+        while cursor < stop && bytes[cursor] != 0x0A {
+            cursor += 1
+        }
+        if cursor < end && bytes[cursor] != 0x0A {
+            return (nil, cursor)
+        }
+        var contentEnd = cursor
+        if contentEnd > start && bytes[contentEnd - 1] == 0x0D {
+            contentEnd -= 1
+        }
+        if let limit, contentEnd - start > limit {
+            return (nil, cursor)
+        }
+        return (contentEnd, cursor < end ? cursor + 1 : end)
     }
 
     /// The index of the colon ending a field name on this line, or nil when the line is not a field: a name is one
