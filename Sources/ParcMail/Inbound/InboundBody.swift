@@ -22,9 +22,9 @@ public struct InboundBody: Sendable, Hashable {
     public var text: String
     /// The whole text as inert Markdown.
     public var markdown: String
-    /// The new part of a reply: without the quoted message, its attribution line or Outlook header block, and
-    /// without `>` quotations (see ``ReplyQuoteStripper`` in the documentation, docs/mail-in.md). Equal to
-    /// ``text`` when there is nothing to strip or when stripping would leave nothing.
+    /// The new part of a reply: without the quoted message, its attribution line (`On … wrote:`, `Le … a écrit :`)
+    /// or Outlook header block, and without `>` quotations (the rules are in docs/mail-in.md). Equal to ``text``
+    /// when there is nothing to strip, when the subject marks a forward, or when stripping would leave nothing.
     public var newText: String
     /// ``newText`` as inert Markdown.
     public var newMarkdown: String

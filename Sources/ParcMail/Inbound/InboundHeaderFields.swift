@@ -8,8 +8,11 @@ public struct InboundHeaderFields: Sendable, Hashable, RandomAccessCollection {
         self.fields = fields
     }
 
+    /// The index of the first field.
     public var startIndex: Int { fields.startIndex }
+    /// The index after the last field.
     public var endIndex: Int { fields.endIndex }
+    /// The field at `position`.
     public subscript(position: Int) -> InboundHeaderField { fields[position] }
 
     /// The value of the first field called `name` (without case), or nil.

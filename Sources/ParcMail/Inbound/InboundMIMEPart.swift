@@ -40,7 +40,12 @@ public struct InboundMIMEPart: Sendable, Hashable {
     /// The Content-ID without angle brackets, e.g. `image001.png@01D9A1B2.C3D4E5F0`, which an HTML body
     /// references as `cid:…`.
     public var contentID: String? {
-        headers["Content-ID"].flatMap { InboundMessageIDParser.parse($0).first }
+        guard let value = headers["Content-ID"] else {
+            return nil
+        }
+        // Some writers leave out the brackets and the '@' (`Content-ID: part1`).
+        let bare = String(value.trimmed(where: { $0 == " " || $0 == "<" || $0 == ">" }))
+        return InboundMessageIDParser.parse(value).first ?? (bare.isEmpty || bare.contains(" ") ? nil : bare)
     }
 
     /// The filename the sender gave: the disposition's `filename`, else the content type's `name` (not sanitised;
