@@ -69,6 +69,9 @@ struct InboundBodyTests {
         #expect(text("c<d and more") == "c")
         #expect(text("<!-- never closed <script>x</script>") == "")
         #expect(text("<P>Upper<BR>Case</P>") == "Upper\nCase")
+        #expect(text("<embed src=\"x.swf\">after <svg/>still <svg /><template/>shown") == "after still shown")
+        #expect(text("<html><head><meta charset=utf-8><style>p{}</style><body>shown") == "shown")
+        #expect(text("<svg><text>hidden</text></svg>shown <math><mi>x</mi></math>too") == "shown too")
         #expect(text("<a title=\"a > b\" href='https://x.example'>link</a>") == "link (https://x.example)")
     }
 

@@ -30,9 +30,10 @@ enum HTMLTextConverter {
         "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
     ]
 
-    /// Elements dropped with their content, parsed as HTML (their end tag closes them).
+    /// Elements dropped with their content, parsed as HTML (their end tag closes them; written self-closing, as
+    /// `<svg/>`, they have no content). Void elements such as `embed` have no content to drop.
     static let droppedElements: Set<String> = [
-        "head", "template", "object", "embed", "applet", "svg", "math", "select", "audio", "video", "canvas",
+        "head", "template", "object", "applet", "svg", "math", "select", "audio", "video", "canvas",
         "frameset", "map", "datalist", "xml",
     ]
 
@@ -115,6 +116,11 @@ enum HTMLTextConverter {
             index = tagEnd
             if isEnd {
                 endTag(name)
+            } else if tagEnd >= 2 && bytes[tagEnd - 2] == UInt8(ascii: "/")
+                && HTMLTextConverter.droppedElements.contains(name)
+            {
+                // `<svg/>`: an element without content, nothing to drop.
+                return
             } else {
                 startTag(name, attributes: attributes)
             }
