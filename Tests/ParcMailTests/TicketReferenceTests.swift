@@ -72,6 +72,23 @@ struct TicketReferenceTests {
         }
     }
 
+    @Test(
+        "a ticket title comes from the subject without reply prefixes and tags",
+        arguments: [
+            ("Re: [Parc #2026-00042] Imprimante en panne", "Imprimante en panne"),
+            ("RE : TR: Fwd: AW: Réseau lent", "Réseau lent"),
+            ("Re[2]: Re(3): [parc#7] Écran noir", "Écran noir"),
+            ("Réponse automatique : absence", "Réponse automatique : absence"),
+            ("Resolution needed", "Resolution needed"),
+            ("Re:", ""),
+            ("[Parc #2026-00042]", ""),
+            ("  Probl\u{E8}me   d'acc\u{E8}s  ", "Problème d'accès"),
+            ("Re: Re: the [Parc #1] printer [Parc #2] again", "the printer again"),
+        ])
+    func titles(subject: String, title: String) {
+        #expect(TicketSubjectTag.default.title(fromSubject: subject) == title)
+    }
+
     // MARK: - Message-IDs
 
     @Test("a Parc Message-ID round-trips, is a valid Message-ID, and parses only in Parc's domains")

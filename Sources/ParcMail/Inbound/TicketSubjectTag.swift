@@ -72,11 +72,63 @@ public struct TicketSubjectTag: Sendable, Hashable {
 
     /// The references tagged in `subject`, in order.
     public func references(in subject: String) -> [String] {
+        matches(in: subject).map(\.reference)
+    }
+
+    /// A title for a ticket made from `subject`: reply and forward prefixes (`Re:`, `RE :`, `Fwd:`, `TR:`, `AW:`,
+    /// `Re[2]:` …) and this tag removed, spaces collapsed. Empty when nothing is left.
+    public func title(fromSubject subject: String) -> String {
+        let characters = Array(subject)
+        var kept: [Character] = []
+        var index = 0
+        for match in matches(in: subject) {
+            kept += characters[index..<match.range.lowerBound]
+            kept.append(" ")
+            index = match.range.upperBound
+        }
+        kept += characters[index...]
+        var title = InboundText.singleLine(String(kept))
+        while let rest = Self.droppingReplyPrefix(title) {
+            title = rest
+        }
+        return title
+    }
+
+    /// Reply and forward prefixes in the languages of Parc's users and of the major clients.
+    private static let replyPrefixes = [
+        "re", "fw", "fwd", "tr", "aw", "wg", "sv", "vs", "antw", "rif", "r", "i", "ref", "réf", "rép", "enc", "rv",
+    ]
+
+    /// `title` without one leading prefix, or nil when it has none.
+    private static func droppingReplyPrefix(_ title: String) -> String? {
+        let word = title.prefix { $0.isLetter }
+        guard !word.isEmpty, replyPrefixes.contains(word.lowercased()) else {
+            return nil
+        }
+        var rest = title.dropFirst(word.count)
+        // A count: "Re[2]:", "Re(2):".
+        if let open = rest.first, open == "[" || open == "(" {
+            let digits = rest.dropFirst().prefix { $0.isNumber }
+            let closing: Character = open == "[" ? "]" : ")"
+            guard !digits.isEmpty, rest.dropFirst(1 + digits.count).first == closing else {
+                return nil
+            }
+            rest = rest.dropFirst(2 + digits.count)
+        }
+        rest = rest.drop { $0 == " " }
+        guard rest.first == ":" else {
+            return nil
+        }
+        return String(rest.dropFirst().trimmed())
+    }
+
+    /// Each tag in `subject`: the reference and the range of the whole tag, in characters.
+    private func matches(in subject: String) -> [(reference: String, range: Range<Int>)] {
         let characters = Array(subject.lowercased())
         let original = Array(subject)
         // Lowercasing can change the length (rare ligatures); fall back to the original case then.
         let source = characters.count == original.count ? original : characters
-        var found: [String] = []
+        var found: [(reference: String, range: Range<Int>)] = []
         var index = 0
         while index < characters.count {
             if let afterPrefix = match(prefix, in: characters, at: index) {
@@ -95,7 +147,7 @@ public struct TicketSubjectTag: Sendable, Hashable {
                 if TicketReferenceSyntax.isValid(reference), referenceEnd == end,
                     let afterSuffix = match(suffix, in: characters, at: end)
                 {
-                    found.append(reference)
+                    found.append((reference, index..<afterSuffix))
                     index = afterSuffix
                     continue
                 }
