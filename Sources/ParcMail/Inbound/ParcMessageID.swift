@@ -5,16 +5,17 @@
 /// `ticket-2026-00042.followup-7.k2v9q4xz8m1p@parc.example.org`. The token makes each message's identifier
 /// unique; the server may derive it from a secret (an HMAC of the reference and followup) and check it when a
 /// reply matches, so a forged References field cannot attach mail to another ticket. Parsing only accepts the
-/// domains given, so another system's look-alike identifiers never match.
+/// domains given, so another system's look-alike identifiers never match. The parts are checked once, when the
+/// identifier is made, and cannot change after.
 public struct ParcMessageID: Sendable, Hashable, CustomStringConvertible {
     /// The ticket's reference (``TicketReferenceSyntax``).
-    public var ticketReference: String
+    public let ticketReference: String
     /// The followup the message was about (1 to 32 letters, digits and `-`), if any.
-    public var followupID: String?
+    public let followupID: String?
     /// The unique part: 1 to 64 ASCII letters and digits.
-    public var token: String
+    public let token: String
     /// The domain, normally the Parc server's host name.
-    public var domain: String
+    public let domain: String
 
     /// Creates an identifier, checking every part so ``value`` is a valid Message-ID.
     public init(
