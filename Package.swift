@@ -132,7 +132,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.copy("Fixtures")],
+            resources: [.copy("Fixtures"), .copy("InboundFixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
