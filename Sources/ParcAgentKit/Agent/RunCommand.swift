@@ -45,6 +45,9 @@ public struct RunCommand: AsyncParsableCommand {
                 ?? URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("repositories").path,
             fallbackPassphrase: ProcessInfo.processInfo.environment["PARC_BACKUP_PASSWORD"])
         var state = AgentState.load(from: statePath)
+        // SIGTERM (systemctl stop) and SIGINT stop a backup in progress cleanly: no snapshot, the
+        // repository intact, the run reported as failed and tried again at the next start.
+        StopRequest.shared.install()
         repeat {
             let next = await pass(client: client, executor: executor, spool: spool, state: &state)
             do {
@@ -52,11 +55,15 @@ public struct RunCommand: AsyncParsableCommand {
             } catch {
                 log("warning: \(error.description)")
             }
-            if once { break }
+            if once || StopRequest.shared.isRequested { break }
             let wait = max(5, min(pollInterval, next.map { $0.timeIntervalSinceNow } ?? pollInterval))
-            // Jitter, so a fleet does not hit the server in step.
-            try await Task.sleep(nanoseconds: UInt64((wait + Double.random(in: 0...min(30, wait / 10))) * 1e9))
-        } while true
+            // Jitter, so a fleet does not hit the server in step; woken every second to see a stop.
+            let until = Date().addingTimeInterval(wait + Double.random(in: 0...min(30, wait / 10)))
+            while Date() < until, !StopRequest.shared.isRequested {
+                try await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+        } while !StopRequest.shared.isRequested
+        log("stopped")
     }
 
     /// One look at the plans: runs what is due, sends the reports; returns the next fire time.
@@ -81,7 +88,7 @@ public struct RunCommand: AsyncParsableCommand {
             var planState = state.plans[plan.id] ?? AgentState.PlanState()
             if let method = schedule.dueMethod(now: Date(), timeZone: zone, lastRuns: planState.methodRuns) {
                 log("plan \(plan.name): \(method.rawValue) backup of \(plan.paths.joined(separator: " "))")
-                let report = executor.backup(plan, method: method)
+                let report = executor.backup(plan, method: method, shouldStop: { StopRequest.shared.isRequested })
                 log("plan \(plan.name): \(report.status)\(report.errorMessages.first.map { ": \($0)" } ?? "")")
                 if report.status != "failed" {
                     var runs = planState.methodRuns

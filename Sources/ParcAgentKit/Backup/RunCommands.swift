@@ -26,7 +26,7 @@ final class StopRequest: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.request()
-                Output.warn("parc-agent backup: stopping cleanly… (the repository stays valid)")
+                Output.warn("parc-agent: stopping cleanly… (the repository stays valid)")
             }
             source.resume()
             lock.withLock { sources.append(source) }
