@@ -48,8 +48,9 @@ final class ArchiveFileReader {
         self.chunker = run.chunker
         self.minSize = run.chunker.parameters.minSize
         self.maxSize = run.chunker.parameters.maxSize
-        // Two maximum chunks: after cutting, less than one remains and is moved to the front.
-        self.buffer = .allocate(byteCount: max(2 * maxSize, 1 << 20), alignment: 64)
+        // One and a half max chunks: each refill moves at most one chunk's worth back (cheap next to
+        // hashing), and two workers keep 8 MiB less resident than with two max chunks each.
+        self.buffer = .allocate(byteCount: max(maxSize + maxSize / 2, 1 << 20), alignment: 64)
     }
 
     deinit {
