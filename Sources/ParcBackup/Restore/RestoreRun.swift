@@ -30,6 +30,9 @@ struct RestoreFileJob: Sendable {
     let path: [Data]
     let node: Node
     let key: RestoreInodeKey?
+    /// The file, created empty by the walker: files are created by one thread, so the workers
+    /// never contend for a directory's lock (two creators in one directory spun in the kernel).
+    let descriptor: Int32
 }
 
 /// A directory whose metadata is set once everything below it is in place.
@@ -129,7 +132,12 @@ final class RestoreRun: Sendable {
                 group.enter()
                 let thread = Thread { [self] in
                     while let job = queue.pop() {
-                        if !isStopped { restoreFile(job) }
+                        if !isStopped {
+                            restoreFile(job)
+                        } else {
+                            close(job.descriptor)
+                            unlinkat(job.directory.descriptor, restoreCString(job.node.name), 0)
+                        }
                     }
                     group.leave()
                 }
@@ -314,7 +322,19 @@ final class RestoreRun: Sendable {
                         }
                     }
                 } else if let parent, let queue {
-                    queue.push(RestoreFileJob(directory: parent, path: path, node: node, key: key))
+                    let name = restoreCString(node.name)
+                    guard
+                        let descriptor = create(parent.descriptor, name, path: path, {
+                            openat(parent.descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                        })
+                    else {
+                        state.withLock {
+                            $0.filesFinished += 1
+                            $0.bytesFinished += node.size
+                        }
+                        continue
+                    }
+                    queue.push(RestoreFileJob(directory: parent, path: path, node: node, key: key, descriptor: descriptor))
                 }
             case .symlink, .fifo, .chardev, .blockdev:
                 guard !internals.contentOnly else { continue }
@@ -546,11 +566,7 @@ final class RestoreRun: Sendable {
             }
             report(final: false)
         }
-        guard
-            let descriptor = create(directory, name, path: job.path, {
-                openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            })
-        else { return }
+        let descriptor = job.descriptor
         var outcome = writeContent(node, to: descriptor)
         if case .written = outcome, !internals.contentOnly {
             setMetadata(node, descriptor: descriptor, path: job.path)
