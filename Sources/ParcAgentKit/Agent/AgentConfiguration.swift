@@ -1,4 +1,5 @@
 import Foundation
+import ParcBackup
 
 #if canImport(Glibc)
     import Glibc
@@ -121,8 +122,8 @@ extension JSONDecoder {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            // The backup engine's RFC 3339 reader: with or without fractional seconds.
+            if let date = SnapshotTime.parse(text) { return date }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text)")
         }
         return decoder
