@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "ParcCore", swiftSettings: strictSettings),
         // Inventory formats: GLPI-native JSON and FusionInventory/OCS XML <-> InventoryReport. Foundation and
         // FoundationXML only; no server, no database, no network.
-        .target(name: "ParcInventory", dependencies: ["ParcCore"], swiftSettings: strictSettings),
+        .target(name: "ParcInventory", dependencies: ["ParcCore", "CZlib"], swiftSettings: strictSettings),
+        // zlib (zlib1g-dev) to inflate agents' bodies, with a ceiling, and to compress replies.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Debian's libzstd (libzstd-dev) for the backup engine's compression.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Backup engine: repository format, chunking, crypto, packs and index. No Vapor, no database.
@@ -72,6 +74,7 @@ let package = Package(
             name: "ParcServer",
             dependencies: [
                 "ParcCore",
+                "ParcInventory",
                 "ParcMail",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
