@@ -1,0 +1,307 @@
+import Fluent
+import Foundation
+import ParcCore
+import ParcInventory
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParcServer
+
+@Suite("Inventory ingestion: fixtures, agents' paths and replies, matching, history")
+struct InventoryIngestionTests {
+    static let xmlHeaders: HTTPHeaders = ["Content-Type": "application/x-compress-zlib",
+                                          "User-Agent": "FusionInventory-Agent_v2.6-3"]
+
+    static func post(_ app: LiveServer, _ path: String = "/", _ body: Data, compress: InventoryCompression = .zlib,
+                     headers extra: HTTPHeaders = [:], plainType: String = "application/xml") async throws
+        -> WireResponse
+    {
+        var headers: HTTPHeaders = ["Content-Type": compress.contentType(plain: plainType),
+                                    "User-Agent": "FusionInventory-Agent_v2.6-3"]
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        return try await app.send(.POST, path, headers: headers, body: compress.compress(body))
+    }
+
+    /// The reply body, inflated as the agent would.
+    static func replyText(_ response: WireResponse) throws -> String {
+        let raw = Data(response.body.readableBytesView)
+        let compression = InventoryCompression.of(contentType: response.headers.first(name: .contentType),
+                                                  firstBytes: raw.prefix(8)) ?? .none
+        return String(decoding: try compression.decompress(raw, limit: 1 << 20), as: UTF8.self)
+    }
+
+    @Test("every fixture imports through the agents' paths, once per machine", arguments: TestDatabase.all)
+    func fixtures(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            var imported = 0
+            for name in try InventoryFixture.names("inventory/glpi-json") where !name.contains("partial") {
+                let response = try await Self.post(live, "/front/inventory.php",
+                                                   try InventoryFixture.data("inventory/glpi-json/" + name),
+                                                   plainType: "application/json")
+                let text = try Self.replyText(response)
+                #expect(response.status == .ok, "\(name): \(text)")
+                let reply = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                #expect(reply?["status"] as? String == "ok" && reply?["expiration"] as? Int == 24, "\(name)")
+                imported += 1
+            }
+            for name in try InventoryFixture.names("inventory/fusion-xml") where name != "5.xml" {
+                let response = try await Self.post(live, "/plugins/fusioninventory/",
+                                                   try InventoryFixture.data("inventory/fusion-xml/" + name))
+                #expect(response.status == .ok, "\(name): \(response.body.string)")
+                #expect(try Self.replyText(response).contains("<REPLY><RESPONSE>no_account_update</RESPONSE></REPLY>"))
+                imported += 1
+            }
+            let assets = try await db.assets()
+            #expect(assets.count >= 10 && assets.count <= imported, "\(assets.map(\.name))")
+
+            // Field-level checks on the GLPI-native computer.
+            let xps = try #require(assets.first { $0.name == "glpixps" })
+            #expect(xps.type == "computer" && xps.serial == "640HP72")
+            #expect(xps.systemUUID?.lowercased() == "4c4c4544-0034-3010-8048-b6c04f503732")
+            #expect(xps.osName == "Fedora 31 (Workstation Edition)" && xps.status == "deployed")
+            #expect(xps.lastInventorySource == "glpi_agent" || xps.lastInventorySource == "fusioninventory"
+                    || xps.lastInventorySource == "other")
+            let software = try await db.software(of: xps.id!)
+            #expect(software.contains("gitg 3.32.1-1.fc31"))
+            #expect(try await db.components(of: xps.id!, kind: "cpus").count >= 1)
+            #expect(!(try await db.components(of: xps.id!, kind: "network_interfaces")).isEmpty)
+            #expect((xps.memoryBytes ?? 0) > 1 << 30)
+
+            // The network equipment and the printer become assets of their type.
+            #expect(assets.contains { $0.type == "network_device" })
+            #expect(assets.contains { $0.type == "printer" })
+            #expect(assets.contains { $0.type == "phone" })
+
+            // Sending everything again, in the same order, creates nothing and ends in the same state (a
+            // device that two fixtures describe is updated twice, as the first time).
+            let before = try await db.counts()
+            let componentsBefore = try await db.componentCounts()
+            for name in try InventoryFixture.names("inventory/glpi-json") where !name.contains("partial") {
+                _ = try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/" + name),
+                                        plainType: "application/json")
+            }
+            for name in try InventoryFixture.names("inventory/fusion-xml") where name != "5.xml" {
+                _ = try await Self.post(live, "/", try InventoryFixture.data("inventory/fusion-xml/" + name))
+            }
+            var after = try await db.counts()
+            #expect(after["assets"] == before["assets"] && after["asset_software"] == before["asset_software"])
+            let componentsAfter = try await db.componentCounts()
+            #expect(after["asset_components"] == before["asset_components"],
+                    "\(componentsAfter.filter { componentsBefore[$0.key] != $0.value }) were \(componentsBefore.filter { componentsAfter[$0.key] != $0.value })")
+            after["audit_log"] = before["audit_log"]
+            #expect(after == before)
+        } }
+    }
+
+    @Test("a partial inventory replaces only the sections it carries", arguments: TestDatabase.all)
+    func partial(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            let asset = try #require(try await db.assets().first)
+            let volumes = try await db.components(of: asset.id!, kind: "volumes")
+            let cpus = try await db.components(of: asset.id!, kind: "cpus")
+            let fullSoftware = try await db.software(of: asset.id!)
+            #expect(fullSoftware.count == 6)
+
+            let partial = try InventoryFixture.data("inventory/glpi-json/computer_1_partial_softs.json")
+            #expect(try await Self.post(live, "/", partial, plainType: "application/json").status == .ok)
+            #expect(try await db.assets().count == 1)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.count == 6 && software != fullSoftware, "\(software)")
+            #expect(try await db.components(of: asset.id!, kind: "volumes") == volumes)
+            #expect(try await db.components(of: asset.id!, kind: "cpus") == cpus)
+
+            // The change is in the asset's history, with what was removed.
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectType == "asset")
+                .sort(\.$createdAt).all()
+            #expect(history.map(\.action) == ["inventory.created", "inventory.updated"])
+            let changes = try JSONDecoder().decode([FieldChange].self, from: Data(history[1].changes.utf8))
+            #expect(changes.contains { $0.field == "software" }, "\(changes)")
+        } }
+    }
+
+    @Test("FusionInventory and OCS exchanges: PROLOG answered SEND, replies compressed as asked",
+          arguments: TestDatabase.all)
+    func protocolExchanges(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            let reply = try await Self.post(live, "/", prolog)
+            #expect(reply.status == .ok)
+            #expect(reply.headers.first(name: .contentType) == "application/x-compress-zlib")
+            #expect(Array(reply.body.readableBytesView.prefix(2)) == [0x78, 0x9C])
+            #expect(try Self.replyText(reply)
+                    == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><PROLOG_FREQ>24</PROLOG_FREQ><RESPONSE>SEND</RESPONSE></REPLY>\n")
+            // Uncompressed, at OCS's path, with its Content-Type.
+            let ocs = try InventoryFixture.data("agent-protocols/ocsinventory-agent/01-POST-PROLOG.request-body.xml")
+            let plain = try await live.send(.POST, "/ocsinventory", headers: ["Content-Type": "application/xml"], body: ocs)
+            #expect(plain.status == .ok && plain.body.string.contains("<RESPONSE>SEND</RESPONSE>"))
+            let gzip = try await Self.post(live, "/ocsinventory", ocs, compress: .gzip,
+                                           headers: ["Content-Type": "application/x-compress"])
+            #expect(Array(gzip.body.readableBytesView.prefix(2)) == [0x1F, 0x8B])
+
+            // The OCS agent's inventory: its version from its User-Agent.
+            let inventory = try InventoryFixture.data("agent-protocols/ocsinventory-agent/02-POST-INVENTORY.request-body.xml")
+            let sent = try await Self.post(live, "/ocsinventory", inventory,
+                                           headers: ["User-Agent": "OCS-NG_unified_unix_agent_v2.10.0",
+                                                     "Content-Type": "application/x-compress"])
+            #expect(sent.status == .ok, "\(sent.body.string)")
+            let asset = try #require(try await InventoryDatabase(app: app).assets().first)
+            #expect(asset.lastInventorySource == "ocsinventory")
+            #expect(try await InventoryDatabase(app: app).software(of: asset.id!).count > 500)
+
+            // GLPI Agent's CONTACT: inventory is taken, other tasks are disabled with a message.
+            let contact = #"{"action":"contact","deviceid":"pc-1-2026","enabled-tasks":["inventory","deploy"],"name":"GLPI-Agent_v1.11"}"#
+            let answer = try await Self.post(live, "/front/inventory.php", Data(contact.utf8), compress: .none,
+                                             plainType: "application/json")
+            let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
+            #expect(body?["status"] as? String == "ok" && body?["expiration"] as? Int == 24)
+            #expect((body?["tasks"] as? [String: Any])?["inventory"] != nil)
+            #expect(body?["disabled"] as? String == "deploy")
+        } }
+    }
+
+    @Test("Parc's agent sends with its credential; the asset is linked to it", arguments: TestDatabase.all)
+    func nativeEndpoint(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let agent = try await BackupWorld(app: app, t: t).enroll(t.alpha, machine: "m-1", hostname: "glpixps")
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let anonymous = try await sendData(app, .POST, "/api/agent/v1/inventory",
+                                               headers: ["Content-Type": "application/json"], body: body)
+            #expect(anonymous.status == .unauthorized)
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(agent.credential)",
+                                        "Content-Type": "application/x-compress-zlib"]
+            let first = try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                           body: InventoryCompression.zlib.compress(body))
+            #expect(first.status == .ok, "\(first.body.string)")
+            let reply = try json(first)
+            #expect(reply["created"] as? Bool == true)
+            let assetID = try #require(UUID(uuidString: reply["asset_id"] as? String ?? ""))
+            let stored = try #require(try await AgentModel.find(agent.id, on: app.db))
+            #expect(stored.assetID == assetID)
+            let asset = try #require(try await AssetModel.find(assetID, on: app.db))
+            #expect(asset.entityID == t.alpha.id && asset.agentID == agent.id && asset.lastInventorySource == "parc_agent")
+
+            // Unchanged: no section written again.
+            let again = try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                           body: InventoryCompression.zlib.compress(body))
+            #expect(try json(again)["created"] as? Bool == false)
+            #expect((try json(again)["changed_sections"] as? [String]) == [])
+
+            // The API shows it to Alpha's technician, not to Beta's admin.
+            let list = try await send(app, .GET, "/api/v1/assets?type=computer", headers: .bearer(t.alphaToken))
+            #expect((try json(list)["items"] as? [[String: Any]])?.count == 1)
+            let hidden = try await send(app, .GET, "/api/v1/assets?type=computer", headers: .bearer(t.betaToken))
+            #expect((try json(hidden)["items"] as? [[String: Any]])?.count == 0)
+            #expect(try await send(app, .GET, "/api/v1/assets/\(assetID)", headers: .bearer(t.betaToken)).status == .notFound)
+            let detail = try json(try await send(app, .GET, "/api/v1/assets/\(assetID)", headers: .bearer(t.alphaToken)))
+            #expect(detail["name"] as? String == "glpixps" && detail["serial"] as? String == "640HP72")
+            #expect((detail["software"] as? [[String: Any]])?.contains { $0["name"] as? String == "gitg" } == true)
+            #expect((detail["components"] as? [[String: Any]])?.contains { $0["kind"] as? String == "cpus" } == true)
+            #expect((detail["operating_system"] as? [String: Any])?["name"] as? String == "Fedora 31 (Workstation Edition)")
+            // Filters on software and version.
+            for (query, count) in [("software=gitg", 1), ("software=GITG&software_version=3.32.1-1.fc31", 1),
+                                   ("software=gitg&software_version=%3C3.32", 0), ("software=gitg&software_version=%3E%3D3", 1),
+                                   ("software=nothing-like-it", 0), ("memory_bytes_gte=1000000", 1), ("status=retired", 0),
+                                   ("not_seen_days=30", 0), ("name=GLPIXPS", 1)] {
+                let response = try await send(app, .GET, "/api/v1/assets?\(query)", headers: .bearer(t.alphaToken))
+                #expect(response.status == .ok, "\(query): \(response.body.string)")
+                #expect(try json(response)["total"] as? Int == count, "\(query)")
+            }
+            #expect(try await send(app, .GET, "/api/v1/assets?software_version=3", headers: .bearer(t.alphaToken)).status
+                    == .badRequest)
+
+            // The pages: the list with its filters, each tab of the asset page, in French; Beta sees nothing.
+            let web = WebClient(app)
+            try await web.signIn("alice")
+            let listPage = try await web.get("/assets?software=gitg&q=xps")
+            #expect(listPage.status == .ok && listPage.body.string.contains("glpixps"))
+            #expect(try await web.get("/assets?software=firefox").body.string.contains("glpixps") == false)
+            for (tab, text) in [("details", "640HP72"), ("components", "Intel"), ("software", "gitg"),
+                                ("network", "wlp58s0"), ("history", "inventory")] {
+                let page = try await web.get("/assets/\(assetID)?tab=\(tab)")
+                #expect(page.status == .ok, "\(tab)")
+                #expect(page.body.string.contains(text), "\(tab) shows \(text)")
+            }
+            let csv = try await web.get("/assets?format=csv")
+            #expect(csv.body.string.hasPrefix("name,type,subtype,status") && csv.body.string.contains("glpixps"))
+            let beta = WebClient(app)
+            try await beta.signIn("bob")
+            #expect(try await beta.get("/assets/\(assetID)").status == .notFound)
+            #expect(try await beta.get("/assets").body.string.contains("glpixps") == false)
+            #expect(try await send(app, .GET, "/api/v1/assets?memory_bytes_lt=lots", headers: .bearer(t.alphaToken)).status
+                    == .badRequest)
+        } }
+    }
+
+    @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
+    func badInput(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_2.json"),
+                                        plainType: "application/json").status == .ok)
+            let before = try await db.counts()
+            let inventory = try InventoryFixture.fusionDebian
+            let compressed = InventoryCompression.zlib.compress(inventory)
+            var manySoftware = "{\"deviceid\":\"big-1\",\"action\":\"inventory\",\"content\":{\"versionclient\":\"GLPI-Agent_v1.11\",\"hardware\":{\"name\":\"big\"},\"softwares\":["
+            manySoftware += (0..<100_000).map { "{\"name\":\"pkg\($0)\",\"version\":\"1.\($0)\"}" }.joined(separator: ",")
+            manySoftware += "]}}"
+            let cases: [(String, Data, HTTPHeaders, HTTPResponseStatus)] = [
+                ("truncated zlib", compressed.prefix(compressed.count / 2), ["Content-Type": "application/x-compress-zlib"], .badRequest),
+                ("garbage", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }), ["Content-Type": "application/x-compress-zlib"], .badRequest),
+                ("bomb", InventoryCompression.zlib.compress(Data(count: 80 << 20)), ["Content-Type": "application/x-compress-zlib"], .payloadTooLarge),
+                ("truncated XML", inventory.prefix(inventory.count / 2), ["Content-Type": "application/xml"], .badRequest),
+                ("wrong type", Data(#"{"deviceid":"x","action":"inventory","content":{"hardware":{"memory":"lots"}}}"#.utf8), ["Content-Type": "application/json"], .badRequest),
+                ("DTD", Data("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><REQUEST><QUERY>PROLOG</QUERY></REQUEST>".utf8), ["Content-Type": "application/xml"], .badRequest),
+                ("empty", Data(), ["Content-Type": "application/xml"], .badRequest),
+                ("unknown query", Data("<?xml version=\"1.0\"?><REQUEST><DEVICEID>x</DEVICEID><QUERY>WAKEONLAN</QUERY></REQUEST>".utf8), ["Content-Type": "application/xml"], .badRequest),
+            ]
+            for (name, body, headers, status) in cases {
+                let response = try await live.send(.POST, "/", headers: headers, body: body)
+                #expect(response.status == status, "\(name): \(response.body.string.prefix(300))")
+                #expect(!response.body.string.isEmpty, "\(name) says why")
+            }
+            #expect(try await db.counts() == before)
+
+            // 100 000 programs: documented behaviour — taken, one catalogue entry each.
+            let big = try await live.send(.POST, "/", headers: ["Content-Type": "application/json"],
+                                         body: Data(manySoftware.utf8))
+            #expect(big.status == .ok, "\(big.body.string.prefix(300))")
+            let asset = try #require(try await db.assets().first { $0.name == "big" })
+            #expect(try await db.software(of: asset.id!).count == 100_000)
+        } }
+    }
+
+    @Test("concurrent first inventories: one asset per machine, no deadlock, nothing lost", arguments: TestDatabase.all)
+    func concurrency(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let base = try InventoryFixture.fusionDebian
+            // 12 distinct machines, each sent twice at once.
+            try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for index in 0..<24 {
+                    let body = InventoryFixture.relabel(base, index: index % 12)
+                    group.addTask { try await Self.post(live, "/", body).status }
+                }
+                for try await status in group { #expect(status == .ok) }
+            }
+            let assets = try await db.assets()
+            #expect(assets.count == 12, "\(assets.map(\.name))")
+            #expect(Set(assets.map(\.name)).count == 12)
+            let counts = try await db.counts()
+            let perMachine = try await db.software(of: assets[0].id!).count
+            #expect(perMachine > 700)
+            #expect(counts["asset_software"] == perMachine * 12)
+            #expect(counts["software_versions"]! <= perMachine + 5)
+        } }
+    }
+}
