@@ -230,6 +230,9 @@ struct InventoryIngestionTests {
                 #expect(page.status == .ok, "\(tab)")
                 #expect(page.body.string.contains(text), "\(tab) shows \(text)")
             }
+            let dashboard = try await web.get("/")
+            #expect(dashboard.body.string.contains("/assets?not_seen_days=30"), "the fleet cards are on the dashboard")
+            #expect(dashboard.body.string.contains("Fedora 31"), "the most common system")
             let csv = try await web.get("/assets?format=csv")
             #expect(csv.body.string.hasPrefix("name,type,subtype,status") && csv.body.string.contains("glpixps"))
             let beta = WebClient(app)
@@ -238,6 +241,56 @@ struct InventoryIngestionTests {
             #expect(try await beta.get("/assets").body.string.contains("glpixps") == false)
             #expect(try await send(app, .GET, "/api/v1/assets?memory_bytes_lt=lots", headers: .bearer(t.alphaToken)).status
                     == .badRequest)
+        } }
+    }
+
+    @Test("the naming plan report flags an inventoried machine; renaming locks the name against inventories",
+          arguments: TestDatabase.all)
+    func namingPlan(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let agent = try await BackupWorld(app: app, t: t).enroll(t.alpha, machine: "m-1", hostname: "glpixps")
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(agent.credential)", "Content-Type": "application/json"]
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers, body: body).status == .ok)
+            #expect(try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{type}-{seq:4}","type_code":"PC"}"#)
+                    .status == .forbidden, "a technician cannot set the plan")
+            let bad = try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.superToken),
+                                     body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{seq:0}"}"#)
+            #expect(bad.status == .unprocessableEntity)
+            let created = try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.superToken),
+                                         body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{type}-{seq:4}","type_code":"PC"}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+
+            let report = try json(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.alphaToken)))
+            let items = try #require(report["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            #expect(items.first?["name"] as? String == "glpixps")
+            #expect(items.first?["proposed_name"] as? String == "ALP-PC-0001")
+            let assetID = try #require(items.first?["asset_id"] as? String)
+            #expect(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.betaToken))
+                    .body.string.contains("glpixps") == false)
+            let page = WebClient(app)
+            try await page.signIn("alice")
+            #expect(try await page.get("/assets/naming").body.string.contains("ALP-PC-0001"))
+
+            // A name that breaks the plan is refused; the proposal is applied and locks the name.
+            #expect(try await send(app, .POST, "/api/v1/naming-plans/apply", headers: .json(t.alphaToken),
+                                   body: #"{"renames":[{"asset_id":"\#(assetID)","name":"pc-42"}]}"#).status
+                    == .unprocessableEntity)
+            let applied = try await send(app, .POST, "/api/v1/naming-plans/apply", headers: .json(t.alphaToken),
+                                         body: #"{"renames":[{"asset_id":"\#(assetID)","name":"ALP-PC-0001"}]}"#)
+            #expect(try json(applied)["renamed"] as? Int == 1, "\(applied.body.string)")
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers, body: body).status == .ok)
+            let asset = try #require(try await AssetModel.find(UUID(uuidString: assetID), on: app.db))
+            #expect(asset.name == "ALP-PC-0001" && asset.lockedFields.contains("name"))
+            let after = try json(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.alphaToken)))
+            #expect(after["total"] as? Int == 0)
+            let next = try json(try await send(app, .GET, "/api/v1/naming-plans/suggest?entity_id=\(t.alpha.id!)&type=computer",
+                                               headers: .bearer(t.alphaToken)))
+            #expect(next["name"] as? String == "ALP-PC-0002")
+            _ = live
         } }
     }
 

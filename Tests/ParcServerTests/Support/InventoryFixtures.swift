@@ -27,6 +27,9 @@ struct LiveServer: Sendable {
     let port: Int
 
     static func with(_ app: Application, _ body: (LiveServer) async throws -> Void) async throws {
+        // Many agents at once on a busy test machine: enough connections, and patience for a slow answer.
+        app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        app.http.client.configuration.timeout = .init(connect: .seconds(60), read: .seconds(300))
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = app.http.server.shared.localAddress?.port ?? 0
         do {

@@ -18,7 +18,7 @@ struct AssetQuery {
         sortable: ["name", "type", "status", "serial", "last_inventory_at", "created_at", "os_name", "memory_bytes"],
         filterable: ["type", "subtype", "status", "entity_id", "name", "serial", "uuid", "manufacturer", "model",
                      "os_name", "inventory_number", "software", "software_version", "memory_bytes_lt",
-                     "memory_bytes_gte", "disk_used_gte", "not_seen_days"],
+                     "memory_bytes_gte", "disk_used_gte", "not_seen_days", "warranty_ends_within_days"],
         defaultSort: [.init("name")], passthrough: ["format"])
 
     static let textFilters = ["type", "subtype", "status", "name", "serial", "uuid", "manufacturer", "model",
@@ -93,6 +93,16 @@ struct AssetQuery {
             conditions.append(SQLGroupExpression(SQLBinaryExpression(
                 SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .is, SQLLiteral.null), .or,
                 SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .lessThan, SQLBind(limit)))))
+        }
+        if let text = filters["warranty_ends_within_days"] {
+            guard let days = Int(text), (0...36_500).contains(days) else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'warranty_ends_within_days' must be a number of days.")
+            }
+            let column = SQLColumn("warranty_end", table: "assets")
+            conditions.append(SQLBinaryExpression(
+                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(InventoryWidget.day(request.now))), .and,
+                SQLBinaryExpression(column, .lessThanOrEqual,
+                                    SQLBind(InventoryWidget.day(request.now.addingTimeInterval(Double(days) * 86_400))))))
         }
         if let name = filters["software"] {
             let versionIDs = try await softwareVersionIDs(name: name, version: filters["software_version"], sql: sql)

@@ -133,6 +133,7 @@ struct AssetsAPIController {
                    ("memory_bytes_lt", "Memory below this many bytes"), ("memory_bytes_gte", "Memory at least"),
                    ("disk_used_gte", "A volume at least this percent full"),
                    ("not_seen_days", "No inventory for this many days, or never"),
+                   ("warranty_ends_within_days", "Warranty ending between today and this many days from now"),
                ]),
                response: .list(of: "Asset"), use: list)
         api.on(.GET, "assets/:id", summary: "An asset with its components, OS and software", tag: "Inventory",

@@ -13,6 +13,7 @@ struct InventoryFeature: ParcFeature {
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "assets", labelKey: "nav.assets", path: "/assets", icon: "monitor",
                                      section: "nav.section.fleet", permission: .assetsRead, order: 300))
+        for kind in InventoryWidget.Kind.allCases { registry.addWidget(InventoryWidget(kind: kind)) }
         AssetsAPIController().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
