@@ -294,6 +294,61 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("entity rules place machines, the dictionary renames and ignores, access is narrowed per entity",
+          arguments: TestDatabase.all)
+    func rulesAndAccess(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            // The tag of computer_1.json is "000005": a rule sends it to Beta.
+            let notRoot = try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.betaToken),
+                                         body: #"{"name":"x","entity_id":"\#(t.beta.id!)","tag":"000005"}"#)
+            #expect([.forbidden, .notFound].contains(notRoot.status), "only an administrator of the whole tree sets entity rules")
+            let bad = try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                     body: #"{"name":"x","entity_id":"\#(t.beta.id!)","ip_ranges":["10.0.0.0/33"]}"#)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                   body: #"{"name":"Beta's agents","entity_id":"\#(t.beta.id!)","tag":"000005"}"#).status == .created)
+            // The dictionary: gitg renamed, the GNOME games ignored; a broken regex refused.
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"regex","pattern":"(a","action":"ignore"}"#).status == .unprocessableEntity)
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"equals","pattern":"gitg","action":"rename","new_name":"Gitg (GNOME)"}"#).status == .created)
+            let json1 = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let names = try #require(try JSONSerialization.jsonObject(with: json1) as? [String: Any])
+            let programs = ((names["content"] as? [String: Any])?["softwares"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            let ignored = try #require(programs.first { $0 != "gitg" })
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"equals","pattern":"\#(ignored)","action":"ignore"}"#).status == .created)
+            #expect(try await Self.post(live, "/", json1, plainType: "application/json").status == .ok)
+            let asset = try #require(try await db.assets().first)
+            #expect(asset.entityID == t.beta.id)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.contains { $0.hasPrefix("Gitg (GNOME) ") } && !software.contains { $0.hasPrefix("gitg ") })
+            #expect(!software.contains { $0.hasPrefix(ignored + " ") } && software.count == programs.count - 1)
+
+            // Narrowed ranges: loopback refused with 403, nothing written; credentials: 401 then accepted.
+            let put = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                     body: #"{"allowed_ranges":["10.0.0.0/8"],"match_order":["serial","name"]}"#)
+            #expect(put.status == .ok, "\(put.body.string)")
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            let refused = try await Self.post(live, "/", prolog)
+            #expect(refused.status == .forbidden && refused.body.string.contains("inventory_address_refused"))
+            let settings = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                          body: #"{"basic_user":"agents","require_credentials":true}"#)
+            let password = try #require(try json(settings)["basic_password"] as? String)
+            #expect(try json(settings)["match_order"] as? [String] == ["uuid", "serial", "mac", "name"])
+            let challenged = try await Self.post(live, "/", prolog)
+            #expect(challenged.status == .unauthorized && challenged.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true)
+            let wrong = try await Self.post(live, "/", prolog, headers: ["Authorization": "Basic " + Data("agents:nope".utf8).base64EncodedString()])
+            #expect(wrong.status == .unauthorized)
+            let right = try await Self.post(live, "/", prolog, headers: ["Authorization": "Basic " + Data("agents:\(password)".utf8).base64EncodedString()])
+            #expect(right.status == .ok)
+            let shown = try json(try await send(app, .GET, "/api/v1/inventory/settings/\(t.alpha.id!)", headers: .bearer(t.alphaToken)))
+            #expect(shown["inherited_from"] as? String == t.root.id!.uuidString && shown["basic_password"] == nil)
+        } }
+    }
+
     @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
     func badInput(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in try await LiveServer.with(app) { live in

@@ -121,7 +121,7 @@ struct AssetQuery {
     /// The catalogue versions of the program named `name` (case-insensitive, any publisher) that satisfy
     /// `version` (`120`, `<120`, `<=120`, `>120`, `>=120`).
     private func softwareVersionIDs(name: String, version: String?, sql: any SQLDatabase) async throws -> [UUID] {
-        let key = PreparedInventory.Program.normalise(name)
+        let key = SoftwareCatalogueKey.fold(name)
         let rows = try await sql.select().column(SQLColumn("id", table: "software_versions"))
             .column(SQLColumn("version", table: "software_versions"))
             .from("software_versions")

@@ -19,6 +19,7 @@ struct InventoryFeature: ParcFeature {
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
         AssetsPagesController().register(routes)
         NamingPlansController().register(api, routes: routes)
+        InventoryAdminAPI().register(api)
     }
 
     func registerAgentAPI(_ agent: AgentAPIRoutes) throws {

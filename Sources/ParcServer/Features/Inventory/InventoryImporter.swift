@@ -46,7 +46,9 @@ struct InventoryImporter {
     static let batchRows = 500
 
     func run(_ report: InventoryReport, entityID: UUID, source: InventorySource) async throws -> InventoryImportResult {
-        let prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder)
+        let dictionary = try await services.dictionary.dictionary(on: db, now: audit.now)
+        let prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
+                                             dictionary: dictionary)
         let versionIDs = try await resolveCatalogue(prepared.software)
         var attempt = 0
         while true {

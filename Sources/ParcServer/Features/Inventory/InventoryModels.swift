@@ -187,10 +187,12 @@ struct CreateInventoryTables: AsyncMigration {
             .field("position", .int, .required)
             .field("match", .string, .required)
             .field("pattern", .string, .required)
+            .field("publisher_match", .string)
             .field("publisher_pattern", .string)
             .field("action", .string, .required)
             .field("new_name", .string)
             .field("new_publisher", .string)
+            .field("comment", .string)
             .field("created_at", .datetime, .required)
             .create()
         guard let sql = database as? any SQLDatabase else { return }

@@ -8,6 +8,7 @@ final class InventoryServices: Sendable {
     let catalogue = SoftwareCatalogueCache()
     /// SQLite has one writer at a time; imports queue here instead of failing on a busy database.
     let sqliteWriter = AsyncSerialLock()
+    let dictionary = SoftwareDictionaryCache()
 }
 
 /// Ids of catalogue rows already in the database. The catalogue only grows (software and versions are

@@ -29,11 +29,6 @@ struct PreparedInventory {
         func versionKey(_ softwareID: UUID) -> String { Self.versionKey(softwareID, version, architecture) }
         /// One program of this device: catalogue key, version, architecture.
         var identity: String { softwareKey + "\u{1}" + version + "\u{1}" + architecture }
-
-        /// Case-folded, white space collapsed: "Mozilla  Firefox " and "mozilla firefox" are one program.
-        static func normalise(_ text: String) -> String {
-            text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        }
     }
 
     struct Key: Hashable {
@@ -57,8 +52,8 @@ struct PreparedInventory {
     let linkedAssetID: UUID?
     let report: InventoryReport
 
-    init(_ report: InventoryReport, entityID: UUID, source: InventorySource, matchOrder: [InventoryMatchCriterion])
-        throws
+    init(_ report: InventoryReport, entityID: UUID, source: InventorySource, matchOrder: [InventoryMatchCriterion],
+         dictionary: SoftwareDictionary = .empty) throws
     {
         self.report = report
         self.entityID = entityID
@@ -92,13 +87,15 @@ struct PreparedInventory {
             var seen = Set<String>()
             var hasher = SHA256()
             for item in report.software {
-                let name = String(item.name.prefix(255))
-                let nameKey = Program.normalise(name)
-                guard !nameKey.isEmpty else { continue }
-                let publisher = item.publisher.map { String($0.prefix(255)) }
+                // The dictionary renames, merges (two names renamed to one) or ignores programs.
+                guard let (renamed, renamedPublisher) = dictionary.apply(name: item.name, publisher: item.publisher)
+                else { continue }
+                let name = String(renamed.prefix(255))
+                let publisher = renamedPublisher.map { String($0.prefix(255)) }
+                let key = SoftwareCatalogueKey(name: name, publisher: publisher)
+                guard !key.name.isEmpty else { continue }
                 let program = Program(
-                    name: name, publisher: publisher, nameKey: nameKey,
-                    publisherKey: publisher.map(Program.normalise) ?? "",
+                    name: name, publisher: publisher, nameKey: key.name, publisherKey: key.publisher,
                     version: String((item.version ?? "").prefix(255)),
                     architecture: String((item.architecture ?? "").prefix(64)),
                     installDate: item.installDate?.description)
