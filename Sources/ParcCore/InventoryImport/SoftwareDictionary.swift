@@ -152,7 +152,8 @@ public struct SoftwareDictionary: Sendable {
             var start = 0
             let last = haystack.count - needle.count
             while start <= last {
-                if haystack[start] == first, haystack[(start + 1)..<(start + needle.count)].elementsEqual(needle[1...]) {
+                if haystack[start] == first, haystack[(start + 1)..<(start + needle.count)].elementsEqual(needle[1...])
+                {
                     return true
                 }
                 start += 1
