@@ -12,6 +12,7 @@ private func show(_ value: MACAddress?) -> String? { value?.description }
 private func show(_ values: [String]) -> String? { values.isEmpty ? nil : show(values.joined(separator: ", ")) }
 
 extension InventoryReport.BIOS: InventoryHistoryRecord {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("system_manufacturer", show(systemManufacturer)), ("system_model", show(systemModel)),
@@ -63,6 +64,7 @@ extension InventoryReport.NetworkDevice: InventoryHistoryRecord {
 }
 
 extension InventoryReport.CPU: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("manufacturer", show(manufacturer)), ("model", show(model)),
@@ -78,6 +80,7 @@ extension InventoryReport.CPU: InventoryComponent {
 }
 
 extension InventoryReport.MemoryModule: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("slot", show(slot)), ("slot_number", show(slotNumber)), ("capacity_bytes", show(capacityBytes)),
@@ -92,6 +95,7 @@ extension InventoryReport.MemoryModule: InventoryComponent {
 }
 
 extension InventoryReport.StorageDrive: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("model", show(model)), ("manufacturer", show(manufacturer)),
@@ -162,6 +166,7 @@ extension InventoryReport.Battery: InventoryComponent {
 }
 
 extension InventoryReport.Controller: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("manufacturer", show(manufacturer)), ("type", show(type)),
@@ -176,6 +181,7 @@ extension InventoryReport.Controller: InventoryComponent {
 }
 
 extension InventoryReport.Software: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("version", show(version)), ("publisher", show(publisher)),
@@ -194,10 +200,12 @@ extension InventoryReport.Software: InventoryComponent {
 }
 
 extension InventoryReport.User: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] { [("login", show(login)), ("domain", show(domain))] }
 }
 
 extension InventoryReport.Monitor: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("caption", show(caption)), ("description", show(description)),
@@ -244,6 +252,7 @@ extension InventoryReport.NetworkPort: InventoryComponent {
 }
 
 extension InventoryReport.NetworkComponent: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("index", show(index)), ("contained_index", show(containedIndex)), ("name", show(name)),
@@ -258,6 +267,7 @@ extension InventoryReport.NetworkComponent: InventoryComponent {
 }
 
 extension InventoryReport.Firmware: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("name", show(name)), ("description", show(description)), ("type", show(type)),
@@ -270,6 +280,7 @@ extension InventoryReport.Firmware: InventoryComponent {
 }
 
 extension InventoryReport.SIMCard: InventoryComponent {
+    /// Every field.
     public var historyFields: [InventoryHistoryField] {
         [
             ("serial", show(serial)), ("iccid", show(iccid)), ("phone_number", show(phoneNumber)),
