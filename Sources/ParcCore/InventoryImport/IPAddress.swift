@@ -94,7 +94,8 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String {
         if family == .ipv4 { return Self.dottedQuad(UInt32(truncatingIfNeeded: low)) }
         if let ipv4 = unmappedIPv4 { return "::ffff:" + ipv4.description }
-        let groups = (0..<4).map { UInt16(truncatingIfNeeded: high >> (48 - 16 * $0)) }
+        let groups =
+            (0..<4).map { UInt16(truncatingIfNeeded: high >> (48 - 16 * $0)) }
             + (0..<4).map { UInt16(truncatingIfNeeded: low >> (48 - 16 * $0)) }
         // The longest run of two or more zero groups (the first of equal runs) becomes "::".
         var bestStart = -1
@@ -140,4 +141,3 @@ extension IPAddress: Codable {
         try TextCoding.encode(description, to: encoder)
     }
 }
-

@@ -178,4 +178,3 @@ extension IPAddressRange: Codable {
         try TextCoding.encode(description, to: encoder)
     }
 }
-

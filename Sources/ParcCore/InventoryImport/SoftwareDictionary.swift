@@ -87,11 +87,7 @@ public struct SoftwareDictionary: Sendable {
 
     /// A digest of the rules (16 hexadecimal digits): the server stores it with the software it imported, and
     /// re-applies the dictionary to an asset whose digest differs even when its inventory did not change.
-    public var fingerprint: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return FNV1a64.hex(of: (try? encoder.encode(rules)) ?? Data())
-    }
+    public var fingerprint: String { FNV1a64.hex(FingerprintEncoder.digest(of: rules)) }
 
     /// One rule, compiled.
     struct CompiledRule: Sendable {
@@ -152,7 +148,8 @@ public struct SoftwareDictionary: Sendable {
             var start = 0
             let last = haystack.count - needle.count
             while start <= last {
-                if haystack[start] == first, haystack[(start + 1)..<(start + needle.count)].elementsEqual(needle[1...]) {
+                if haystack[start] == first, haystack[(start + 1)..<(start + needle.count)].elementsEqual(needle[1...])
+                {
                     return true
                 }
                 start += 1

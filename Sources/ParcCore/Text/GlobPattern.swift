@@ -126,4 +126,3 @@ extension GlobPattern: Codable {
         try TextCoding.encode(description, to: encoder)
     }
 }
-

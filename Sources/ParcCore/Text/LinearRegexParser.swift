@@ -68,7 +68,8 @@ struct LinearRegexParser {
         case "(":
             return try parseGroup()
         case "*", "+", "?":
-            throw LinearRegexError(.malformed, position: start, "\(current) has nothing to repeat; escape it as \\\(current)")
+            throw LinearRegexError(
+                .malformed, position: start, "\(current) has nothing to repeat; escape it as \\\(current)")
         case "{":
             if braceRepetition(at: index) != nil {
                 throw LinearRegexError(.malformed, position: start, "{ has nothing to repeat; escape it as \\{")
@@ -114,11 +115,13 @@ struct LinearRegexParser {
                     index += 1
                 }
                 guard peek == ">" else {
-                    throw LinearRegexError(.malformed, position: start, "a group name must end with >, as in (?<name>…)")
+                    throw LinearRegexError(
+                        .malformed, position: start, "a group name must end with >, as in (?<name>…)")
                 }
                 index += 1
             } else if hasPrefix("?i)", at: index) || hasPrefix("?-i)", at: index) {
-                throw LinearRegexError(.unsupported, position: start, "(?i) and (?-i) are only allowed at the very start")
+                throw LinearRegexError(
+                    .unsupported, position: start, "(?i) and (?-i) are only allowed at the very start")
             } else {
                 throw LinearRegexError(
                     .unsupported, position: start, "this kind of group is not supported; use (…), (?:…) or (?<name>…)")
@@ -325,7 +328,8 @@ struct LinearRegexParser {
             }
             if current == "[" {
                 throw LinearRegexError(
-                    .unsupported, position: index, "[ inside brackets (nested sets, [:alpha:]) is not supported; write \\[")
+                    .unsupported, position: index,
+                    "[ inside brackets (nested sets, [:alpha:]) is not supported; write \\[")
             }
             first = false
             let low = try parseBracketAtom()
@@ -340,7 +344,8 @@ struct LinearRegexParser {
                     throw LinearRegexError(.malformed, position: dash, "a range cannot end with \\d, \\w or \\s")
                 }
                 guard lowScalar.value <= highScalar.value else {
-                    throw LinearRegexError(.malformed, position: dash, "the range \(lowScalar)-\(highScalar) is reversed")
+                    throw LinearRegexError(
+                        .malformed, position: dash, "the range \(lowScalar)-\(highScalar) is reversed")
                 }
                 items.append(.range(lowScalar.value, highScalar.value))
             } else {

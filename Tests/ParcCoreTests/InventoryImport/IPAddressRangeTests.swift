@@ -39,10 +39,13 @@ struct IPAddressRangeTests {
         #expect(try IPAddressRange(parsing: "::/0").contains("10.1.2.3"))
     }
 
-    @Test("a range prints as it was written, normalised", arguments: [
-        ("10.0.0.0/8", "10.0.0.0/8", 8), (" 2001:DB8::/32 ", "2001:db8::/32", 32), ("192.168.1.10", "192.168.1.10", 32),
-        ("::1", "::1", 128), ("10.0.0.1 -10.0.0.9", "10.0.0.1-10.0.0.9", nil), ("10.0.0.0 / 8", "10.0.0.0/8", 8),
-    ])
+    @Test(
+        "a range prints as it was written, normalised",
+        arguments: [
+            ("10.0.0.0/8", "10.0.0.0/8", 8), (" 2001:DB8::/32 ", "2001:db8::/32", 32),
+            ("192.168.1.10", "192.168.1.10", 32),
+            ("::1", "::1", 128), ("10.0.0.1 -10.0.0.9", "10.0.0.1-10.0.0.9", nil), ("10.0.0.0 / 8", "10.0.0.0/8", 8),
+        ])
     func description(text: String, expected: String, prefixLength: Int?) throws {
         let range = try IPAddressRange(parsing: text)
         #expect(range.description == expected)
@@ -85,7 +88,9 @@ struct IPAddressRangeTests {
         #expect(throws: IPAddressError.invalidAddress("", problem: .missingAddress)) {
             try IPAddressRange(parsing: "10.0.0.1-")
         }
-        #expect(throws: IPAddressError.invalidAddress("", problem: .missingAddress)) { try IPAddressRange(parsing: "/8") }
+        #expect(throws: IPAddressError.invalidAddress("", problem: .missingAddress)) {
+            try IPAddressRange(parsing: "/8")
+        }
         #expect(throws: IPAddressError.invalidAddress("fe80::1%eth0", problem: .zoneInRange)) {
             try IPAddressRange(parsing: "fe80::1%eth0/64")
         }
@@ -94,7 +99,8 @@ struct IPAddressRangeTests {
         }
         #expect(throws: IPAddressError.empty) { try IPAddressRange(parsing: "  ") }
         #expect(throws: IPAddressError.tooLong(length: 200_000, limit: IPAddressRange.maximumTextLength)) {
-            try IPAddressRange(parsing: String(repeating: "10.0.0.1-", count: 20_000) + String(repeating: "x", count: 20_000))
+            try IPAddressRange(
+                parsing: String(repeating: "10.0.0.1-", count: 20_000) + String(repeating: "x", count: 20_000))
         }
         let error = IPAddressError.hostBitsSet("10.1.2.3/8", network: "10.0.0.0/8")
         #expect(error.code == "ip_range_host_bits_set")
@@ -131,7 +137,9 @@ struct IPAddressRangeTests {
             try IPAddressRange.list(parsing: "10.0.0.0/8, 192.168.0/16")
         }
         let many = Array(repeating: "10.0.0.1", count: 1_001).joined(separator: ",")
-        #expect(throws: IPAddressError.tooManyRanges(count: 1_001, limit: 1_000)) { try IPAddressRange.list(parsing: many) }
+        #expect(throws: IPAddressError.tooManyRanges(count: 1_001, limit: 1_000)) {
+            try IPAddressRange.list(parsing: many)
+        }
     }
 
     @Test(

@@ -63,7 +63,9 @@ struct IPAddressTests {
         let data = try JSONEncoder().encode(addresses)
         #expect(String(decoding: data, as: UTF8.self) == #"["10.1.2.3","2001:db8::1"]"#)
         #expect(try JSONDecoder().decode([IPAddress].self, from: data) == addresses)
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([IPAddress].self, from: Data(#"["10.1"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([IPAddress].self, from: Data(#"["10.1"]"#.utf8))
+        }
     }
 
     @Test(

@@ -19,7 +19,9 @@ struct InventoryEntityRulesTests {
             InventoryEntityRule(name: "Lyon by name", entityID: lyon, hostName: try GlobPattern("pc-lyon-*")),
             InventoryEntityRule(
                 name: "Paris network", entityID: paris,
-                ipRanges: [try IPAddressRange(parsing: "10.75.0.0/16"), try IPAddressRange(parsing: "2001:db8:75::/48")]),
+                ipRanges: [
+                    try IPAddressRange(parsing: "10.75.0.0/16"), try IPAddressRange(parsing: "2001:db8:75::/48"),
+                ]),
         ])
     }
 
@@ -27,7 +29,8 @@ struct InventoryEntityRulesTests {
         "the first rule whose conditions all hold gives the entity",
         arguments: [
             ("lyon", "10.69.10.5", "srv-db", servers), ("Lyon", "10.69.11.5", "srv-db", lyon),
-            (" lyon\n", nil, nil, lyon), ("LYON", "::ffff:10.69.10.7", "x", servers), (nil, "10.69.10.5", "pc-lyon-042", lyon),
+            (" lyon\n", nil, nil, lyon), ("LYON", "::ffff:10.69.10.7", "x", servers),
+            (nil, "10.69.10.5", "pc-lyon-042", lyon),
             (nil, "10.75.3.4", "PC-LYON-7", lyon), (nil, "10.75.3.4", "pc-paris-7", paris),
             ("paris", "2001:db8:75::10", nil, paris), (nil, "10.76.0.1", "pc-paris-7", nil), (nil, nil, nil, nil),
             ("lyonnais", "192.168.1.1", "x", nil), (nil, "garbage", "pc-paris-1", nil),

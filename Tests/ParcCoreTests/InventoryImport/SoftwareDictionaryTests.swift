@@ -11,7 +11,8 @@ struct SoftwareDictionaryTests {
             SoftwareDictionaryRule(
                 name: .regularExpression("^Mozilla Firefox( \\d+(\\.\\d+)*)?( \\(x(64|86) [a-z-]+\\))?$"),
                 action: .rename(name: "Mozilla Firefox", publisher: "Mozilla")),
-            SoftwareDictionaryRule(name: .equals("firefox-esr"), action: .rename(name: "Mozilla Firefox", publisher: "Mozilla")),
+            SoftwareDictionaryRule(
+                name: .equals("firefox-esr"), action: .rename(name: "Mozilla Firefox", publisher: "Mozilla")),
             SoftwareDictionaryRule(
                 name: .glob("linux-image-*-amd64"), publisher: .equals("debian"),
                 action: .rename(name: "Linux kernel", publisher: nil)),
@@ -34,9 +35,12 @@ struct SoftwareDictionaryTests {
             ("linux-image-6.1.0-18-amd64", "Debian", ("Linux kernel", "Debian")),
             ("linux-image-6.1.0-18-amd64", "Ubuntu", ("linux-image-6.1.0-18-amd64", "Ubuntu")),
             ("linux-image-6.1.0-18-amd64", nil, ("linux-image-6.1.0-18-amd64", nil)),
-            ("Microsoft Visual C++ 2019 X64 Redistributable", "Microsoft Corporation",
-             ("Microsoft Visual C++ 2019 X64 Redistributable", "Microsoft")),
-            ("KB5034441", nil, nil), ("kb5034441", nil, ("kb5034441", nil)), ("adduser", "Debian", ("adduser", "Debian")),
+            (
+                "Microsoft Visual C++ 2019 X64 Redistributable", "Microsoft Corporation",
+                ("Microsoft Visual C++ 2019 X64 Redistributable", "Microsoft")
+            ),
+            ("KB5034441", nil, nil), ("kb5034441", nil, ("kb5034441", nil)),
+            ("adduser", "Debian", ("adduser", "Debian")),
         ] as [(String, String?, (String, String?)?)])
     func apply(name: String, publisher: String?, expected: (String, String?)?) throws {
         let result = try Self.dictionary().apply(name: name, publisher: publisher)
@@ -52,10 +56,11 @@ struct SoftwareDictionaryTests {
             ("Mozilla Firefox 120.0.1 (x64 fr)", "Mozilla Corporation"), ("Mozilla Firefox", nil),
             ("firefox-esr", "Debian"),
         ]
-        let keys = Set(reported.map { name, publisher in
-            let renamed = dictionary.apply(name: name, publisher: publisher)!
-            return SoftwareCatalogueKey(name: renamed.name, publisher: renamed.publisher)
-        })
+        let keys = Set(
+            reported.map { name, publisher in
+                let renamed = dictionary.apply(name: name, publisher: publisher)!
+                return SoftwareCatalogueKey(name: renamed.name, publisher: renamed.publisher)
+            })
         #expect(keys == [SoftwareCatalogueKey(name: "mozilla firefox", publisher: "MOZILLA")])
     }
 
@@ -95,7 +100,9 @@ struct SoftwareDictionaryTests {
             try SoftwareDictionary(rules: [valid, SoftwareDictionaryRule(name: .contains(" \t"), action: .ignore)])
         }
         #expect(throws: SoftwareDictionaryError.emptyPattern(rule: 1, field: "publisher")) {
-            try SoftwareDictionary(rules: [SoftwareDictionaryRule(name: .equals("x"), publisher: .equals(""), action: .ignore)])
+            try SoftwareDictionary(rules: [
+                SoftwareDictionaryRule(name: .equals("x"), publisher: .equals(""), action: .ignore)
+            ])
         }
         #expect(throws: SoftwareDictionaryError.patternTooLong(rule: 1, field: "name", length: 501)) {
             try SoftwareDictionary(rules: [
@@ -103,24 +110,33 @@ struct SoftwareDictionaryTests {
             ])
         }
         #expect(throws: SoftwareDictionaryError.patternTooLong(rule: 1, field: "name", length: 10_000)) {
-            try SoftwareDictionary(rules: [SoftwareDictionaryRule(name: .glob(String(repeating: "*", count: 10_000)), action: .ignore)])
+            try SoftwareDictionary(rules: [
+                SoftwareDictionaryRule(name: .glob(String(repeating: "*", count: 10_000)), action: .ignore)
+            ])
         }
         #expect(throws: SoftwareDictionaryError.emptyRename(rule: 1)) {
-            try SoftwareDictionary(rules: [SoftwareDictionaryRule(name: .equals("x"), action: .rename(name: nil, publisher: nil))])
+            try SoftwareDictionary(rules: [
+                SoftwareDictionaryRule(name: .equals("x"), action: .rename(name: nil, publisher: nil))
+            ])
         }
         #expect(throws: SoftwareDictionaryError.emptyRename(rule: 1)) {
-            try SoftwareDictionary(rules: [SoftwareDictionaryRule(name: .equals("x"), action: .rename(name: " ", publisher: "P"))])
+            try SoftwareDictionary(rules: [
+                SoftwareDictionaryRule(name: .equals("x"), action: .rename(name: " ", publisher: "P"))
+            ])
         }
         #expect(throws: SoftwareDictionaryError.renameTooLong(rule: 1, length: 256)) {
             try SoftwareDictionary(rules: [
-                SoftwareDictionaryRule(name: .equals("x"), action: .rename(name: String(repeating: "n", count: 256), publisher: nil))
+                SoftwareDictionaryRule(
+                    name: .equals("x"), action: .rename(name: String(repeating: "n", count: 256), publisher: nil))
             ])
         }
         #expect(throws: SoftwareDictionaryError.tooManyRules(count: 10_001)) {
             try SoftwareDictionary(rules: Array(repeating: valid, count: 10_001))
         }
         do {
-            _ = try SoftwareDictionary(rules: [valid, valid, SoftwareDictionaryRule(name: .regularExpression("(a)\\1"), action: .ignore)])
+            _ = try SoftwareDictionary(rules: [
+                valid, valid, SoftwareDictionaryRule(name: .regularExpression("(a)\\1"), action: .ignore),
+            ])
             Issue.record("a backreference was accepted")
         } catch {
             #expect(error.code == "software_dictionary_invalid_regex")
@@ -147,7 +163,9 @@ struct SoftwareDictionaryTests {
     func realisticVolume() throws {
         var rules: [SoftwareDictionaryRule] = []
         for index in 0..<6 {
-            rules.append(.init(name: .equals("package-\(index * 97)"), action: .rename(name: "Renamed \(index)", publisher: nil)))
+            rules.append(
+                .init(name: .equals("package-\(index * 97)"), action: .rename(name: "Renamed \(index)", publisher: nil))
+            )
             rules.append(.init(name: .startsWith("lib\(index)zz"), action: .ignore))
             rules.append(.init(name: .contains("-dbg\(index)"), action: .ignore))
             rules.append(.init(name: .glob("linux-image-*-\(index)"), publisher: .equals("Debian"), action: .ignore))
