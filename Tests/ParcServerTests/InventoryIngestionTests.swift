@@ -349,6 +349,62 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("assets by hand: lifecycle rules, fields locked against inventories and unlocked, history",
+          arguments: TestDatabase.all)
+    func editing(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let created = try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken), body: """
+                {"entity_id":"\(t.alpha.id!)","type":"monitor","name":"ECR-0001","serial":"CN-0F1","manufacturer":"Dell",
+                 "purchase_date":"2024-03-01","warranty_end":"2027-03-01","purchase_cost":189.9}
+                """)
+            #expect(created.status == .created, "\(created.body.string)")
+            let monitor = try #require(try json(created)["id"] as? String)
+            #expect(try json(created)["status"] as? String == "in_stock")
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.betaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"monitor","name":"x"}"#).status == .notFound)
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"monitor","name":"ecr-0001"}"#).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"toaster","name":"t","warranty_end":"2027-02-30"}"#)
+                .status == .unprocessableEntity)
+            // in stock → deployed is allowed; deployed → ordered is not.
+            let deployed = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                                          body: #"{"status":"deployed","location":"Bureau 12"}"#)
+            #expect(try json(deployed)["status"] as? String == "deployed")
+            let backwards = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                                           body: #"{"status":"ordered"}"#)
+            #expect(backwards.status == .unprocessableEntity, "\(backwards.body.string)")
+
+            // A hand-set name on an inventoried machine survives inventories until unlocked.
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let computer = try #require(try await InventoryDatabase(app: app).assets().first { $0.type == "computer" })
+            let renamed = try await send(app, .PATCH, "/api/v1/assets/\(computer.id!)", headers: .json(t.superToken),
+                                         body: #"{"name":"compta-07","inventory_number":"INV-2024-0042"}"#)
+            #expect(try json(renamed)["name"] as? String == "compta-07")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            var stored = try #require(try await AssetModel.find(computer.id, on: app.db))
+            #expect(stored.name == "compta-07" && stored.lockedFields == ["name"] && stored.inventoryNumber == "INV-2024-0042")
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(computer.id!)", headers: .json(t.superToken),
+                               body: #"{"unlock":["name"]}"#)
+            // The next inventory that changes the hardware section puts the host name back.
+            var changed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            var content = try #require(changed["content"] as? [String: Any])
+            var hardware = try #require(content["hardware"] as? [String: Any])
+            hardware["memory"] = 32_000
+            content["hardware"] = hardware
+            changed["content"] = content
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+            stored = try #require(try await AssetModel.find(computer.id, on: app.db))
+            #expect(stored.name == "glpixps" && stored.lockedFields.isEmpty)
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == computer.id!.uuidString)
+                .sort(\.$createdAt).all().map(\.action)
+            #expect(history.contains("asset.updated") && history.last == "inventory.updated", "\(history)")
+        } }
+    }
+
     @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
     func badInput(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
