@@ -171,36 +171,12 @@ struct VersionComparison {
         }
     }
 
-    /// Segment by segment: digits as numbers, other runs as text; `120.0.1` > `120` > `119.9`.
+    /// dpkg's order (epoch, upstream, revision; `~` before anything), which also orders the common
+    /// dotted versions: `120.0.1` > `120` > `119.9`. Text that is no version compares as text.
     static func compare(_ lhs: String, _ rhs: String) -> Int {
-        func segments(_ text: String) -> [String] {
-            var parts: [String] = []
-            var current = ""
-            var digits = false
-            for character in text {
-                if character.isNumber != digits && !current.isEmpty || !(character.isLetter || character.isNumber) {
-                    if !current.isEmpty { parts.append(current) }
-                    current = ""
-                }
-                if character.isLetter || character.isNumber {
-                    current.append(character)
-                    digits = character.isNumber
-                }
-            }
-            if !current.isEmpty { parts.append(current) }
-            return parts
+        guard let left = SoftwareVersion(lhs), let right = SoftwareVersion(rhs) else {
+            return lhs == rhs ? 0 : (lhs < rhs ? -1 : 1)
         }
-        let left = segments(lhs), right = segments(rhs)
-        for index in 0..<max(left.count, right.count) {
-            guard index < left.count else { return -1 }
-            guard index < right.count else { return 1 }
-            let a = left[index], b = right[index]
-            if let x = Int(a.prefix(18)), let y = Int(b.prefix(18)) {
-                if x != y { return x < y ? -1 : 1 }
-            } else if a != b {
-                return a < b ? -1 : 1
-            }
-        }
-        return 0
+        return left == right ? 0 : (left < right ? -1 : 1)
     }
 }

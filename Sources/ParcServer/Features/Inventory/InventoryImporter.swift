@@ -189,12 +189,13 @@ struct InventoryImporter {
 
         // Sections.
         for section in prepared.sections where stored[section.section.rawValue] != section.digest || created {
+            let rows = try prepared.rows(of: section.section)
             if !created {
-                changes.append(contentsOf: try await sectionChanges(section, assetID: assetID, on: sql))
+                changes.append(contentsOf: try await sectionChanges(section.section, rows: rows, assetID: assetID, on: sql))
                 try await sql.delete(from: "asset_components").where("asset_id", .equal, assetID)
                     .where("kind", .equal, section.section.rawValue).run()
             }
-            for (batchIndex, batch) in section.rows.chunked(Self.batchRows).enumerated() {
+            for (batchIndex, batch) in rows.chunked(Self.batchRows).enumerated() {
                 let insert = sql.insert(into: "asset_components")
                     .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes",
                              "free_bytes", "data")
@@ -273,11 +274,11 @@ struct InventoryImporter {
     }
 
     /// History lines for a section about to be replaced: elements added, removed and changed, by stable key.
-    private func sectionChanges(_ section: PreparedInventory.Section, assetID: UUID, on sql: any SQLDatabase)
-        async throws -> [FieldChange]
+    private func sectionChanges(_ section: InventorySection, rows newRows: [SectionRows.Row], assetID: UUID,
+                                on sql: any SQLDatabase) async throws -> [FieldChange]
     {
         let rows = try await sql.select().column("stable_key").column("label").column("data").from("asset_components")
-            .where("asset_id", .equal, assetID).where("kind", .equal, section.section.rawValue).all()
+            .where("asset_id", .equal, assetID).where("kind", .equal, section.rawValue).all()
         var old: [String: (label: String, data: String)] = [:]
         for row in rows {
             old[try row.decode(column: "stable_key", as: String.self)] =
@@ -285,19 +286,19 @@ struct InventoryImporter {
         }
         var changes: [FieldChange] = []
         var seen = Set<String>()
-        for row in section.rows {
+        for row in newRows {
             seen.insert(row.stableKey)
             let label = row.label.isEmpty ? row.stableKey : row.label
             if let before = old[row.stableKey] {
                 if before.data != String(decoding: row.data, as: UTF8.self) {
-                    changes.append(FieldChange(field: section.section.rawValue, before: before.label, after: label))
+                    changes.append(FieldChange(field: section.rawValue, before: before.label, after: label))
                 }
             } else {
-                changes.append(FieldChange(field: section.section.rawValue, before: nil, after: label))
+                changes.append(FieldChange(field: section.rawValue, before: nil, after: label))
             }
         }
         for (key, before) in old.sorted(by: { $0.key < $1.key }) where !seen.contains(key) {
-            changes.append(FieldChange(field: section.section.rawValue, before: before.label.isEmpty ? key : before.label,
+            changes.append(FieldChange(field: section.rawValue, before: before.label.isEmpty ? key : before.label,
                                        after: nil))
         }
         return changes

@@ -7,8 +7,12 @@ import ParcCore
 struct PreparedInventory {
     struct Section {
         let section: InventorySection
-        let rows: [SectionRows.Row]
         let digest: String
+    }
+
+    /// The rows of a section, for `asset_components`.
+    func rows(of section: InventorySection) throws -> [SectionRows.Row] {
+        try SectionRows.of(section, in: report, encoder: JSONEncoder.sortedKeys)?.rows ?? []
     }
 
     struct Program {
@@ -64,28 +68,16 @@ struct PreparedInventory {
         deviceID = source.deviceID
         agentID = source.agentID
         linkedAssetID = source.linkedAssetID
-        let encoder = JSONEncoder.sortedKeys
         // A full inventory is the whole truth: a section it lacks is emptied. A partial one touches only
-        // the sections it carries.
-        let present = report.presentSections
-        let touched = report.isPartial ? present : Set(InventorySection.allCases)
-        var sections: [Section] = []
-        for section in InventorySection.allCases where touched.contains(section) {
-            guard let rows = try SectionRows.of(section, in: report, encoder: encoder) else { continue }
-            var hasher = SHA256()
-            for row in rows.rows {
-                hasher.update(data: Data(row.stableKey.utf8))
-                hasher.update(data: [0])
-                hasher.update(data: row.data)
-                hasher.update(data: [1])
-            }
-            sections.append(Section(section: section, rows: rows.rows, digest: Self.hex(hasher.finalize())))
+        // the sections it carries. Digests come first; rows are encoded only for sections that changed.
+        let touched = report.isPartial ? report.presentSections : Set(InventorySection.allCases)
+        let fingerprints = report.sectionFingerprints()
+        sections = InventorySection.allCases.filter { touched.contains($0) && $0 != .software }.map {
+            Section(section: $0, digest: fingerprints[$0] ?? report.fingerprint(of: $0))
         }
-        self.sections = sections
         if touched.contains(.software) {
             var programs: [Program] = []
             var seen = Set<String>()
-            var hasher = SHA256()
             for item in report.software {
                 // The dictionary renames, merges (two names renamed to one) or ignores programs.
                 guard let (renamed, renamedPublisher) = dictionary.apply(name: item.name, publisher: item.publisher)
@@ -101,14 +93,10 @@ struct PreparedInventory {
                     installDate: item.installDate?.description)
                 guard seen.insert(program.identity).inserted else { continue }
                 programs.append(program)
-                hasher.update(data: Data(program.identity.utf8))
-                hasher.update(data: Data((program.installDate ?? "").utf8))
-                hasher.update(data: Data(program.name.utf8))
-                hasher.update(data: Data((program.publisher ?? "").utf8))
-                hasher.update(data: [0])
             }
             software = programs
-            softwareDigest = Self.hex(hasher.finalize())
+            // What the agent said, and the dictionary that turned it into catalogue entries.
+            softwareDigest = (fingerprints[.software] ?? report.fingerprint(of: .software)) + "." + dictionary.fingerprint
         } else {
             software = []
             softwareDigest = nil
