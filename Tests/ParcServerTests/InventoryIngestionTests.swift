@@ -376,6 +376,16 @@ struct InventoryIngestionTests {
                                            body: #"{"status":"ordered"}"#)
             #expect(backwards.status == .unprocessableEntity, "\(backwards.body.string)")
 
+            // The renewal forecast: the monitor's warranty ends in 2027-Q1 (the test clock is in 2026-11).
+            let forecast = try json(try await send(app, .GET, "/api/v1/assets/renewal-forecast?type=monitor&months=12",
+                                                   headers: .bearer(t.alphaToken)))
+            let quarters = forecast["quarters"] as? [[String: Any]] ?? []
+            let q1 = quarters.first { $0["quarter"] as? String == "2027-Q1" }
+            #expect(q1?["warranty_end"] as? Int == 1 && q1?["cost"] as? Int == 190, "\(quarters)")
+            #expect(forecast["total_count"] as? Int == 1)
+            #expect(try await send(app, .GET, "/api/v1/assets/renewal-forecast?months=0", headers: .bearer(t.alphaToken))
+                    .status == .badRequest)
+
             // A hand-set name on an inventoried machine survives inventories until unlocked.
             let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
             #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)

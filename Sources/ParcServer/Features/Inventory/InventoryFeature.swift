@@ -16,6 +16,7 @@ struct InventoryFeature: ParcFeature {
         for kind in InventoryWidget.Kind.allCases { registry.addWidget(InventoryWidget(kind: kind)) }
         AssetsAPIController().register(api)
         AssetEditing().register(api)
+        RenewalForecastAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
         AssetsPagesController().register(routes)

@@ -16,7 +16,7 @@ final class InventoryServices: Sendable {
 /// deletes or merges catalogue rows.
 final class SoftwareCatalogueCache: Sendable {
     private let software = NIOLockedValueBox<[String: UUID]>([:])
-    private let versions = NIOLockedValueBox<[String: UUID]>([:])
+    private let versions = NIOLockedValueBox<[PreparedInventory.VersionKey: UUID]>([:])
 
     func softwareIDs(_ keys: [String]) -> [String: UUID] {
         software.withLockedValue { cache in
@@ -26,16 +26,16 @@ final class SoftwareCatalogueCache: Sendable {
         }
     }
 
-    func versionIDs(_ keys: [String]) -> [String: UUID] {
+    func versionIDs(_ keys: [PreparedInventory.VersionKey]) -> [PreparedInventory.VersionKey: UUID] {
         versions.withLockedValue { cache in
-            var found: [String: UUID] = [:]
+            var found: [PreparedInventory.VersionKey: UUID] = [:]
             for key in keys { if let id = cache[key] { found[key] = id } }
             return found
         }
     }
 
     func remember(software ids: [String: UUID]) { software.withLockedValue { $0.merge(ids) { $1 } } }
-    func remember(versions ids: [String: UUID]) { versions.withLockedValue { $0.merge(ids) { $1 } } }
+    func remember(versions ids: [PreparedInventory.VersionKey: UUID]) { versions.withLockedValue { $0.merge(ids) { $1 } } }
 
     func clear() {
         software.withLockedValue { $0.removeAll() }

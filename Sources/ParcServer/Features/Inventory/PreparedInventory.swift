@@ -25,14 +25,31 @@ struct PreparedInventory {
         let installDate: String?
 
         static func key(_ nameKey: String, _ publisherKey: String) -> String { nameKey + "\u{1}" + publisherKey }
-        static func versionKey(_ softwareID: UUID, _ version: String, _ architecture: String) -> String {
-            softwareID.uuidString + "\u{1}" + version + "\u{1}" + architecture
+        static func versionKey(_ softwareID: UUID, _ version: String, _ architecture: String) -> VersionKey {
+            VersionKey(softwareID: softwareID, version: version, architecture: architecture)
         }
 
         var softwareKey: String { Self.key(nameKey, publisherKey) }
-        func versionKey(_ softwareID: UUID) -> String { Self.versionKey(softwareID, version, architecture) }
+        func versionKey(_ softwareID: UUID) -> VersionKey { Self.versionKey(softwareID, version, architecture) }
         /// One program of this device: catalogue key, version, architecture.
         var identity: String { softwareKey + "\u{1}" + version + "\u{1}" + architecture }
+    }
+
+    /// One version of one catalogue program (hashing a UUID is cheap; formatting it is not).
+    struct VersionKey: Hashable, Comparable {
+        let softwareID: UUID
+        let version: String
+        let architecture: String
+
+        /// The same order in every process (concurrent imports insert in one order: no deadlock).
+        static func < (lhs: VersionKey, rhs: VersionKey) -> Bool {
+            if lhs.softwareID != rhs.softwareID {
+                return withUnsafeBytes(of: lhs.softwareID.uuid) { left in
+                    withUnsafeBytes(of: rhs.softwareID.uuid) { right in left.lexicographicallyPrecedes(right) }
+                }
+            }
+            return (lhs.version, lhs.architecture) < (rhs.version, rhs.architecture)
+        }
     }
 
     struct Key: Hashable {
