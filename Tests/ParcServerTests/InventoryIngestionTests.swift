@@ -376,6 +376,27 @@ struct InventoryIngestionTests {
                                            body: #"{"status":"ordered"}"#)
             #expect(backwards.status == .unprocessableEntity, "\(backwards.body.string)")
 
+            // The edit form offers only the statuses the lifecycle allows, and saves through the same checks.
+            let web = WebClient(app)
+            try await web.signIn("alice")
+            let form = try await web.get("/assets/\(monitor)/edit")
+            #expect(form.status == .ok && form.body.string.contains("value=\"in_repair\"")
+                    && !form.body.string.contains("value=\"ordered\""))
+            let refused = try await web.post("/assets/\(monitor)/edit", ["status": "ordered", "name": "ECR-0001"])
+            #expect(refused.status == .unprocessableEntity)
+            let saved = try await web.post("/assets/\(monitor)/edit", [
+                "status": "in_repair", "name": "ECR-0001", "location": "Atelier", "purchase_cost": "199,50",
+                "warranty_end": "2027-03-01", "purchase_date": "2024-03-01",
+            ])
+            #expect(saved.status == .seeOther || saved.status == .found, "\(saved.status)")
+            let edited = try #require(try await AssetModel.find(UUID(uuidString: monitor), on: app.db))
+            #expect(edited.status == "in_repair" && edited.location == "Atelier" && edited.purchaseCost == 199.5)
+            let outsider = WebClient(app)
+            try await outsider.signIn("bob")
+            #expect(try await outsider.get("/assets/\(monitor)/edit").status == .notFound)
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                               body: #"{"purchase_cost":189.9}"#)
+
             // The renewal forecast: the monitor's warranty ends in 2027-Q1 (the test clock is in 2026-11).
             let forecast = try json(try await send(app, .GET, "/api/v1/assets/renewal-forecast?type=monitor&months=12",
                                                    headers: .bearer(t.alphaToken)))

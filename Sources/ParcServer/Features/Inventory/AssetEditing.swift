@@ -123,7 +123,14 @@ struct AssetEditing {
 
     @Sendable func update(_ req: Request) async throws -> AssetsAPIController.AssetDTO {
         let input = try req.decodeStrict(Input.self)
-        guard let id = req.parameters.get("id", as: UUID.self), let asset = try await AssetModel.find(id, on: req.db) else {
+        let id = try await change(req, id: req.parameters.get("id", as: UUID.self), input: input)
+        return try AssetsAPIController.AssetDTO(try await AssetsAPIController.find(req, id, permission: .assetsRead),
+                                                tree: try await req.entityTree())
+    }
+
+    /// Checks and saves a change (the API's PATCH and the edit form); 422 with the fields at fault.
+    func change(_ req: Request, id: UUID?, input: Input) async throws -> UUID {
+        guard let id, let asset = try await AssetModel.find(id, on: req.db) else {
             throw ParcError.notFound("asset")
         }
         try await req.require(.assetsManage, in: asset.entityID)
@@ -158,8 +165,7 @@ struct AssetEditing {
                                                         label: asset.name, entityID: asset.entityID, changes: changes, on: db)
             }
         }
-        return try AssetsAPIController.AssetDTO(try await AssetsAPIController.find(req, id, permission: .assetsRead),
-                                                tree: try await req.entityTree())
+        return id
     }
 
     /// Writes the input's fields; returns the changes. Inventory fields set by hand become locked.

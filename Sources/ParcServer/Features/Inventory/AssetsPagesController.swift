@@ -144,6 +144,7 @@ struct AssetsPagesController {
         let interfaces: [Interface]
         let history: [AuditEntryView]
         let softwareCount: Int
+        let canEdit: Bool
     }
 
     static let tabs = ["details", "components", "software", "network", "history"]
@@ -233,6 +234,6 @@ struct AssetsPagesController {
             asset: asset, statusLabel: req.t("assets.status.\(asset.status)"), statusTone: Self.statusTone(asset.status),
             typeLabel: req.t("assets.type.\(asset.type)"), tab: tab, details: details, components: groups,
             software: tab == "software" ? detail.software : [], interfaces: interfaces, history: history,
-            softwareCount: detail.software.count))
+            softwareCount: detail.software.count, canEdit: scope.allows(.assetsManage, in: asset.entity_id)))
     }
 }

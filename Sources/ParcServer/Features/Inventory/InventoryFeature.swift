@@ -20,6 +20,7 @@ struct InventoryFeature: ParcFeature {
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
         AssetsPagesController().register(routes)
+        AssetEditPage().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)
     }
