@@ -112,6 +112,17 @@ struct AgentEndToEndTests {
             let fleet = try #require(try await api.object("GET", "/api/v1/backup/fleet")["items"] as? [[String: Any]])
             #expect(fleet.first?["rpo_state"] as? String == "ok")
 
+            // The same run sent this machine's inventory: its asset exists, linked to the agent.
+            let assets = try #require(try await api.object("GET", "/api/v1/assets?type=computer")["items"] as? [[String: Any]])
+            #expect(assets.count == 1, "\(run.output)")
+            let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+            #expect((assets.first?["name"] as? String)?.lowercased() == host.lowercased())
+            #expect(assets.first?["last_inventory_source"] as? String == "parc_agent")
+            let assetID = try #require(assets.first?["id"] as? String)
+            let detail = try await api.object("GET", "/api/v1/assets/\(assetID)")
+            #expect(((detail["software"] as? [[String: Any]])?.count ?? 0) > 100, "dpkg packages reached the server")
+            #expect((detail["components"] as? [[String: Any]])?.contains { $0["kind"] as? String == "cpus" } == true)
+
             // The repository is a real one: the CLI lists the snapshot with the plan's paths.
             let listed = try await LaunchedProcess.run(
                 agent, ["backup", "snapshots", "--json", "--repo", work.appendingPathComponent("repo").path,

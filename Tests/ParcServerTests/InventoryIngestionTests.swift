@@ -436,6 +436,55 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("loans and disposals move the status by the lifecycle and keep their records", arguments: TestDatabase.all)
+    func loansAndDisposals(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let created = try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken),
+                                         body: #"{"entity_id":"\#(t.alpha.id!)","type":"computer","name":"PRET-01"}"#)
+            let id = try #require(try json(created)["id"] as? String)
+            #expect(try await send(app, .POST, "/api/v1/assets/\(id)/loans", headers: .json(t.alphaToken),
+                                   body: #"{"borrower":"M. Martin","loaned_on":"2026-12-01","due_on":"2026-11-01"}"#)
+                    .status == .unprocessableEntity, "due before the loan")
+            let loan = try await send(app, .POST, "/api/v1/assets/\(id)/loans", headers: .json(t.alphaToken),
+                                      body: #"{"borrower":"M. Martin","loaned_on":"2026-11-01","due_on":"2026-11-15"}"#)
+            #expect(loan.status == .created, "\(loan.body.string)")
+            let loanID = try #require(try json(loan)["id"] as? String)
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "loaned")
+            // Already loaned: a second loan is refused by the lifecycle (loaned → loaned is no transition).
+            #expect(try await send(app, .POST, "/api/v1/assets/\(id)/loans", headers: .json(t.alphaToken),
+                                   body: #"{"borrower":"x","due_on":"2027-01-01"}"#).status == .unprocessableEntity)
+            let listed = try await send(app, .GET, "/api/v1/assets/\(id)/loans", headers: .bearer(t.alphaToken))
+            let loans = try JSONSerialization.jsonObject(with: Data(listed.body.readableBytesView)) as? [[String: Any]] ?? []
+            #expect(loans.first?["overdue"] as? Bool == true, "due 2026-11-15, the clock says 2026-11-30")
+            #expect(try await send(app, .POST, "/api/v1/assets/\(id)/loans/\(loanID)/return", headers: .json(t.alphaToken),
+                                   body: "{}").status == .noContent)
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "in_stock")
+            #expect(try await send(app, .POST, "/api/v1/assets/\(id)/loans/\(loanID)/return", headers: .json(t.alphaToken),
+                                   body: "{}").status != .noContent, "returned once")
+
+            // Disposal: only from retired; WEEE needs the collector, its certificate and the wiping proof.
+            let early = try await send(app, .POST, "/api/v1/assets/\(id)/disposal", headers: .json(t.alphaToken),
+                                       body: #"{"method":"donation","wipe_method":"overwrite","wipe_proof":"rapport 12"}"#)
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("status"))
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(id)", headers: .json(t.alphaToken), body: #"{"status":"retired"}"#)
+            let incomplete = try await send(app, .POST, "/api/v1/assets/\(id)/disposal", headers: .json(t.alphaToken),
+                                            body: #"{"method":"weee_recycling","wipe_method":"overwrite"}"#)
+            #expect(incomplete.status == .unprocessableEntity)
+            for field in ["collector", "certificate_number", "wipe_proof"] {
+                #expect(incomplete.body.string.contains(field), "\(field) is asked for")
+            }
+            let disposed = try await send(app, .POST, "/api/v1/assets/\(id)/disposal", headers: .json(t.alphaToken), body: """
+                {"method":"weee_recycling","collector":"Ecosystem","certificate_number":"BSD-2026-118","wipe_method":"overwrite","wipe_proof":"nwipe 3 passes, rapport 2026-118"}
+                """)
+            #expect(disposed.status == .created, "\(disposed.body.string)")
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "disposed")
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == id).sort(\.$createdAt).all()
+                .map(\.action)
+            #expect(history == ["asset.created", "asset.loaned", "asset.returned", "asset.updated", "asset.disposed"])
+        }
+    }
+
     @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
     func badInput(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in try await LiveServer.with(app) { live in

@@ -8,7 +8,7 @@ import Vapor
 /// intake of inventories from Parc's agent and from GLPI, FusionInventory and OCS agents
 /// (docs/inventory.md).
 struct InventoryFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans()] }
+    var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans(), CreateLoansAndDisposals()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "assets", labelKey: "nav.assets", path: "/assets", icon: "monitor",
@@ -17,6 +17,7 @@ struct InventoryFeature: ParcFeature {
         AssetsAPIController().register(api)
         AssetEditing().register(api)
         RenewalForecastAPI().register(api)
+        LoansAndDisposalsAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
         AssetsPagesController().register(routes)
