@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "ParcInventory", dependencies: ["ParcCore"], swiftSettings: strictSettings),
         // Debian's libzstd (libzstd-dev) for the backup engine's compression.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The system zlib (Debian's zlib1g-dev) for the agent's compressed inventories.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Backup engine: repository format, chunking, crypto, packs and index. No Vapor, no database.
         .target(
             name: "ParcBackup",
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "ParcAgentKit",
             dependencies: [
-                "ParcCore", "ParcBackup",
+                "ParcCore", "ParcBackup", "ParcInventory", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -122,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParcAgentTests",
-            dependencies: ["ParcAgentKit", "ParcBackup"],
+            dependencies: ["ParcAgentKit", "ParcBackup", "ParcInventory", "ParcCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
