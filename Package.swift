@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "ParcAgentTests",
             dependencies: ["ParcAgentKit", "ParcBackup", "ParcInventory", "ParcCore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
