@@ -134,6 +134,13 @@ struct InventoryCollectorFaultTests {
         #expect(notes.map(\.description) == ["volumes: no answer about the size of /mnt/nas (nas:/export) within 3 s"])
     }
 
+    /// Whether a process with exactly this command line exists.
+    static func isRunning(_ commandLine: [String]) -> Bool {
+        let wanted = Data(commandLine.joined(separator: "\u{0}").utf8 + [0])
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.contains { FileManager.default.contents(atPath: "/proc/\($0)/cmdline") == wanted }
+    }
+
     @Test("the live statvfs gives up on time; the live reader refuses a FIFO at once and reads /proc")
     func liveSystemCalls() throws {
         #expect(LiveSystem.fileSystemUsage("/", timeLimit: 2).map { $0.totalBytes > 0 } == true)
@@ -151,8 +158,9 @@ struct InventoryCollectorFaultTests {
         let echo = try #require(LiveSystem.run("/bin/sh", ["-c", "printf out; printf err >&2; exit 3"], timeLimit: 10))
         #expect(echo.status == 3 && echo.output == Array("out".utf8) && echo.errorOutput == Array("err".utf8))
         let started = Date()
-        #expect(LiveSystem.run("/bin/sleep", ["30"], timeLimit: 0.5) == nil)
+        #expect(LiveSystem.run("/bin/sleep", ["31.7"], timeLimit: 0.5) == nil)
         #expect(Date().timeIntervalSince(started) < 10)
+        #expect(!Self.isRunning(["/bin/sleep", "31.7"]), "a command past its time is killed, not left behind")
         #expect(LiveSystem.run("/no/such/program", [], timeLimit: 1) == nil)
     }
 }

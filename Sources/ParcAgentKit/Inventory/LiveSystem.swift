@@ -94,7 +94,7 @@ enum LiveSystem {
     }
 
     /// Runs a command with `LC_ALL=C` and a minimal `PATH`, both outputs captured; nil when it cannot start or
-    /// outlives the time limit (it is then terminated).
+    /// outlives the time limit (it is then killed).
     static func run(_ executable: String, _ arguments: [String], timeLimit: Double) -> InventoryEnvironment
         .CommandResult?
     {
@@ -119,7 +119,8 @@ enum LiveSystem {
         DispatchQueue.global().async(group: readers) { captured.setOutput(outputHandle.readDataToEndOfFile()) }
         DispatchQueue.global().async(group: readers) { captured.setError(errorHandle.readDataToEndOfFile()) }
         guard readers.wait(timeout: .now() + timeLimit) == .success else {
-            process.terminate()
+            // SIGKILL: the child inherits the spawning thread's blocked signals, SIGTERM among them.
+            kill(process.processIdentifier, SIGKILL)
             _ = readers.wait(timeout: .now() + 2)
             return nil
         }
