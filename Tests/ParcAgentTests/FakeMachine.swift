@@ -63,13 +63,13 @@ final class FakeMachine {
     ) -> InventoryEnvironment {
         var files = SystemFiles(root: root)
         let root = self.root
-        let read = files.readFile
-        files.readFile = { path, limit in
-            denied.contains(String(path.dropFirst(root.count))) ? .denied : read(path, limit)
+        let stream = files.streamFile
+        files.streamFile = { path, limit, body in
+            denied.contains(String(path.dropFirst(root.count))) ? .denied : stream(path, limit, body)
         }
         return InventoryEnvironment(
             files: files, isRoot: isRoot, now: Date(timeIntervalSince1970: 1_796_000_000),
-            timeZone: TimeZone(identifier: timeZone)!,
+            timeZone: LocalTimeZone(TimeZone(identifier: timeZone)!),
             kernel: .init(
                 name: "Linux", hostName: hostName, release: "6.1.0-28-amd64",
                 version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1", machine: machine),

@@ -3,6 +3,10 @@ import ParcCore
 import ParcInventory
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import ParcAgentKit
 
 @Suite("Linux collectors without root, on a bare machine, and on hostile files")
@@ -134,6 +138,25 @@ struct InventoryCollectorFaultTests {
         #expect(notes.map(\.description) == ["volumes: no answer about the size of /mnt/nas (nas:/export) within 3 s"])
     }
 
+    @Test("the live time zone: named by TZ, /etc/timezone or the /etc/localtime link; offsets as Foundation's")
+    func liveTimeZone() throws {
+        let machine = try FakeMachine()
+        let files = SystemFiles(root: machine.root)
+        #expect(LocalTimeZone.identifier(files, environment: nil) == nil)
+        try machine.link("/etc/localtime", to: "/usr/share/zoneinfo/America/New_York")
+        #expect(LocalTimeZone.identifier(files, environment: nil) == "America/New_York")
+        try machine.write("/etc/timezone", "Europe/Berlin\n")
+        #expect(LocalTimeZone.identifier(files, environment: nil) == "Europe/Berlin")
+        #expect(LocalTimeZone.identifier(files, environment: ":Europe/Paris") == "Europe/Paris")
+        #expect(LocalTimeZone.identifier(files, environment: "/etc/localtime") == "Europe/Berlin", "a path names no zone")
+        let live = LocalTimeZone.live(SystemFiles())
+        for seconds in [0, 1_700_000_000, 1_796_000_000] {
+            #expect(live.offset(seconds) == TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        }
+        let paris = LocalTimeZone(TimeZone(identifier: "Europe/Paris")!)
+        #expect(paris.offset(1_796_000_000) == 3600 && paris.offset(1_785_000_000) == 7200, "winter and summer")
+    }
+
     /// Whether a process with exactly this command line exists.
     static func isRunning(_ commandLine: [String]) -> Bool {
         let wanted = Data(commandLine.joined(separator: "\u{0}").utf8 + [0])
@@ -147,14 +170,14 @@ struct InventoryCollectorFaultTests {
         #expect(LiveSystem.fileSystemUsage("/no/such/mount", timeLimit: 0) == nil)
         let machine = try FakeMachine()
         try machine.fifo("/fifo")
-        #expect(SystemFiles.posixRead(machine.root + "/fifo", limit: 100) == .failed("not a regular file"))
-        if case .bytes(let bytes) = SystemFiles.posixRead("/proc/self/status", limit: 1 << 20) {
+        #expect(SystemFiles(root: machine.root).read("/fifo", limit: 100) == .failed("not a regular file"))
+        if case .bytes(let bytes) = SystemFiles().read("/proc/self/status", limit: 1 << 20) {
             #expect(String(decoding: bytes, as: UTF8.self).contains("Name:"))
         } else {
             Issue.record("/proc/self/status did not read")
         }
-        #expect(SystemFiles.posixRead("/proc/self/status", limit: 10) == .failed("larger than 10 bytes"))
-        #expect(SystemFiles.posixRead("/no/such/file", limit: 10) == .missing)
+        #expect(SystemFiles().read("/proc/self/status", limit: 10) == .failed("larger than 10 bytes"))
+        #expect(SystemFiles().read("/no/such/file", limit: 10) == .missing)
         let echo = try #require(LiveSystem.run("/bin/sh", ["-c", "printf out; printf err >&2; exit 3"], timeLimit: 10))
         #expect(echo.status == 3 && echo.output == Array("out".utf8) && echo.errorOutput == Array("err".utf8))
         let started = Date()
@@ -162,5 +185,13 @@ struct InventoryCollectorFaultTests {
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(!Self.isRunning(["/bin/sleep", "31.7"]), "a command past its time is killed, not left behind")
         #expect(LiveSystem.run("/no/such/program", [], timeLimit: 1) == nil)
+        // Both outputs at once, larger than a pipe holds: read together, no deadlock.
+        let loud = try #require(
+            LiveSystem.run("/bin/sh", ["-c", "head -c 3000000 /dev/zero; head -c 2000000 /dev/zero >&2"], timeLimit: 20))
+        #expect(loud.status == 0 && loud.output.count == 3_000_000 && loud.errorOutput.count == 2_000_000)
+        let killed = try #require(LiveSystem.run("/bin/sh", ["-c", "kill -TERM $$"], timeLimit: 10))
+        #expect(killed.status == 128 + SIGTERM, "a signal's end reads as 128 + the signal")
+        #expect(LiveSystem.run("/bin/sh", ["-c", "echo $LC_ALL; read line; echo \"[$line]\""], timeLimit: 10)?.output
+            == Array("C\n[]\n".utf8), "LC_ALL=C, no standard input")
     }
 }

@@ -130,6 +130,25 @@ struct InventoryParserTests {
         #expect(DpkgStatusParser.installed([UInt8](data)).count == expected)
     }
 
+    @Test("dpkg status read in pieces of any size: the same packages as the whole file")
+    func dpkgStream() throws {
+        let sample = try InventorySample.bytes("dpkg-status.txt")
+        let machine = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "/var/lib/dpkg/status")))
+        for bytes in [sample, machine, Array(sample.dropLast(40))] {
+            let whole = DpkgStatusParser.installed(bytes)
+            for size in bytes.count > 100_000 ? [4096, 65536] : [1, 7, 100, 4096] {
+                var stream = DpkgStatusParser.Stream()
+                var offset = 0
+                while offset < bytes.count {
+                    let piece = Array(bytes[offset..<min(bytes.count, offset + size)])
+                    piece.withUnsafeBytes { stream.feed($0) }
+                    offset += size
+                }
+                #expect(stream.finish() == whole, "pieces of \(size) bytes")
+            }
+        }
+    }
+
     @Test("rpm -qa output: (none) dropped, gpg-pubkey left out, a tab in the summary kept")
     func rpmQuery() throws {
         let packages = RPMQueryParser.parse(try InventorySample.text("rpm-qa.txt"))

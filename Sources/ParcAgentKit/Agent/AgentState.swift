@@ -39,8 +39,6 @@ public struct AgentState: Codable, Sendable, Equatable {
 
     public var plans: [String: PlanState] = [:]
     public var cachedPlans: [AgentAPI.Plan] = []
-    /// The device id every inventory carries (`<host name>-YYYY-MM-DD-HH-MM-SS`), chosen at the first one.
-    public var deviceID: String?
     /// When the daemon last made an inventory (sent, or queued for the server), so that a restart does not send
     /// another at once.
     public var lastInventory: Date?
@@ -50,7 +48,6 @@ public struct AgentState: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case plans
         case cachedPlans = "cached_plans"
-        case deviceID = "device_id"
         case lastInventory = "last_inventory"
     }
 

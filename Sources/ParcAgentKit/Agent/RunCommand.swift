@@ -52,8 +52,7 @@ public struct RunCommand: AsyncParsableCommand {
                 ?? URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("repositories").path,
             fallbackPassphrase: ProcessInfo.processInfo.environment["PARC_BACKUP_PASSWORD"])
         var state = AgentState.load(from: statePath)
-        let environment = InventoryEnvironment.live()
-        let deviceID = InventoryCommand.deviceID(in: &state, environment: environment, savingTo: statePath)
+        let deviceID = InventoryDeviceID.load(stateDirectory: stateDirectory, environment: .live())
         let inventory = InventoryRound(
             submission: InventorySubmission(client: client, spool: spool),
             schedule: InventorySchedule(intervalHours: inventoryInterval, deviceID: deviceID), deviceID: deviceID)

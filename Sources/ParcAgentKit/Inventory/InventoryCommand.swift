@@ -24,17 +24,15 @@ public struct InventoryCommand: AsyncParsableCommand {
     var config: String = AgentConfiguration.defaultPath
     @Option(
         name: .customLong("state-dir"),
-        help: ArgumentHelp("Where the agent keeps its state (the device id) and spool.", valueName: "dir"))
+        help: ArgumentHelp("Where the agent keeps its device id and spool.", valueName: "dir"))
     var stateDirectory: String = AgentState.defaultDirectory
 
     public init() {}
 
     public func run() async throws {
         do {
-            let statePath = stateDirectory + "/state.json"
-            var state = AgentState.load(from: statePath)
             let inventory = LocalInventory.forThisMachine()
-            let deviceID = Self.deviceID(in: &state, environment: inventory.environment, savingTo: statePath)
+            let deviceID = InventoryDeviceID.load(stateDirectory: stateDirectory, environment: inventory.environment)
             let result = inventory.collect(deviceID: deviceID)
             for note in result.notes { Output.warn("parc-agent inventory: note: \(note.description)") }
             if let output {
@@ -77,15 +75,5 @@ public struct InventoryCommand: AsyncParsableCommand {
         case .rejected(let problem):
             throw AgentError("\(problem)\nthe inventory was set aside in \(stateDirectory)/spool/rejected")
         }
-    }
-
-    /// The device id kept in the state, else a new one, kept when the state can be written (a user without a
-    /// writable state directory gets a new id each time, which matters only to a server).
-    static func deviceID(in state: inout AgentState, environment: InventoryEnvironment, savingTo path: String) -> String {
-        if let deviceID = state.deviceID { return deviceID }
-        let deviceID = LocalInventory.newDeviceID(hostName: environment.kernel.hostName, at: environment.localNow)
-        state.deviceID = deviceID
-        try? state.save(to: path)
-        return deviceID
     }
 }

@@ -5,11 +5,22 @@ extension InventoryEnvironment {
     /// news); a root-only file gives a ``CollectorNote/Reason/needsRoot`` note when the agent is not root, and any
     /// other failure an ``CollectorNote/Reason/unreadable`` one.
     func read(_ path: String, for collector: String, notes: inout [CollectorNote], limit: Int = 1 << 16) -> [UInt8]? {
-        switch files.read(path, limit: limit) {
-        case .bytes(let bytes):
-            return bytes
+        var bytes: [UInt8] = []
+        let done = stream(path, for: collector, notes: &notes, limit: limit) { bytes.append(contentsOf: $0) }
+        return done ? bytes : nil
+    }
+
+    /// ``read(_:for:notes:limit:)`` piece by piece (``SystemFiles/stream(_:limit:_:)``); whether the whole file
+    /// was read.
+    func stream(
+        _ path: String, for collector: String, notes: inout [CollectorNote], limit: Int,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) -> Bool {
+        switch files.stream(path, limit: limit, body) {
+        case nil:
+            return true
         case .missing:
-            return nil
+            return false
         case .denied where !isRoot:
             notes.append(.init(collector: collector, reason: .needsRoot, message: "could not read \(path) (needs root)"))
         case .denied:
@@ -18,7 +29,7 @@ extension InventoryEnvironment {
         case .failed(let problem):
             notes.append(.init(collector: collector, reason: .unreadable, message: "could not read \(path) (\(problem))"))
         }
-        return nil
+        return false
     }
 
     /// ``read(_:for:notes:limit:)`` as text (invalid UTF-8 replaced).

@@ -92,7 +92,7 @@ public struct InventoryEnvironment: Sendable {
     /// When the inventory runs.
     public var now: Date
     /// The machine's time zone: dates in the report are its wall-clock times.
-    public var timeZone: TimeZone
+    public var timeZone: LocalTimeZone
     /// `uname`.
     public var kernel: Kernel
     /// Every address of every interface (`getifaddrs`).
@@ -106,7 +106,7 @@ public struct InventoryEnvironment: Sendable {
 
     /// An environment with every part given.
     public init(
-        files: SystemFiles, isRoot: Bool, now: Date, timeZone: TimeZone, kernel: Kernel,
+        files: SystemFiles, isRoot: Bool, now: Date, timeZone: LocalTimeZone, kernel: Kernel,
         interfaceAddresses: @escaping @Sendable () -> [InterfaceAddress],
         fileSystemUsage: @escaping @Sendable (String, Double) -> FileSystemUsage?,
         runCommand: @escaping @Sendable (String, [String], Double) -> CommandResult?
@@ -123,16 +123,16 @@ public struct InventoryEnvironment: Sendable {
 
     /// This machine, now.
     public static func live() -> InventoryEnvironment {
-        InventoryEnvironment(
-            files: SystemFiles(), isRoot: geteuid() == 0, now: Date(), timeZone: .current, kernel: LiveSystem.kernel(),
+        let files = SystemFiles()
+        return InventoryEnvironment(
+            files: files, isRoot: geteuid() == 0, now: Date(), timeZone: .live(files), kernel: LiveSystem.kernel(),
             interfaceAddresses: LiveSystem.interfaceAddresses, fileSystemUsage: LiveSystem.fileSystemUsage,
             runCommand: LiveSystem.run)
     }
 
     /// `seconds` since 1970 (UTC) as the machine's wall-clock time.
     public func localTime(_ seconds: Int) -> InventoryDateTime? {
-        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return InventoryDateTime(secondsSinceEpoch: seconds + offset)
+        InventoryDateTime(secondsSinceEpoch: seconds + timeZone.offset(seconds))
     }
 
     /// ``now`` as the machine's wall-clock time.

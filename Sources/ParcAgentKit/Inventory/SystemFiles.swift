@@ -24,16 +24,28 @@ public struct SystemFiles: Sendable {
         case failed(String)
     }
 
+    /// Why a file could not be read.
+    public enum Failure: Sendable, Equatable {
+        /// No such file (or a parent is not a directory).
+        case missing
+        /// Permission denied.
+        case denied
+        /// Anything else; the text says what.
+        case failed(String)
+    }
+
     /// The directory under which absolute paths are looked up; `/` on the machine.
     public let root: String
-    /// Reads a file (its path under ``root`` already applied) up to a limit. Tests replace it to simulate a
-    /// root-only file, which root itself can always read.
-    public var readFile: @Sendable (_ fullPath: String, _ limit: Int) -> Read
+    /// Reads a file (its path under ``root`` already applied) piece by piece, at most `limit` bytes, handing each
+    /// piece to `body`; the failure, or nil once the whole file was read. Every read goes through it: tests
+    /// replace it to simulate a root-only file, which root itself can always read.
+    public var streamFile:
+        @Sendable (_ fullPath: String, _ limit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Failure?
 
     /// Files under `root`, read with POSIX calls.
     public init(root: String = "/") {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
-        readFile = { SystemFiles.posixRead($0, limit: $1) }
+        streamFile = { SystemFiles.posixStream($0, limit: $1, $2) }
     }
 
     /// The path of `path` (absolute, as on the machine) under ``root``.
@@ -43,7 +55,18 @@ public struct SystemFiles: Sendable {
 
     /// Reads `path`, at most `limit` bytes (a longer file is ``Read/failed(_:)``).
     public func read(_ path: String, limit: Int = 1 << 16) -> Read {
-        readFile(fullPath(path), limit)
+        var bytes: [UInt8] = []
+        switch streamFile(fullPath(path), limit, { bytes.append(contentsOf: $0) }) {
+        case nil: return .bytes(bytes)
+        case .missing: return .missing
+        case .denied: return .denied
+        case .failed(let problem): return .failed(problem)
+        }
+    }
+
+    /// Reads `path` piece by piece (64 KiB at a time), for files too large to hold whole, such as dpkg's database.
+    public func stream(_ path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Failure? {
+        streamFile(fullPath(path), limit, body)
     }
 
     /// The file's bytes, or nil whatever went wrong.
@@ -114,8 +137,9 @@ public struct SystemFiles: Sendable {
         #endif
     }
 
-    /// Reads a regular file with `open`/`read`, non-blocking so that a FIFO cannot hang the inventory.
-    static func posixRead(_ fullPath: String, limit: Int) -> Read {
+    /// Reads a regular file with `open`/`read`, non-blocking so that a FIFO cannot hang the inventory, in 64 KiB
+    /// pieces: memory holds one piece, whatever the file's size.
+    static func posixStream(_ fullPath: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Failure? {
         let descriptor = open(fullPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             switch errno {
@@ -129,26 +153,21 @@ public struct SystemFiles: Sendable {
         guard fstat(descriptor, &info) == 0 else { return .failed(String(cString: strerror(errno))) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return .failed("not a regular file") }
         // /proc and /sys report a size of 0 or 4096 whatever they hold: read until the end, up to the limit.
-        var buffer = [UInt8](repeating: 0, count: max(4096, min(limit, Int(info.st_size)) + 1))
-        var count = 0
+        let chunkSize = 64 << 10
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var total = 0
         while true {
-            if count == buffer.count {
-                guard buffer.count <= limit else { return .failed("larger than \(limit) bytes") }
-                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit + 1 - buffer.count)))
-            }
-            let received = buffer.withUnsafeMutableBytes { raw in
-                systemRead(descriptor, raw.baseAddress! + count, raw.count - count)
-            }
+            let received = systemRead(descriptor, chunk, chunkSize)
             if received < 0 {
                 if errno == EINTR { continue }
                 return .failed(String(cString: strerror(errno)))
             }
-            if received == 0 { break }
-            count += received
+            if received == 0 { return nil }
+            total += received
+            guard total <= limit else { return .failed("larger than \(limit) bytes") }
+            body(UnsafeRawBufferPointer(start: chunk, count: received))
         }
-        guard count <= limit else { return .failed("larger than \(limit) bytes") }
-        buffer.removeSubrange(count...)
-        return .bytes(buffer)
     }
 }
 

@@ -14,13 +14,14 @@ struct DpkgCollector: InventoryCollector {
 
     func collect(into report: inout InventoryReport, notes: inout [CollectorNote]) {
         guard environment.files.exists(Self.statusFile) else { return }  // not a dpkg system
-        guard let bytes = environment.read(Self.statusFile, for: name, notes: &notes, limit: 512 << 20) else {
+        var database = DpkgStatusParser.Stream()
+        guard environment.stream(Self.statusFile, for: name, notes: &notes, limit: 1 << 30, { database.feed($0) }) else {
             notes.append(.init(collector: name, reason: .unreadable, message: "Debian packages unknown"))
             return
         }
         let publisher = DistributorName.read(environment.files)
         let dates = InstallDates(environment: environment)
-        for package in DpkgStatusParser.installed(bytes) {
+        for package in database.finish() {
             var software = InventoryReport.Software(name: package.name)
             software.version = package.version
             software.architecture = package.architecture

@@ -38,8 +38,8 @@ struct OperatingSystemCollector: InventoryCollector {
         os.bootTime = bootTime(notes: &notes)
         os.installDate = environment.files.modificationTime("/var/log/installer")
             .flatMap { environment.localTime($0)?.date }
-        os.timezoneName = InventoryText.clean(environment.timeZone.identifier)
-        os.timezoneOffset = Self.offset(environment.timeZone.secondsFromGMT(for: environment.now))
+        os.timezoneName = environment.timeZone.identifier
+        os.timezoneOffset = Self.offset(environment.timeZone.offset(Int(environment.now.timeIntervalSince1970)))
         report.operatingSystem = os
         let shortName = hostName.map { String($0.prefix { $0 != "." }) }
         report.updateHardware { $0.name = shortName }

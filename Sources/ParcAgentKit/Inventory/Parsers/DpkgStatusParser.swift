@@ -1,6 +1,7 @@
 /// Reads dpkg's database, `/var/lib/dpkg/status`, directly: what `dpkg-query --show` prints, without starting a
 /// process (decision 0024). The file is deb822 paragraphs separated by blank lines; only the fields an inventory
-/// keeps are turned into strings, so 3 000 packages (4 MB) read in a few milliseconds.
+/// keeps are turned into strings, so 3 000 packages (4 MB) read in a few milliseconds, and ``Stream`` reads it in
+/// pieces, so that memory holds a piece and a paragraph rather than the file.
 public enum DpkgStatusParser {
     /// An installed package.
     public struct Package: Sendable, Equatable {
@@ -40,6 +41,41 @@ public enum DpkgStatusParser {
             lineStart = lineEnd + 1
         }
         return packages
+    }
+
+    /// The database read piece by piece: ``feed(_:)`` each piece in order, then ``finish()``. The same packages as
+    /// ``installed(_:)`` of the whole file.
+    public struct Stream {
+        /// The bytes after the last complete paragraph.
+        var pending: [UInt8] = []
+        var packages: [Package] = []
+
+        public init() {}
+
+        /// Reads the paragraphs this piece completes.
+        public mutating func feed(_ piece: UnsafeRawBufferPointer) {
+            pending.append(contentsOf: piece)
+            guard let end = Self.endOfLastParagraph(pending) else { return }
+            packages += DpkgStatusParser.installed(Array(pending[..<end]))
+            pending.removeFirst(end)
+        }
+
+        /// The packages, once every piece was fed; the rest is read as the end of the file.
+        public mutating func finish() -> [Package] {
+            packages += DpkgStatusParser.installed(pending)
+            pending = []
+            return packages
+        }
+
+        /// Just after the last blank line (`\n\n`), where a paragraph ends.
+        static func endOfLastParagraph(_ bytes: [UInt8]) -> Int? {
+            var index = bytes.count - 1
+            while index > 0 {
+                if bytes[index] == UInt8(ascii: "\n"), bytes[index - 1] == UInt8(ascii: "\n") { return index + 1 }
+                index -= 1
+            }
+            return nil
+        }
     }
 
     /// Where the kept fields' values lie in the file, until the paragraph ends.
