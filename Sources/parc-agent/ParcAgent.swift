@@ -19,6 +19,7 @@ struct ParcAgent: AsyncParsableCommand {
                 _ = unsafeBitCast(symbol, to: MallOpt.self)(-8, 2)
             }
         #endif
+        CodePages.mapOnDemand()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
