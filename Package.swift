@@ -36,11 +36,11 @@ let package = Package(
         .target(name: "ParcCore", swiftSettings: strictSettings),
         // Inventory formats: GLPI-native JSON and FusionInventory/OCS XML <-> InventoryReport. Foundation and
         // FoundationXML only; no server, no database, no network.
-        .target(name: "ParcInventory", dependencies: ["ParcCore"], swiftSettings: strictSettings),
+        .target(name: "ParcInventory", dependencies: ["ParcCore", "CZlib"], swiftSettings: strictSettings),
+        // zlib (zlib1g-dev) to inflate agents' bodies, with a ceiling, and to compress replies.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Debian's libzstd (libzstd-dev) for the backup engine's compression.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        // The system zlib (Debian's zlib1g-dev) for the agent's compressed inventories.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Backup engine: repository format, chunking, crypto, packs and index. No Vapor, no database.
         .target(
             name: "ParcBackup",
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "ParcAgentKit",
             dependencies: [
-                "ParcCore", "ParcBackup", "ParcInventory", "CZlib",
+                "ParcCore", "ParcBackup", "ParcInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -74,6 +74,7 @@ let package = Package(
             name: "ParcServer",
             dependencies: [
                 "ParcCore",
+                "ParcInventory",
                 "ParcMail",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),

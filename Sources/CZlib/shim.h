@@ -1,2 +1,2 @@
-// The system zlib (Debian: zlib1g-dev for the header; zlib1g, which every Debian system has, at run time).
+// Debian's zlib (package zlib1g-dev) provides this header and libz.so.
 #include <zlib.h>

@@ -43,6 +43,8 @@ public enum InventoryFormatError: Error, Hashable, Sendable, CustomStringConvert
     case notAnInventory(query: String)
     /// The report lacks `field`, which the format requires, so it cannot be written.
     case cannotWrite(field: String)
+    /// The body says it is compressed (`compression`) but does not inflate: truncated or not that format.
+    case corruptCompression(compression: String, detail: String)
 
     /// A stable code for API replies and logs.
     public var code: String {
@@ -66,6 +68,7 @@ public enum InventoryFormatError: Error, Hashable, Sendable, CustomStringConvert
         case .emptyEntry: "inventory_empty_entry"
         case .notAnInventory: "inventory_not_an_inventory"
         case .cannotWrite: "inventory_cannot_write"
+        case .corruptCompression: "inventory_corrupt_compression"
         }
     }
 
@@ -116,6 +119,10 @@ public enum InventoryFormatError: Error, Hashable, Sendable, CustomStringConvert
             return "The request is a \(query), not an inventory; read it with readRequest."
         case .cannotWrite(let field):
             return "The report has no \(field), which the GLPI inventory format requires; set it before writing."
+        case .corruptCompression(let compression, let detail):
+            return "The body is not valid \(compression) data (\(detail)); send it whole, or fix the Content-Type "
+                + "(application/x-compress-zlib, application/x-compress-gzip, or application/json / application/xml "
+                + "for an uncompressed body)."
         }
     }
 

@@ -39,7 +39,7 @@ public struct InventorySubmission: Sendable {
 
     /// Sends a new inventory; it replaces any inventory still waiting.
     public func submit(_ report: InventoryReport) async throws(AgentError) -> Outcome {
-        await send(Zlib.compress(try Self.json(report)))
+        await send(InventoryCompression.zlib.compress(try Self.json(report)))
     }
 
     /// Sends the inventory waiting in the spool, if any.

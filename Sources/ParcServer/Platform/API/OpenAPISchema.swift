@@ -39,4 +39,10 @@ indirect enum OpenAPISchema: Sendable {
 
     static let uuid = OpenAPISchema.string(format: "uuid")
     static let dateTime = OpenAPISchema.string(format: "date-time")
+
+    /// The list envelope (`ListResponse`) of items of the named schema.
+    static func list(of name: String) -> OpenAPISchema {
+        .object(["items": .array(.ref(name)), "total": .integer, "next": .nullable(.string())],
+                required: ["items", "total", "next"])
+    }
 }

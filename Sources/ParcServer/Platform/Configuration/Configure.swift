@@ -102,6 +102,7 @@ private func registerRoutes(_ app: Application, registry: FeatureRegistry) throw
     for feature in ParcFeatures.all {
         try feature.register(registry, routes: signedIn, api: api)
         try feature.registerAgentAPI(agent)
+        try feature.registerAgentProtocols(app.routes)
     }
 
     let document = OpenAPIDocument.build(api, version: ParcVersion.current)

@@ -15,10 +15,15 @@ protocol ParcFeature: Sendable {
     /// Registers routes of the agent API (`/api/agent/v1`), which parc-agent calls with its own
     /// credential; user tokens and sessions never work there (docs/agent-api.md).
     func registerAgentAPI(_ agent: AgentAPIRoutes) throws
+    /// Registers routes that third-party agents call with their own protocols (FusionInventory, OCS,
+    /// GLPI Agent) at the paths they expect: no session, no CSRF, no Parc credential — the feature
+    /// checks access itself.
+    func registerAgentProtocols(_ routes: any RoutesBuilder) throws
 }
 
 extension ParcFeature {
     func registerAgentAPI(_ agent: AgentAPIRoutes) throws {}
+    func registerAgentProtocols(_ routes: any RoutesBuilder) throws {}
 }
 
 /// A menu entry. It appears only when the user holds `permission` somewhere.

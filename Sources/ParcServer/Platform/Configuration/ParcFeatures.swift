@@ -1,4 +1,4 @@
 /// Every feature of Parc, in the order their migrations run. A new capability adds itself here.
 enum ParcFeatures {
-    static let all: [any ParcFeature] = [AgentsFeature(), BackupFeature(), AlertsFeature()]
+    static let all: [any ParcFeature] = [AgentsFeature(), InventoryFeature(), BackupFeature(), AlertsFeature()]
 }

@@ -14,6 +14,7 @@ final class ParcServices: Sendable {
     let passwordPolicy = PasswordPolicy()
     let loginThrottle = LoginThrottlePolicy()
     let accessCache = AccessCache()
+    let inventory = InventoryServices()
 
     init(configuration: ParcConfiguration, catalog: Catalog, registry: FeatureRegistry, clock: ParcClock,
          metrics: PrometheusCollectorRegistry) {

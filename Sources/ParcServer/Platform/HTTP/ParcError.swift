@@ -10,12 +10,16 @@ struct ParcError: AbortError, DebuggableError, Sendable {
     let message: String
     /// Per-field problems for 422 answers (field name → message).
     let fields: [String: String]
+    /// Headers the answer must carry (`WWW-Authenticate` on a 401, say).
+    let headers: HTTPHeaders
 
-    init(_ status: HTTPResponseStatus, code: String, _ message: String, fields: [String: String] = [:]) {
+    init(_ status: HTTPResponseStatus, code: String, _ message: String, fields: [String: String] = [:],
+         headers: HTTPHeaders = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
+        self.headers = headers
     }
 
     var reason: String { message }

@@ -1,0 +1,247 @@
+import Fluent
+import Foundation
+import ParcCore
+import SQLKit
+import Vapor
+
+/// Assets by hand: `POST /api/v1/assets` (a monitor, a printer, a machine still in its box) and
+/// `PATCH /api/v1/assets/{id}`. The lifecycle rules of ParcCore decide the status changes; a field a
+/// technician sets on an inventoried asset is locked against inventories (and can be unlocked); every
+/// change goes to the asset's history.
+struct AssetEditing {
+    struct Input: StrictContent, Content {
+        let entity_id: UUID?
+        let type: String?
+        let subtype: String?
+        let name: String?
+        let inventory_number: String?
+        let serial: String?
+        let uuid: String?
+        let manufacturer: String?
+        let model: String?
+        let status: String?
+        let location: String?
+        let assigned_group: String?
+        let comment: String?
+        let custom_fields: [String: String]?
+        let purchase_date: String?
+        let supplier: String?
+        let order_number: String?
+        let purchase_cost: Double?
+        let warranty_end: String?
+        let unlock: [String]?
+
+        static let acceptedFields: Set<String> = [
+            "entity_id", "type", "subtype", "name", "inventory_number", "serial", "uuid", "manufacturer", "model", "status",
+            "location", "assigned_group", "comment", "custom_fields", "purchase_date", "supplier", "order_number",
+            "purchase_cost", "warranty_end", "unlock",
+        ]
+
+        /// The text fields given, by column.
+        var texts: [(String, String?)] {
+            [("subtype", subtype), ("name", name), ("inventory_number", inventory_number), ("serial", serial),
+             ("uuid", uuid), ("manufacturer", manufacturer), ("model", model), ("location", location),
+             ("assigned_group", assigned_group), ("comment", comment), ("purchase_date", purchase_date),
+             ("supplier", supplier), ("order_number", order_number), ("warranty_end", warranty_end)]
+                .filter { $0.1 != nil }
+        }
+    }
+
+    /// Fields inventories write, which a hand edit locks.
+    static let inventoryFields: Set<String> = ["name", "serial", "uuid", "manufacturer", "model", "subtype"]
+
+    static let schema = OpenAPISchema.object([
+        "entity_id": .uuid, "type": .string(enumValues: AssetType.allCases.map(\.rawValue)), "subtype": .string(),
+        "name": .string(), "inventory_number": .string(), "serial": .string(), "uuid": .string(),
+        "manufacturer": .string(), "model": .string(),
+        "status": .string(enumValues: AssetStatus.allCases.map(\.rawValue)), "location": .string(),
+        "assigned_group": .string(), "comment": .string(), "custom_fields": .map(.string()),
+        "purchase_date": .string(format: "date"), "supplier": .string(), "order_number": .string(),
+        "purchase_cost": .integer, "warranty_end": .string(format: "date"),
+        "unlock": .array(.string(description: "Fields to hand back to inventories")),
+    ], required: [])
+
+    func register(_ api: APIRoutes) {
+        api.on(.POST, "assets", summary: "Create an asset by hand", tag: "Inventory", body: Self.schema,
+               response: .ref("Asset"), status: 201, use: create)
+        api.on(.PATCH, "assets/:id", summary: "Change an asset (its status by the lifecycle rules)", tag: "Inventory",
+               body: Self.schema, response: .ref("Asset"), use: update)
+    }
+
+    private static func validate(_ input: Input, into errors: inout [String: String]) {
+        for (field, value) in input.texts {
+            guard let value else { continue }
+            if value.count > (field == "comment" ? 10_000 : 255) { errors[field] = "Too long." }
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+                errors[field] = "Control characters are not allowed."
+            }
+        }
+        for field in ["purchase_date", "warranty_end"] {
+            guard let given = input.texts.first(where: { $0.0 == field }), let value = given.1, !value.isEmpty else { continue }
+            if InventoryDate(iso: value) == nil { errors[field] = "Give a date as YYYY-MM-DD." }
+        }
+        if let cost = input.purchase_cost, !(0...1e12).contains(cost) { errors["purchase_cost"] = "Must be 0 or more." }
+        if let custom = input.custom_fields, custom.count > 100 || custom.contains(where: { $0.key.count > 100 || $0.value.count > 1000 }) {
+            errors["custom_fields"] = "At most 100 fields, names up to 100 and values up to 1000 characters."
+        }
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let input = try req.decodeStrict(Input.self)
+        var errors: [String: String] = [:]
+        if input.entity_id == nil { errors["entity_id"] = "is required" }
+        if AssetType(rawValue: input.type ?? "") == nil {
+            errors["type"] = "Use one of \(AssetType.allCases.map(\.rawValue).joined(separator: ", "))."
+        }
+        if (input.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors["name"] = "is required" }
+        let status = AssetStatus(rawValue: input.status ?? AssetStatus.inStock.rawValue)
+        if status == nil { errors["status"] = "Use one of \(AssetStatus.allCases.map(\.rawValue).joined(separator: ", "))." }
+        Self.validate(input, into: &errors)
+        guard errors.isEmpty, let entityID = input.entity_id, let status else { throw ParcError.validation(errors) }
+        try await req.require(.assetsManage, in: entityID)
+        let asset = AssetModel()
+        asset.id = UUID()
+        asset.entityID = entityID
+        asset.type = input.type!
+        asset.status = status.rawValue
+        asset.name = ""
+        asset.customFieldsJSON = "{}"
+        asset.lockedFieldsJSON = "[]"
+        asset.fingerprintsJSON = "{}"
+        _ = try apply(input, to: asset)
+        try await req.db.transaction { db in
+            try await Self.checkNameFree(asset.name, in: entityID, except: nil, on: db)
+            try await asset.create(on: db)
+            try await AuditLog(request: req).record("asset.created", objectType: "asset", objectID: asset.id!,
+                                                    label: asset.name, entityID: entityID, on: db)
+        }
+        let row = try await AssetsAPIController.find(req, asset.id, permission: .assetsRead)
+        let response = try await AssetsAPIController.AssetDTO(row, tree: try await req.entityTree()).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    @Sendable func update(_ req: Request) async throws -> AssetsAPIController.AssetDTO {
+        let input = try req.decodeStrict(Input.self)
+        let id = try await change(req, id: req.parameters.get("id", as: UUID.self), input: input)
+        return try AssetsAPIController.AssetDTO(try await AssetsAPIController.find(req, id, permission: .assetsRead),
+                                                tree: try await req.entityTree())
+    }
+
+    /// Checks and saves a change (the API's PATCH and the edit form); 422 with the fields at fault.
+    func change(_ req: Request, id: UUID?, input: Input) async throws -> UUID {
+        guard let id, let asset = try await AssetModel.find(id, on: req.db) else {
+            throw ParcError.notFound("asset")
+        }
+        try await req.require(.assetsManage, in: asset.entityID)
+        var errors: [String: String] = [:]
+        Self.validate(input, into: &errors)
+        if input.type != nil { errors["type"] = "The type of an asset does not change; create another asset." }
+        if let target = input.entity_id, target != asset.entityID {
+            try await req.require(.assetsManage, in: target)
+        }
+        if let name = input.name, name.trimmingCharacters(in: .whitespaces).isEmpty { errors["name"] = "cannot be empty" }
+        if let text = input.status {
+            if let target = AssetStatus(rawValue: text), let current = AssetStatus(rawValue: asset.status) {
+                do {
+                    _ = try AssetLifecycle.transition(from: current, to: target)
+                } catch {
+                    errors["status"] = error.message
+                }
+            } else {
+                errors["status"] = "Use one of \(AssetStatus.allCases.map(\.rawValue).joined(separator: ", "))."
+            }
+        }
+        if let unlock = input.unlock, !Set(unlock).isSubset(of: Self.inventoryFields) {
+            errors["unlock"] = "Fields that can be locked: \(Self.inventoryFields.sorted().joined(separator: ", "))."
+        }
+        guard errors.isEmpty else { throw ParcError.validation(errors) }
+        let changes = try apply(input, to: asset)
+        try await req.db.transaction { db in
+            if input.name != nil { try await Self.checkNameFree(asset.name, in: asset.entityID, except: id, on: db) }
+            try await asset.save(on: db)
+            if !changes.isEmpty {
+                try await AuditLog(request: req).record("asset.updated", objectType: "asset", objectID: id,
+                                                        label: asset.name, entityID: asset.entityID, changes: changes, on: db)
+            }
+        }
+        return id
+    }
+
+    /// Writes the input's fields; returns the changes. Inventory fields set by hand become locked.
+    private func apply(_ input: Input, to asset: AssetModel) throws -> [FieldChange] {
+        var changes: [FieldChange] = []
+        var locked = asset.lockedFields
+        for (field, value) in input.texts {
+            let cleaned = value?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+            let before = asset.editableValue(field)
+            guard before != cleaned else { continue }
+            asset.setEditableValue(field, cleaned)
+            changes.append(FieldChange(field: field, before: before, after: cleaned))
+            if Self.inventoryFields.contains(field) { locked.insert(field) }
+        }
+        if let entity = input.entity_id, entity != asset.entityID, asset.id != nil {
+            changes.append(FieldChange(field: "entity_id", before: asset.entityID.uuidString, after: entity.uuidString))
+            asset.entityID = entity
+        }
+        if let status = input.status, status != asset.status {
+            changes.append(FieldChange(field: "status", before: asset.status, after: status))
+            asset.status = status
+        }
+        if let cost = input.purchase_cost, cost != asset.purchaseCost {
+            changes.append(FieldChange(field: "purchase_cost", before: asset.purchaseCost.map { "\($0)" }, after: "\(cost)"))
+            asset.purchaseCost = cost
+        }
+        if let custom = input.custom_fields, custom != asset.customFields {
+            asset.customFieldsJSON = String(decoding: try JSONEncoder.sortedKeys.encode(custom), as: UTF8.self)
+            changes.append(FieldChange(field: "custom_fields", before: nil, after: asset.customFieldsJSON))
+        }
+        for field in input.unlock ?? [] where locked.remove(field) != nil {
+            changes.append(FieldChange(field: "locked_fields", before: field, after: nil))
+        }
+        let newLocked = String(decoding: try JSONEncoder.sortedKeys.encode(locked.sorted()), as: UTF8.self)
+        if newLocked != asset.lockedFieldsJSON, asset.lastInventoryAt != nil || input.unlock != nil {
+            asset.lockedFieldsJSON = newLocked
+        }
+        return changes
+    }
+
+    /// Names are unique within an entity (two customers may both have a PC-01).
+    static func checkNameFree(_ name: String, in entity: UUID, except id: UUID?, on db: any Database) async throws {
+        var query = (db as! any SQLDatabase).select().column("id").from("assets")
+            .where(SQLFunction("LOWER", args: SQLColumn("name")), .equal, SQLBind(name.lowercased()))
+            .where("entity_id", .equal, entity)
+        if let id { query = query.where("id", .notEqual, id) }
+        if try await query.first() != nil { throw ParcError.conflict("The name \(name) is already in use.") }
+    }
+}
+
+extension AssetModel {
+    func editableValue(_ field: String) -> String? {
+        switch field {
+        case "inventory_number": inventoryNumber
+        case "location": location
+        case "assigned_group": assignedGroup
+        case "comment": comment
+        case "purchase_date": purchaseDate
+        case "supplier": supplier
+        case "order_number": orderNumber
+        case "warranty_end": warrantyEnd
+        default: summaryValue(field)
+        }
+    }
+
+    func setEditableValue(_ field: String, _ value: String?) {
+        switch field {
+        case "inventory_number": inventoryNumber = value
+        case "location": location = value
+        case "assigned_group": assignedGroup = value
+        case "comment": comment = value
+        case "purchase_date": purchaseDate = value
+        case "supplier": supplier = value
+        case "order_number": orderNumber = value
+        case "warranty_end": warrantyEnd = value
+        default: setSummaryValue(field, value)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import FluentKit
+import Fluent
+import Foundation
+import ParcCore
+import SQLKit
+import Vapor
+
+/// The asset list query, shared by the API and the pages: scoped to the entities the user may see,
+/// filtered by query parameters named after the fields, sorted and paged.
+///
+/// Filters: `type`, `subtype`, `status`, `entity_id` (its subtree), `name`, `serial`, `uuid`,
+/// `manufacturer`, `model`, `os_name`, `inventory_number` (exact, case-insensitive; commas for "any of");
+/// `software` (a program's name) with optional `software_version` — `120`, or `<120`, `<=`, `>`, `>=`
+/// compared segment by segment; `memory_bytes_lt` / `memory_bytes_gte`, `disk_used_gte` (percent),
+/// `not_seen_days` (no inventory for that many days, or never).
+struct AssetQuery {
+    static let spec = ListQuerySpec(
+        sortable: ["name", "type", "status", "serial", "last_inventory_at", "created_at", "os_name", "memory_bytes"],
+        filterable: ["type", "subtype", "status", "entity_id", "name", "serial", "uuid", "manufacturer", "model",
+                     "os_name", "inventory_number", "software", "software_version", "memory_bytes_lt",
+                     "memory_bytes_gte", "disk_used_gte", "not_seen_days", "warranty_ends_within_days"],
+        defaultSort: [.init("name")], passthrough: ["format"])
+
+    static let textFilters = ["type", "subtype", "status", "name", "serial", "uuid", "manufacturer", "model",
+                              "os_name", "inventory_number"]
+
+    let request: Request
+    let query: ListQuery
+
+    /// The matching asset ids' count, and one page of rows.
+    func run() async throws -> (total: Int, rows: [any SQLRow]) {
+        let sql = request.db as! any SQLDatabase
+        let entities = try await request.entities(for: .assetsRead)
+        guard !entities.isEmpty else { return (0, []) }
+        var conditions: [any SQLExpression] = [
+            SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in, SQLBind.group(Array(entities)))
+        ]
+        try await addFilters(&conditions, sql: sql)
+        if let text = query.search?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let like = { (column: String) -> SQLQueryString in
+                "LOWER(\(ident: "assets").\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"
+            }
+            conditions.append(SQLGroupExpression(SQLBinaryExpression(like("name"), .or, like("serial"))))
+        }
+        let predicate = conditions.dropFirst().reduce(conditions[0]) { SQLBinaryExpression($0, .and, $1) }
+        let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("assets").where(predicate).first()
+        let total = try count?.decode(column: "n", as: Int.self) ?? 0
+        var select = sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("assets"))).from("assets")
+            .where(predicate)
+        for key in query.sort {
+            select = select.orderBy(SQLOrderBy(expression: SQLColumn(key.field, table: "assets"),
+                                                direction: key.descending ? SQLDirection.descending : .ascending))
+        }
+        select = select.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "assets"), direction: SQLDirection.ascending)).limit(query.perPage).offset(query.offset)
+        return (total, try await select.all())
+    }
+
+    private func addFilters(_ conditions: inout [any SQLExpression], sql: any SQLDatabase) async throws {
+        let filters = query.filters
+        for field in Self.textFilters {
+            guard let text = filters[field] else { continue }
+            let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
+            guard !values.isEmpty else { continue }
+            conditions.append(SQLBinaryExpression(SQLFunction("LOWER", args: SQLColumn(field, table: "assets")), .in,
+                                                  SQLBind.group(values)))
+        }
+        if let entity = filters["entity_id"] {
+            guard let id = UUID(uuidString: entity) else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'entity_id' must be a UUID.")
+            }
+            let subtree = try await request.entityTree().subtree(of: id)
+            conditions.append(SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in,
+                                                  SQLBind.group(subtree.isEmpty ? [id] : subtree)))
+        }
+        for (field, column, op) in [("memory_bytes_lt", "memory_bytes", SQLBinaryOperator.lessThan),
+                                    ("memory_bytes_gte", "memory_bytes", .greaterThanOrEqual),
+                                    ("disk_used_gte", "disk_used_max_percent", .greaterThanOrEqual)] {
+            guard let text = filters[field] else { continue }
+            guard let value = Int64(text), value >= 0 else {
+                throw ParcError.badRequest("invalid_query", "Parameter '\(field)' must be a whole number (bytes or percent).")
+            }
+            conditions.append(SQLBinaryExpression(SQLColumn(column, table: "assets"), op, SQLBind(value)))
+        }
+        if let text = filters["not_seen_days"] {
+            guard let days = Int(text), (0...36_500).contains(days) else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'not_seen_days' must be a number of days.")
+            }
+            let limit = request.now.addingTimeInterval(-Double(days) * 86_400)
+            conditions.append(SQLGroupExpression(SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .is, SQLLiteral.null), .or,
+                SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .lessThan, SQLBind(limit)))))
+        }
+        if let text = filters["warranty_ends_within_days"] {
+            guard let days = Int(text), (0...36_500).contains(days) else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'warranty_ends_within_days' must be a number of days.")
+            }
+            let column = SQLColumn("warranty_end", table: "assets")
+            conditions.append(SQLBinaryExpression(
+                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(InventoryWidget.day(request.now))), .and,
+                SQLBinaryExpression(column, .lessThanOrEqual,
+                                    SQLBind(InventoryWidget.day(request.now.addingTimeInterval(Double(days) * 86_400))))))
+        }
+        if let name = filters["software"] {
+            let versionIDs = try await softwareVersionIDs(name: name, version: filters["software_version"], sql: sql)
+            if versionIDs.isEmpty {
+                conditions.append(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")))
+            } else {
+                let subquery = SQLSubquery.select { $0.column("asset_id").from("asset_software")
+                    .where("version_id", .in, SQLBind.group(versionIDs)) }
+                conditions.append(SQLBinaryExpression(SQLColumn("id", table: "assets"), .in, subquery))
+            }
+        } else if filters["software_version"] != nil {
+            throw ParcError.badRequest("invalid_query", "Parameter 'software_version' needs 'software' (the program's name).")
+        }
+    }
+
+    /// The catalogue versions of the program named `name` (case-insensitive, any publisher) that satisfy
+    /// `version` (`120`, `<120`, `<=120`, `>120`, `>=120`).
+    private func softwareVersionIDs(name: String, version: String?, sql: any SQLDatabase) async throws -> [UUID] {
+        let key = SoftwareCatalogueKey.fold(name)
+        let rows = try await sql.select().column(SQLColumn("id", table: "software_versions"))
+            .column(SQLColumn("version", table: "software_versions"))
+            .from("software_versions")
+            .join("software", on: SQLColumn("id", table: "software"), .equal, SQLColumn("software_id", table: "software_versions"))
+            .where(SQLColumn("name_key", table: "software"), .equal, SQLBind(key)).all()
+        guard let version = version?.trimmingCharacters(in: .whitespaces), !version.isEmpty else {
+            return try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        }
+        let comparison = try VersionComparison(version)
+        return try rows.compactMap { row in
+            comparison.matches(try row.decode(column: "version", as: String.self))
+                ? try row.decode(column: "id", as: UUID.self) : nil
+        }
+    }
+}
+
+/// `120`, `<120`, `<=120.0.1`, `>1:2.6-3`, `>=5`: a version filter.
+struct VersionComparison {
+    let op: String
+    let version: String
+
+    init(_ text: String) throws {
+        var rest = Substring(text)
+        var op = "="
+        for candidate in ["<=", ">=", "<", ">", "="] where rest.hasPrefix(candidate) {
+            op = candidate
+            rest = rest.dropFirst(candidate.count)
+            break
+        }
+        let version = rest.trimmingCharacters(in: .whitespaces)
+        guard !version.isEmpty, version.count <= 100 else {
+            throw ParcError.badRequest("invalid_query",
+                "Parameter 'software_version' must be a version, optionally after <, <=, > or >= (e.g. <120).")
+        }
+        self.op = op
+        self.version = version
+    }
+
+    func matches(_ candidate: String) -> Bool {
+        let order = Self.compare(candidate, version)
+        switch op {
+        case "<": return order < 0
+        case "<=": return order <= 0
+        case ">": return order > 0
+        case ">=": return order >= 0
+        default: return order == 0
+        }
+    }
+
+    /// dpkg's order (epoch, upstream, revision; `~` before anything), which also orders the common
+    /// dotted versions: `120.0.1` > `120` > `119.9`. Text that is no version compares as text.
+    static func compare(_ lhs: String, _ rhs: String) -> Int {
+        guard let left = SoftwareVersion(lhs), let right = SoftwareVersion(rhs) else {
+            return lhs == rhs ? 0 : (lhs < rhs ? -1 : 1)
+        }
+        return left == right ? 0 : (left < right ? -1 : 1)
+    }
+}

@@ -1,0 +1,239 @@
+import Fluent
+import Foundation
+import ParcCore
+import SQLKit
+import Vapor
+
+/// `/assets`: the fleet list (same filters as the API, CSV export) and the asset page with its tabs
+/// (details, components, software, network, history).
+struct AssetsPagesController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("assets", use: listPage)
+        routes.get("assets", ":id", use: showPage)
+    }
+
+    struct Row: Encodable {
+        let id: UUID
+        let name: String
+        let type: String
+        let status: String
+        let statusTone: String
+        let entity: String
+        let os: String
+        let memory: String
+        let lastInventory: String
+        let serial: String
+    }
+
+    /// A column header: sortable ones carry their link.
+    struct Column: Encodable {
+        let label: String
+        let href: String?
+        let ariaSort: String?
+        let numeric: Bool
+    }
+
+    struct ListPage: Encodable {
+        let rows: [Row]
+        let columns: [Column]
+        let links: ListPageLinks
+        let query: String
+        let filters: [String: String]
+        let types: [SelectOption]
+        let statuses: [SelectOption]
+    }
+
+    static func statusTone(_ status: String) -> String {
+        switch AssetStatus(rawValue: status) {
+        case .deployed?: "green"
+        case .inRepair?, .loaned?: "amber"
+        case .retired?, .disposed?: "grey"
+        default: "blue"
+        }
+    }
+
+    @Sendable func listPage(_ req: Request) async throws -> Response {
+        try await req.requireAnywhere(.assetsRead)
+        let query = try req.listQuery(AssetQuery.spec)
+        let tree = try await req.entityTree()
+        if req.wantsCSV {
+            var csvQuery = query
+            csvQuery.page = 1
+            csvQuery.perPage = 100_000
+            let (_, rows) = try await AssetQuery(request: req, query: csvQuery).run()
+            let iso = ISO8601DateFormatter()
+            let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
+            return req.csvResponse([["name", "type", "subtype", "status", "entity", "serial", "uuid", "inventory_number",
+                                     "manufacturer", "model", "os", "os_version", "memory_bytes", "cpu",
+                                     "last_inventory_at"]] + assets.map {
+                [$0.name, $0.type, $0.subtype ?? "", $0.status, $0.entity, $0.serial ?? "", $0.uuid ?? "",
+                 $0.inventory_number ?? "", $0.manufacturer ?? "", $0.model ?? "", $0.os_name ?? "", $0.os_version ?? "",
+                 $0.memory_bytes.map { String($0) } ?? "", $0.cpu_name ?? "",
+                 $0.last_inventory_at.map(iso.string(from:)) ?? ""]
+            }, filename: "assets.csv")
+        }
+        let (total, rows) = try await AssetQuery(request: req, query: query).run()
+        let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
+        let language = req.language
+        let links = ListPageLinks(req, query: query, total: total, columns: [
+            ("name", "assets.name", false), ("status", "assets.status", false),
+            ("memory_bytes", "assets.memory", true), ("last_inventory_at", "assets.last_inventory", false),
+        ])
+        let sortable = Dictionary(uniqueKeysWithValues: links.headers.map { ($0.field, $0) })
+        let columns = [("name", "assets.name", false), ("", "assets.type", false), ("status", "assets.status", false),
+                       ("", "assets.entity", false), ("", "assets.os", false), ("memory_bytes", "assets.memory", true),
+                       ("last_inventory_at", "assets.last_inventory", false)].map { field, key, numeric in
+            Column(label: req.t(key), href: sortable[field]?.href, ariaSort: sortable[field]?.ariaSort, numeric: numeric)
+        }
+        return try await req.renderPage("assets/list", title: req.t("nav.assets"), active: "assets", page: ListPage(
+            rows: assets.map {
+                Row(id: $0.id, name: $0.name, type: req.t("assets.type.\($0.type)"),
+                    status: req.t("assets.status.\($0.status)"), statusTone: Self.statusTone($0.status),
+                    entity: $0.entity, os: [$0.os_name, $0.os_version].compactMap { $0 }.joined(separator: " "),
+                    memory: $0.memory_bytes.map { ParcFormat.bytes(Int($0), language: language) } ?? "—",
+                    lastInventory: req.formatDateTime($0.last_inventory_at), serial: $0.serial ?? "")
+            },
+            columns: columns, links: links, query: query.search ?? "", filters: query.filters,
+            types: [SelectOption(value: "", label: req.t("assets.type.all"), selected: query.filters["type"] == nil)]
+                + AssetType.allCases.map {
+                    SelectOption(value: $0.rawValue, label: req.t("assets.type.\($0.rawValue)"),
+                                 selected: query.filters["type"] == $0.rawValue)
+                },
+            statuses: [SelectOption(value: "", label: req.t("assets.status.all"), selected: query.filters["status"] == nil)]
+                + AssetStatus.allCases.map {
+                    SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"),
+                                 selected: query.filters["status"] == $0.rawValue)
+                }))
+    }
+
+    struct Field: Encodable {
+        let label: String
+        let value: String
+        let mono: Bool
+    }
+
+    struct ComponentGroup: Encodable {
+        let title: String
+        let items: [ComponentItem]
+    }
+
+    struct ComponentItem: Encodable {
+        let label: String
+        let size: String
+        let detail: String
+    }
+
+    struct Interface: Encodable {
+        let name: String
+        let mac: String
+        let addresses: String
+        let status: String
+        let speed: String
+        let virtual: Bool
+    }
+
+    struct ShowPage: Encodable {
+        let asset: AssetsAPIController.AssetDTO
+        let statusLabel: String
+        let statusTone: String
+        let typeLabel: String
+        let tab: String
+        let details: [Field]
+        let components: [ComponentGroup]
+        let software: [AssetsAPIController.SoftwareDTO]
+        let interfaces: [Interface]
+        let history: [AuditEntryView]
+        let softwareCount: Int
+        let canEdit: Bool
+    }
+
+    static let tabs = ["details", "components", "software", "network", "history"]
+
+    @Sendable func showPage(_ req: Request) async throws -> Response {
+        let row = try await AssetsAPIController.find(req, req.parameters.get("id", as: UUID.self), permission: .assetsRead)
+        let detail = try await AssetsAPIController.detail(req, row)
+        let asset = detail.asset
+        let requested = (try? req.query.get(String.self, at: "tab")) ?? "details"
+        let tab = Self.tabs.contains(requested) ? requested : "details"
+        let scope = try await req.accessScope()
+        let tree = try await req.entityTree()
+        let language = req.language
+        func field(_ key: String, _ value: String?, mono: Bool = false) -> Field? {
+            guard let value, !value.isEmpty else { return nil }
+            return Field(label: req.t(key), value: value, mono: mono)
+        }
+        let os = detail.operating_system
+        let details = [
+            field("assets.type", req.t("assets.type.\(asset.type)")
+                + (asset.subtype.map { " · " + req.t("assets.subtype.\($0)") } ?? "")),
+            field("assets.entity", asset.entity), field("assets.serial", asset.serial, mono: true),
+            field("assets.uuid", asset.uuid, mono: true), field("assets.inventory_number", asset.inventory_number),
+            field("assets.manufacturer", asset.manufacturer), field("assets.model", asset.model),
+            field("assets.location", asset.location),
+            field("assets.os", [os.name, os.version].compactMap { $0 }.joined(separator: " ")),
+            field("assets.os_architecture", os.architecture), field("assets.os_kernel", os.kernel, mono: true),
+            field("assets.os_install_date", os.install_date),
+            field("assets.cpu", asset.cpu_name),
+            field("assets.memory", asset.memory_bytes.map { ParcFormat.bytes(Int($0), language: language) }),
+            field("assets.disk_used", asset.disk_used_max_percent.map { "\($0) %" }),
+            field("assets.last_inventory", asset.last_inventory_at.map { req.formatDateTime($0) }),
+            field("assets.source", asset.last_inventory_source.map { req.t("assets.source.\($0)") }),
+            field("assets.locked_fields", detail.locked_fields.isEmpty ? nil : detail.locked_fields.joined(separator: ", ")),
+        ].compactMap { $0 } + detail.custom_fields.sorted { $0.key < $1.key }.map {
+            Field(label: $0.key, value: $0.value, mono: false)
+        }
+        var groups: [ComponentGroup] = []
+        if tab == "components" {
+            let sizes = try await (req.db as! any SQLDatabase).select().columns("kind", "label", "capacity_bytes", "free_bytes")
+                .from("asset_components").where("asset_id", .equal, asset.id)
+                .where("kind", .notIn, SQLBind.group(["bios", "hardware", "operating_system", "network_interfaces",
+                                                      "network_device", "page_counters"]))
+                .orderBy("kind").orderBy("position").all()
+            var byKind: [(String, [ComponentItem])] = []
+            for size in sizes {
+                let kind = try size.decode(column: "kind", as: String.self)
+                let capacity = try size.decodeNil(column: "capacity_bytes") ? nil : size.decode(column: "capacity_bytes", as: Int.self)
+                let free = try size.decodeNil(column: "free_bytes") ? nil : size.decode(column: "free_bytes", as: Int.self)
+                let item = ComponentItem(
+                    label: try size.decode(column: "label", as: String.self),
+                    size: capacity.map { ParcFormat.bytes($0, language: language) } ?? "",
+                    detail: free.map { req.t("assets.free", ParcFormat.bytes($0, language: language)) } ?? "")
+                if byKind.last?.0 == kind { byKind[byKind.count - 1].1.append(item) } else { byKind.append((kind, [item])) }
+            }
+            groups = byKind.map { ComponentGroup(title: req.t("assets.component.\($0.0)"), items: $0.1) }
+        }
+        var interfaces: [Interface] = []
+        if tab == "network" {
+            for component in detail.components where component.kind == "network_interfaces" {
+                guard case .object(let data) = component.data.value else { continue }
+                func string(_ key: String) -> String? { if case .string(let text)? = data[key] { text } else { nil } }
+                var addresses: [String] = []
+                if case .array(let list)? = data["ipv4"] {
+                    for case .object(let address) in list { if case .string(let text)? = address["address"] { addresses.append(text) } }
+                }
+                if case .array(let list)? = data["ipv6"] {
+                    for entry in list {
+                        if case .string(let text) = entry { addresses.append(text) }
+                        if case .object(let address) = entry, case .string(let text)? = address["address"] { addresses.append(text) }
+                    }
+                }
+                var speed = ""
+                if case .number(let mbps)? = data["speedMbps"] { speed = "\(Int(mbps)) Mb/s" }
+                var virtual = false
+                if case .bool(let flag)? = data["isVirtual"] { virtual = flag }
+                interfaces.append(Interface(name: component.label, mac: string("macAddress") ?? "",
+                                            addresses: addresses.joined(separator: ", "), status: string("status") ?? "",
+                                            speed: speed, virtual: virtual))
+            }
+        }
+        let history = tab == "history" && scope.allows(.auditRead, in: asset.entity_id)
+            ? try await AuditEntryModel.history(objectType: "asset", objectID: asset.id,
+                                                visibleTo: req.entities(for: .auditRead), on: req.db)
+                .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
+        return try await req.renderPage("assets/show", title: asset.name, active: "assets", page: ShowPage(
+            asset: asset, statusLabel: req.t("assets.status.\(asset.status)"), statusTone: Self.statusTone(asset.status),
+            typeLabel: req.t("assets.type.\(asset.type)"), tab: tab, details: details, components: groups,
+            software: tab == "software" ? detail.software : [], interfaces: interfaces, history: history,
+            softwareCount: detail.software.count, canEdit: scope.allows(.assetsManage, in: asset.entity_id)))
+    }
+}

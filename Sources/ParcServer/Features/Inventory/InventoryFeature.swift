@@ -1,0 +1,37 @@
+import FluentKit
+import Foundation
+import ParcCore
+import ParcInventory
+import Vapor
+
+/// Fleet inventory: assets, their components and software, the shared software catalogue, and the
+/// intake of inventories from Parc's agent and from GLPI, FusionInventory and OCS agents
+/// (docs/inventory.md).
+struct InventoryFeature: ParcFeature {
+    var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans()] }
+
+    func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
+        registry.addNavigation(.init(id: "assets", labelKey: "nav.assets", path: "/assets", icon: "monitor",
+                                     section: "nav.section.fleet", permission: .assetsRead, order: 300))
+        for kind in InventoryWidget.Kind.allCases { registry.addWidget(InventoryWidget(kind: kind)) }
+        AssetsAPIController().register(api)
+        AssetEditing().register(api)
+        RenewalForecastAPI().register(api)
+        registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
+                                     icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
+        AssetsPagesController().register(routes)
+        AssetEditPage().register(routes)
+        NamingPlansController().register(api, routes: routes)
+        InventoryAdminAPI().register(api)
+    }
+
+    func registerAgentAPI(_ agent: AgentAPIRoutes) throws {
+        agent.authenticated.on(.POST, "inventory",
+                               body: .collect(maxSize: ByteCount(value: InventoryIntake.limits.maxInputBytes)),
+                               use: InventoryAgentAPI.submit)
+    }
+
+    func registerAgentProtocols(_ routes: any RoutesBuilder) throws {
+        InventoryProtocolController().register(routes)
+    }
+}

@@ -1,0 +1,414 @@
+import Crypto
+import FluentKit
+import Foundation
+import ParcCore
+import SQLKit
+
+/// Where an inventory came from.
+struct InventorySource: Sendable {
+    /// `parc_agent`, `glpi_agent`, `fusioninventory`, `ocsinventory`, `other`.
+    let kind: String
+    /// The agent's device id (DEVICEID / deviceid), when it sent one.
+    let deviceID: String?
+    /// Parc's own agent, authenticated.
+    let agentID: UUID?
+    /// The asset Parc's agent is already linked to.
+    let linkedAssetID: UUID?
+}
+
+/// What an import did.
+struct InventoryImportResult: Sendable, Equatable {
+    let assetID: UUID
+    let created: Bool
+    /// The sections whose content changed and were written again (empty for an unchanged machine).
+    let changedSections: [String]
+}
+
+/// Imports one ``InventoryReport`` as one transaction (docs/inventory.md):
+///
+/// 1. outside the transaction: the report's rows are encoded and digested section by section, and the
+///    software is resolved to catalogue ids (the shared catalogue only grows; its rows are created with
+///    `ON CONFLICT DO NOTHING` in a fixed order, so concurrent imports never deadlock on them);
+/// 2. in the transaction: the asset is found by its match keys (or created), every section whose digest
+///    changed is replaced, software is updated by difference, the summary columns and match keys are
+///    written, and the history entry recorded.
+///
+/// Two first inventories of the same machine racing each other both find nothing; the second's match key
+/// insert then violates the unique index, its transaction rolls back, and it is retried — and finds the
+/// first one's asset. On SQLite, imports take turns (one writer at a time).
+struct InventoryImporter {
+    let db: any Database
+    let services: InventoryServices
+    let audit: AuditLog
+    let matchOrder: [InventoryMatchCriterion]
+
+    /// Rows in one multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 bound parameters.
+    static let batchRows = 500
+
+    func run(_ report: InventoryReport, entityID: UUID, source: InventorySource) async throws -> InventoryImportResult {
+        let dictionary = try await services.dictionary.dictionary(on: db, now: audit.now)
+        let prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
+                                             dictionary: dictionary)
+        if db.isPostgres { return try await importPrepared(prepared, on: db) }
+        // SQLite has one writer: the whole import, catalogue included, takes its turn, on one connection
+        // set for bulk writes — a 64 MB page cache, rarer checkpoints, and WAL commits without a sync each
+        // (a crash can lose the last imports, never corrupt the database; the agents send again).
+        return try await services.sqliteWriter.run {
+            try await db.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    let sql = connection as! any SQLDatabase
+                    try await sql.raw("PRAGMA synchronous = NORMAL").run()
+                    try await sql.raw("PRAGMA cache_size = -65536").run()
+                    // Checkpoint every ~40 MB of WAL instead of 4 MB: index pages that every import touches
+                    // are copied back once per checkpoint, not once per few imports.
+                    try await sql.raw("PRAGMA wal_autocheckpoint = 10000").run()
+                    return try await importPrepared(prepared, on: connection)
+                }
+            }.get()
+        }
+    }
+
+    private func importPrepared(_ prepared: PreparedInventory, on db: any Database) async throws
+        -> InventoryImportResult
+    {
+        let versionIDs = try await resolveCatalogue(prepared.software, on: db)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await db.transaction { db in
+                    if !db.isPostgres, let sql = db as? any SQLDatabase {
+                        // Take SQLite's write lock before the first read: a transaction that reads, then
+                        // writes after another connection committed, fails (SQLITE_BUSY_SNAPSHOT) instead of
+                        // waiting.
+                        try await sql.raw("UPDATE assets SET name = name WHERE 0 = 1").run()
+                    }
+                    return try await write(prepared, versionIDs: versionIDs, on: db)
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
+                continue
+            }
+        }
+    }
+
+    // MARK: Catalogue
+
+    /// The `software_versions` id of each distinct program of the report, creating catalogue rows as needed.
+    private func resolveCatalogue(_ software: [PreparedInventory.Program], on db: any Database) async throws
+        -> [String: UUID]
+    {
+        guard !software.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
+        let cache = services.catalogue
+        // Programs.
+        let programKeys = Array(Set(software.map(\.softwareKey))).sorted()
+        var programIDs = cache.softwareIDs(programKeys)
+        let missingPrograms = programKeys.filter { programIDs[$0] == nil }
+        if !missingPrograms.isEmpty {
+            let byKey = Dictionary(software.map { ($0.softwareKey, $0) }, uniquingKeysWith: { first, _ in first })
+            for batch in missingPrograms.chunked(Self.batchRows) {
+                let insert = sql.insert(into: "software")
+                    .columns("id", "name_key", "publisher_key", "name", "publisher", "created_at")
+                for key in batch {
+                    let program = byKey[key]!
+                    insert.values(SQLBind(UUID()), SQLBind(program.nameKey), SQLBind(program.publisherKey),
+                                  SQLBind(program.name), SQLBind(program.publisher), SQLBind(audit.now))
+                }
+                try await insert.ignoringConflicts(with: ["name_key", "publisher_key"]).run()
+            }
+            var found: [String: UUID] = [:]
+            for batch in Array(Set(missingPrograms.map { byKey[$0]!.nameKey })).sorted().chunked(Self.batchRows) {
+                let rows = try await sql.select().column("id").column("name_key").column("publisher_key")
+                    .from("software").where("name_key", .in, SQLBind.group(Array(batch))).all()
+                for row in rows {
+                    let key = PreparedInventory.Program.key(try row.decode(column: "name_key", as: String.self),
+                                                            try row.decode(column: "publisher_key", as: String.self))
+                    found[key] = try row.decode(column: "id", as: UUID.self)
+                }
+            }
+            cache.remember(software: found)
+            programIDs.merge(found) { $1 }
+        }
+        // Versions.
+        var versionKeyOf: [PreparedInventory.VersionKey: (UUID, String, String)] = [:]
+        for program in software {
+            guard let softwareID = programIDs[program.softwareKey] else {
+                throw InventoryImportError.catalogue("software '\(program.name)' could not be stored")
+            }
+            versionKeyOf[program.versionKey(softwareID)] = (softwareID, program.version, program.architecture)
+        }
+        let versionKeys = versionKeyOf.keys.sorted()
+        var versionIDs = cache.versionIDs(versionKeys)
+        let missingVersions = versionKeys.filter { versionIDs[$0] == nil }
+        if !missingVersions.isEmpty {
+            for batch in missingVersions.chunked(Self.batchRows) {
+                let insert = sql.insert(into: "software_versions").columns("id", "software_id", "version", "architecture")
+                for key in batch {
+                    let (softwareID, version, architecture) = versionKeyOf[key]!
+                    insert.values(SQLBind(UUID()), SQLBind(softwareID), SQLBind(version), SQLBind(architecture))
+                }
+                try await insert.ignoringConflicts(with: ["software_id", "version", "architecture"]).run()
+            }
+            var found: [PreparedInventory.VersionKey: UUID] = [:]
+            let softwareIDs = Array(Set(missingVersions.map { versionKeyOf[$0]!.0 }))
+            for batch in softwareIDs.chunked(Self.batchRows) {
+                let rows = try await sql.select().column("id").column("software_id").column("version")
+                    .column("architecture").from("software_versions")
+                    .where("software_id", .in, SQLBind.group(Array(batch))).all()
+                for row in rows {
+                    let key = PreparedInventory.Program.versionKey(
+                        try row.decode(column: "software_id", as: UUID.self),
+                        try row.decode(column: "version", as: String.self),
+                        try row.decode(column: "architecture", as: String.self))
+                    found[key] = try row.decode(column: "id", as: UUID.self)
+                }
+            }
+            cache.remember(versions: found)
+            versionIDs.merge(found) { $1 }
+        }
+        var result: [String: UUID] = [:]
+        for program in software {
+            guard let softwareID = programIDs[program.softwareKey],
+                  let versionID = versionIDs[program.versionKey(softwareID)]
+            else { throw InventoryImportError.catalogue("version '\(program.version)' of '\(program.name)'") }
+            result[program.identity] = versionID
+        }
+        return result
+    }
+
+    // MARK: Transaction
+
+    private func write(_ prepared: PreparedInventory, versionIDs: [String: UUID], on db: any Database) async throws
+        -> InventoryImportResult
+    {
+        let sql = db as! any SQLDatabase
+        let now = audit.now
+        var created = false
+        let asset: AssetModel
+        if let id = try await findAsset(prepared, on: sql), let found = try await AssetModel.find(id, on: db) {
+            asset = found
+        } else {
+            asset = AssetModel()
+            asset.id = UUID()
+            asset.entityID = prepared.entityID
+            asset.type = prepared.assetType.rawValue
+            asset.name = prepared.fallbackName
+            asset.status = AssetStatus.deployed.rawValue
+            asset.customFieldsJSON = "{}"
+            asset.lockedFieldsJSON = "[]"
+            asset.fingerprintsJSON = "{}"
+            created = true
+        }
+        let assetID = asset.id!
+        var stored = (try? JSONDecoder().decode([String: String].self, from: Data(asset.fingerprintsJSON.utf8))) ?? [:]
+        var changes: [FieldChange] = []
+        var changedSections: [String] = []
+
+        // Summary columns, unless a technician locked them.
+        let locked = asset.lockedFields
+        for (field, value) in prepared.summary(keeping: asset) where !locked.contains(field) {
+            let before = asset.summaryValue(field)
+            if before != value {
+                asset.setSummaryValue(field, value)
+                if !created { changes.append(FieldChange(field: field, before: before, after: value)) }
+            }
+        }
+        if created { try await asset.create(on: db) }
+
+        // Sections.
+        for section in prepared.sections where stored[section.section.rawValue] != section.digest || created {
+            let rows = try prepared.rows(of: section.section)
+            if !created {
+                changes.append(contentsOf: try await sectionChanges(section.section, rows: rows, assetID: assetID, on: sql))
+                try await sql.delete(from: "asset_components").where("asset_id", .equal, assetID)
+                    .where("kind", .equal, section.section.rawValue).run()
+            }
+            for (batchIndex, batch) in rows.chunked(Self.batchRows).enumerated() {
+                let insert = sql.insert(into: "asset_components")
+                    .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes",
+                             "free_bytes", "data")
+                for (index, row) in batch.enumerated() {
+                    insert.values(SQLBind(UUID()), SQLBind(assetID), SQLBind(section.section.rawValue),
+                                  SQLBind(batchIndex * Self.batchRows + index), SQLBind(row.stableKey),
+                                  SQLBind(String(row.label.prefix(500))), SQLBind(row.capacityBytes.map(Int64.init)),
+                                  SQLBind(row.freeBytes.map(Int64.init)), SQLBind(String(decoding: row.data, as: UTF8.self)))
+                }
+                try await insert.run()
+            }
+            stored[section.section.rawValue] = section.digest
+            changedSections.append(section.section.rawValue)
+        }
+        if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
+            changes.append(contentsOf: try await replaceSoftware(prepared, versionIDs: versionIDs, assetID: assetID,
+                                                                 created: created, on: sql))
+            stored["software"] = softwareDigest
+            changedSections.append("software")
+        }
+
+        // Match keys, when they changed.
+        if stored["_keys"] != prepared.keysDigest || created {
+            if !created { try await sql.delete(from: "asset_match_keys").where("asset_id", .equal, assetID).run() }
+            if !prepared.keys.isEmpty {
+                let insert = sql.insert(into: "asset_match_keys").columns("asset_id", "criterion", "value", "scope")
+                for key in prepared.keys {
+                    insert.values(SQLBind(assetID), SQLBind(key.criterion), SQLBind(key.value), SQLBind(key.scope))
+                }
+                // A new asset must own all its keys: a conflict means another import created this machine
+                // meanwhile, and the retry will find it. A known asset leaves keys another asset holds to it.
+                if created { try await insert.run() } else {
+                    try await insert.ignoringConflicts(with: ["criterion", "value", "scope"]).run()
+                }
+            }
+            stored["_keys"] = prepared.keysDigest
+        }
+
+        asset.lastInventoryAt = now
+        asset.lastInventorySource = prepared.sourceKind
+        if let deviceID = prepared.deviceID { asset.agentDeviceID = deviceID }
+        if let agentID = prepared.agentID { asset.agentID = agentID }
+        asset.fingerprintsJSON = String(decoding: try JSONEncoder.sortedKeys.encode(stored), as: UTF8.self)
+        try await asset.save(on: db)
+        if let agentID = prepared.agentID {
+            try await sql.update("agents").set("asset_id", to: assetID).where("id", .equal, agentID).run()
+        }
+        if created {
+            try await audit.record("inventory.created", objectType: "asset", objectID: assetID, label: asset.name,
+                                   entityID: asset.entityID, changes: prepared.creationSummary, on: db)
+        } else if !changes.isEmpty {
+            try await audit.record("inventory.updated", objectType: "asset", objectID: assetID, label: asset.name,
+                                   entityID: asset.entityID, changes: Array(changes.prefix(500)), on: db)
+        }
+        return InventoryImportResult(assetID: assetID, created: created, changedSections: changedSections)
+    }
+
+    /// The asset the report describes: Parc's agent's linked asset, else the first match key in order
+    /// that a stored asset holds.
+    private func findAsset(_ prepared: PreparedInventory, on sql: any SQLDatabase) async throws -> UUID? {
+        if let linked = prepared.linkedAssetID {
+            let rows = try await sql.select().column("id").from("assets").where("id", .equal, linked).all()
+            if !rows.isEmpty { return linked }
+        }
+        guard !prepared.keys.isEmpty else { return nil }
+        let rows = try await sql.select().column("asset_id").column("criterion").column("value").column("scope")
+            .from("asset_match_keys").where("value", .in, SQLBind.group(prepared.keys.map(\.value))).all()
+        var holders: [PreparedInventory.Key: UUID] = [:]
+        for row in rows {
+            let key = PreparedInventory.Key(criterion: try row.decode(column: "criterion", as: String.self),
+                                            value: try row.decode(column: "value", as: String.self),
+                                            scope: try row.decode(column: "scope", as: String.self))
+            holders[key] = try row.decode(column: "asset_id", as: UUID.self)
+        }
+        return prepared.keys.lazy.compactMap { holders[$0] }.first
+    }
+
+    /// History lines for a section about to be replaced: elements added, removed and changed, by stable key.
+    private func sectionChanges(_ section: InventorySection, rows newRows: [SectionRows.Row], assetID: UUID,
+                                on sql: any SQLDatabase) async throws -> [FieldChange]
+    {
+        let rows = try await sql.select().column("stable_key").column("label").column("data").from("asset_components")
+            .where("asset_id", .equal, assetID).where("kind", .equal, section.rawValue).all()
+        var old: [String: (label: String, data: String)] = [:]
+        for row in rows {
+            old[try row.decode(column: "stable_key", as: String.self)] =
+                (try row.decode(column: "label", as: String.self), try row.decode(column: "data", as: String.self))
+        }
+        var changes: [FieldChange] = []
+        var seen = Set<String>()
+        for row in newRows {
+            seen.insert(row.stableKey)
+            let label = row.label.isEmpty ? row.stableKey : row.label
+            if let before = old[row.stableKey] {
+                if before.data != String(decoding: row.data, as: UTF8.self) {
+                    changes.append(FieldChange(field: section.rawValue, before: before.label, after: label))
+                }
+            } else {
+                changes.append(FieldChange(field: section.rawValue, before: nil, after: label))
+            }
+        }
+        for (key, before) in old.sorted(by: { $0.key < $1.key }) where !seen.contains(key) {
+            changes.append(FieldChange(field: section.rawValue, before: before.label.isEmpty ? key : before.label,
+                                       after: nil))
+        }
+        return changes
+    }
+
+    /// Brings `asset_software` to the report's list by difference; history lines name what was installed,
+    /// removed or upgraded (same name, another version).
+    private func replaceSoftware(_ prepared: PreparedInventory, versionIDs: [String: UUID], assetID: UUID,
+                                 created: Bool, on sql: any SQLDatabase) async throws -> [FieldChange]
+    {
+        var wanted: [UUID: PreparedInventory.Program] = [:]
+        for program in prepared.software {
+            if let id = versionIDs[program.identity], wanted[id] == nil { wanted[id] = program }
+        }
+        var existing = Set<UUID>()
+        if !created {
+            for row in try await sql.select().column("version_id").from("asset_software")
+                .where("asset_id", .equal, assetID).all() {
+                existing.insert(try row.decode(column: "version_id", as: UUID.self))
+            }
+        }
+        let removed = Array(existing.subtracting(wanted.keys))
+        let added = wanted.keys.filter { !existing.contains($0) }
+        var removedNames: [(String, String)] = []
+        for batch in removed.chunked(Self.batchRows) {
+            if !created {
+                for row in try await sql.select().column(SQLColumn("name", table: "software"))
+                    .column(SQLColumn("version", table: "software_versions"))
+                    .from("software_versions").join("software", on: SQLColumn("id", table: "software"), .equal,
+                          SQLColumn("software_id", table: "software_versions"))
+                    .where(SQLColumn("id", table: "software_versions"), .in, SQLBind.group(Array(batch))).all() {
+                    removedNames.append((try row.decode(column: "name", as: String.self),
+                                         try row.decode(column: "version", as: String.self)))
+                }
+            }
+            try await sql.delete(from: "asset_software").where("asset_id", .equal, assetID)
+                .where("version_id", .in, SQLBind.group(Array(batch))).run()
+        }
+        for batch in added.chunked(Self.batchRows) {
+            let insert = sql.insert(into: "asset_software").columns("asset_id", "version_id", "install_date")
+            for id in batch {
+                insert.values(SQLBind(assetID), SQLBind(id), SQLBind(wanted[id]!.installDate))
+            }
+            try await insert.run()
+        }
+        guard !created else { return [] }
+        var changes: [FieldChange] = []
+        var removedByName = Dictionary(removedNames.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        for id in added.sorted(by: { wanted[$0]!.identity < wanted[$1]!.identity }) {
+            let program = wanted[id]!
+            if let old = removedByName.removeValue(forKey: program.name) {
+                changes.append(FieldChange(field: "software", before: "\(program.name) \(old)",
+                                           after: "\(program.name) \(program.version)"))
+            } else {
+                changes.append(FieldChange(field: "software", before: nil, after: "\(program.name) \(program.version)"))
+            }
+        }
+        for (name, version) in removedByName.sorted(by: { $0.key < $1.key }) {
+            changes.append(FieldChange(field: "software", before: "\(name) \(version)", after: nil))
+        }
+        return changes
+    }
+}
+
+enum InventoryImportError: Error, CustomStringConvertible {
+    case catalogue(String)
+
+    var description: String {
+        switch self {
+        case .catalogue(let what): "The software catalogue could not be updated: \(what)."
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, for digests and stored JSON that must compare equal when equal.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension ArraySlice {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] { Array(self).chunked(size) }
+}

@@ -1,0 +1,502 @@
+import Fluent
+import Foundation
+import ParcCore
+import ParcInventory
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import ParcServer
+
+@Suite("Inventory ingestion: fixtures, agents' paths and replies, matching, history")
+struct InventoryIngestionTests {
+    static let xmlHeaders: HTTPHeaders = ["Content-Type": "application/x-compress-zlib",
+                                          "User-Agent": "FusionInventory-Agent_v2.6-3"]
+
+    static func post(_ app: LiveServer, _ path: String = "/", _ body: Data, compress: InventoryCompression = .zlib,
+                     headers extra: HTTPHeaders = [:], plainType: String = "application/xml") async throws
+        -> WireResponse
+    {
+        var headers: HTTPHeaders = ["Content-Type": compress.contentType(plain: plainType),
+                                    "User-Agent": "FusionInventory-Agent_v2.6-3"]
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        return try await app.send(.POST, path, headers: headers, body: compress.compress(body))
+    }
+
+    /// The reply body, inflated as the agent would.
+    static func replyText(_ response: WireResponse) throws -> String {
+        let raw = Data(response.body.readableBytesView)
+        let compression = InventoryCompression.of(contentType: response.headers.first(name: .contentType),
+                                                  firstBytes: raw.prefix(8)) ?? .none
+        return String(decoding: try compression.decompress(raw, limit: 1 << 20), as: UTF8.self)
+    }
+
+    @Test("every fixture imports through the agents' paths, once per machine", arguments: TestDatabase.all)
+    func fixtures(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            var imported = 0
+            for name in try InventoryFixture.names("inventory/glpi-json") where !name.contains("partial") {
+                let response = try await Self.post(live, "/front/inventory.php",
+                                                   try InventoryFixture.data("inventory/glpi-json/" + name),
+                                                   plainType: "application/json")
+                let text = try Self.replyText(response)
+                #expect(response.status == .ok, "\(name): \(text)")
+                let reply = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                #expect(reply?["status"] as? String == "ok" && reply?["expiration"] as? Int == 24, "\(name)")
+                imported += 1
+            }
+            for name in try InventoryFixture.names("inventory/fusion-xml") where name != "5.xml" {
+                let response = try await Self.post(live, "/plugins/fusioninventory/",
+                                                   try InventoryFixture.data("inventory/fusion-xml/" + name))
+                #expect(response.status == .ok, "\(name): \(response.body.string)")
+                #expect(try Self.replyText(response).contains("<REPLY><RESPONSE>no_account_update</RESPONSE></REPLY>"))
+                imported += 1
+            }
+            let assets = try await db.assets()
+            #expect(assets.count >= 10 && assets.count <= imported, "\(assets.map(\.name))")
+
+            // Field-level checks on the GLPI-native computer.
+            let xps = try #require(assets.first { $0.name == "glpixps" })
+            #expect(xps.type == "computer" && xps.serial == "640HP72")
+            #expect(xps.systemUUID?.lowercased() == "4c4c4544-0034-3010-8048-b6c04f503732")
+            #expect(xps.osName == "Fedora 31 (Workstation Edition)" && xps.status == "deployed")
+            #expect(xps.lastInventorySource == "glpi_agent" || xps.lastInventorySource == "fusioninventory"
+                    || xps.lastInventorySource == "other")
+            let software = try await db.software(of: xps.id!)
+            #expect(software.contains("gitg 3.32.1-1.fc31"))
+            #expect(try await db.components(of: xps.id!, kind: "cpus").count >= 1)
+            #expect(!(try await db.components(of: xps.id!, kind: "network_interfaces")).isEmpty)
+            #expect((xps.memoryBytes ?? 0) > 1 << 30)
+
+            // The network equipment and the printer become assets of their type.
+            #expect(assets.contains { $0.type == "network_device" })
+            #expect(assets.contains { $0.type == "printer" })
+            #expect(assets.contains { $0.type == "phone" })
+
+            // Sending everything again, in the same order, creates nothing and ends in the same state (a
+            // device that two fixtures describe is updated twice, as the first time).
+            let before = try await db.counts()
+            let componentsBefore = try await db.componentCounts()
+            for name in try InventoryFixture.names("inventory/glpi-json") where !name.contains("partial") {
+                _ = try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/" + name),
+                                        plainType: "application/json")
+            }
+            for name in try InventoryFixture.names("inventory/fusion-xml") where name != "5.xml" {
+                _ = try await Self.post(live, "/", try InventoryFixture.data("inventory/fusion-xml/" + name))
+            }
+            var after = try await db.counts()
+            #expect(after["assets"] == before["assets"] && after["asset_software"] == before["asset_software"])
+            let componentsAfter = try await db.componentCounts()
+            #expect(after["asset_components"] == before["asset_components"],
+                    "\(componentsAfter.filter { componentsBefore[$0.key] != $0.value }) were \(componentsBefore.filter { componentsAfter[$0.key] != $0.value })")
+            after["audit_log"] = before["audit_log"]
+            #expect(after == before)
+        } }
+    }
+
+    @Test("a partial inventory replaces only the sections it carries", arguments: TestDatabase.all)
+    func partial(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            let asset = try #require(try await db.assets().first)
+            let volumes = try await db.components(of: asset.id!, kind: "volumes")
+            let cpus = try await db.components(of: asset.id!, kind: "cpus")
+            let fullSoftware = try await db.software(of: asset.id!)
+            #expect(fullSoftware.count == 6)
+
+            let partial = try InventoryFixture.data("inventory/glpi-json/computer_1_partial_softs.json")
+            #expect(try await Self.post(live, "/", partial, plainType: "application/json").status == .ok)
+            #expect(try await db.assets().count == 1)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.count == 6 && software != fullSoftware, "\(software)")
+            #expect(try await db.components(of: asset.id!, kind: "volumes") == volumes)
+            #expect(try await db.components(of: asset.id!, kind: "cpus") == cpus)
+
+            // The change is in the asset's history, with what was removed.
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectType == "asset")
+                .sort(\.$createdAt).all()
+            #expect(history.map(\.action) == ["inventory.created", "inventory.updated"])
+            let changes = try JSONDecoder().decode([FieldChange].self, from: Data(history[1].changes.utf8))
+            #expect(changes.contains { $0.field == "software" }, "\(changes)")
+        } }
+    }
+
+    @Test("FusionInventory and OCS exchanges: PROLOG answered SEND, replies compressed as asked",
+          arguments: TestDatabase.all)
+    func protocolExchanges(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            let reply = try await Self.post(live, "/", prolog)
+            #expect(reply.status == .ok)
+            #expect(reply.headers.first(name: .contentType) == "application/x-compress-zlib")
+            #expect(Array(reply.body.readableBytesView.prefix(2)) == [0x78, 0x9C])
+            #expect(try Self.replyText(reply)
+                    == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><PROLOG_FREQ>24</PROLOG_FREQ><RESPONSE>SEND</RESPONSE></REPLY>\n")
+            // Uncompressed, at OCS's path, with its Content-Type.
+            let ocs = try InventoryFixture.data("agent-protocols/ocsinventory-agent/01-POST-PROLOG.request-body.xml")
+            let plain = try await live.send(.POST, "/ocsinventory", headers: ["Content-Type": "application/xml"], body: ocs)
+            #expect(plain.status == .ok && plain.body.string.contains("<RESPONSE>SEND</RESPONSE>"))
+            let gzip = try await Self.post(live, "/ocsinventory", ocs, compress: .gzip,
+                                           headers: ["Content-Type": "application/x-compress"])
+            #expect(Array(gzip.body.readableBytesView.prefix(2)) == [0x1F, 0x8B])
+
+            // The OCS agent's inventory: its version from its User-Agent.
+            let inventory = try InventoryFixture.data("agent-protocols/ocsinventory-agent/02-POST-INVENTORY.request-body.xml")
+            let sent = try await Self.post(live, "/ocsinventory", inventory,
+                                           headers: ["User-Agent": "OCS-NG_unified_unix_agent_v2.10.0",
+                                                     "Content-Type": "application/x-compress"])
+            #expect(sent.status == .ok, "\(sent.body.string)")
+            let asset = try #require(try await InventoryDatabase(app: app).assets().first)
+            #expect(asset.lastInventorySource == "ocsinventory")
+            #expect(try await InventoryDatabase(app: app).software(of: asset.id!).count > 500)
+
+            // GLPI Agent's CONTACT: inventory is taken, other tasks are disabled with a message.
+            let contact = #"{"action":"contact","deviceid":"pc-1-2026","enabled-tasks":["inventory","deploy"],"name":"GLPI-Agent_v1.11"}"#
+            let answer = try await Self.post(live, "/front/inventory.php", Data(contact.utf8), compress: .none,
+                                             plainType: "application/json")
+            let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
+            #expect(body?["status"] as? String == "ok" && body?["expiration"] as? Int == 24)
+            #expect((body?["tasks"] as? [String: Any])?["inventory"] != nil)
+            #expect(body?["disabled"] as? String == "deploy")
+        } }
+    }
+
+    @Test("Parc's agent sends with its credential; the asset is linked to it", arguments: TestDatabase.all)
+    func nativeEndpoint(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let agent = try await BackupWorld(app: app, t: t).enroll(t.alpha, machine: "m-1", hostname: "glpixps")
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let anonymous = try await sendData(app, .POST, "/api/agent/v1/inventory",
+                                               headers: ["Content-Type": "application/json"], body: body)
+            #expect(anonymous.status == .unauthorized)
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(agent.credential)",
+                                        "Content-Type": "application/x-compress-zlib"]
+            let first = try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                           body: InventoryCompression.zlib.compress(body))
+            #expect(first.status == .ok, "\(first.body.string)")
+            let reply = try json(first)
+            #expect(reply["created"] as? Bool == true)
+            let assetID = try #require(UUID(uuidString: reply["asset_id"] as? String ?? ""))
+            let stored = try #require(try await AgentModel.find(agent.id, on: app.db))
+            #expect(stored.assetID == assetID)
+            let asset = try #require(try await AssetModel.find(assetID, on: app.db))
+            #expect(asset.entityID == t.alpha.id && asset.agentID == agent.id && asset.lastInventorySource == "parc_agent")
+
+            // Unchanged: no section written again.
+            let again = try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                           body: InventoryCompression.zlib.compress(body))
+            #expect(try json(again)["created"] as? Bool == false)
+            #expect((try json(again)["changed_sections"] as? [String]) == [])
+
+            // The API shows it to Alpha's technician, not to Beta's admin.
+            let list = try await send(app, .GET, "/api/v1/assets?type=computer", headers: .bearer(t.alphaToken))
+            #expect((try json(list)["items"] as? [[String: Any]])?.count == 1)
+            let hidden = try await send(app, .GET, "/api/v1/assets?type=computer", headers: .bearer(t.betaToken))
+            #expect((try json(hidden)["items"] as? [[String: Any]])?.count == 0)
+            #expect(try await send(app, .GET, "/api/v1/assets/\(assetID)", headers: .bearer(t.betaToken)).status == .notFound)
+            let detail = try json(try await send(app, .GET, "/api/v1/assets/\(assetID)", headers: .bearer(t.alphaToken)))
+            #expect(detail["name"] as? String == "glpixps" && detail["serial"] as? String == "640HP72")
+            #expect((detail["software"] as? [[String: Any]])?.contains { $0["name"] as? String == "gitg" } == true)
+            #expect((detail["components"] as? [[String: Any]])?.contains { $0["kind"] as? String == "cpus" } == true)
+            #expect((detail["operating_system"] as? [String: Any])?["name"] as? String == "Fedora 31 (Workstation Edition)")
+            // Filters on software and version.
+            for (query, count) in [("software=gitg", 1), ("software=GITG&software_version=3.32.1-1.fc31", 1),
+                                   ("software=gitg&software_version=%3C3.32", 0), ("software=gitg&software_version=%3E%3D3", 1),
+                                   ("software=nothing-like-it", 0), ("memory_bytes_gte=1000000", 1), ("status=retired", 0),
+                                   ("not_seen_days=30", 0), ("name=GLPIXPS", 1)] {
+                let response = try await send(app, .GET, "/api/v1/assets?\(query)", headers: .bearer(t.alphaToken))
+                #expect(response.status == .ok, "\(query): \(response.body.string)")
+                #expect(try json(response)["total"] as? Int == count, "\(query)")
+            }
+            #expect(try await send(app, .GET, "/api/v1/assets?software_version=3", headers: .bearer(t.alphaToken)).status
+                    == .badRequest)
+
+            // The pages: the list with its filters, each tab of the asset page, in French; Beta sees nothing.
+            let web = WebClient(app)
+            try await web.signIn("alice")
+            let listPage = try await web.get("/assets?software=gitg&q=xps")
+            #expect(listPage.status == .ok && listPage.body.string.contains("glpixps"))
+            #expect(try await web.get("/assets?software=firefox").body.string.contains("glpixps") == false)
+            for (tab, text) in [("details", "640HP72"), ("components", "Intel"), ("software", "gitg"),
+                                ("network", "wlp58s0"), ("history", "inventory")] {
+                let page = try await web.get("/assets/\(assetID)?tab=\(tab)")
+                #expect(page.status == .ok, "\(tab)")
+                #expect(page.body.string.contains(text), "\(tab) shows \(text)")
+            }
+            let dashboard = try await web.get("/")
+            #expect(dashboard.body.string.contains("/assets?not_seen_days=30"), "the fleet cards are on the dashboard")
+            #expect(dashboard.body.string.contains("Fedora 31"), "the most common system")
+            let csv = try await web.get("/assets?format=csv")
+            #expect(csv.body.string.hasPrefix("name,type,subtype,status") && csv.body.string.contains("glpixps"))
+            let beta = WebClient(app)
+            try await beta.signIn("bob")
+            #expect(try await beta.get("/assets/\(assetID)").status == .notFound)
+            #expect(try await beta.get("/assets").body.string.contains("glpixps") == false)
+            #expect(try await send(app, .GET, "/api/v1/assets?memory_bytes_lt=lots", headers: .bearer(t.alphaToken)).status
+                    == .badRequest)
+        } }
+    }
+
+    @Test("the naming plan report flags an inventoried machine; renaming locks the name against inventories",
+          arguments: TestDatabase.all)
+    func namingPlan(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let agent = try await BackupWorld(app: app, t: t).enroll(t.alpha, machine: "m-1", hostname: "glpixps")
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(agent.credential)", "Content-Type": "application/json"]
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers, body: body).status == .ok)
+            #expect(try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{type}-{seq:4}","type_code":"PC"}"#)
+                    .status == .forbidden, "a technician cannot set the plan")
+            let bad = try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.superToken),
+                                     body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{seq:0}"}"#)
+            #expect(bad.status == .unprocessableEntity)
+            let created = try await send(app, .POST, "/api/v1/naming-plans", headers: .json(t.superToken),
+                                         body: #"{"entity_id":"\#(t.alpha.id!)","asset_type":"computer","pattern":"{entity}-{type}-{seq:4}","type_code":"PC"}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+
+            let report = try json(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.alphaToken)))
+            let items = try #require(report["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            #expect(items.first?["name"] as? String == "glpixps")
+            #expect(items.first?["proposed_name"] as? String == "ALP-PC-0001")
+            let assetID = try #require(items.first?["asset_id"] as? String)
+            #expect(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.betaToken))
+                    .body.string.contains("glpixps") == false)
+            let page = WebClient(app)
+            try await page.signIn("alice")
+            #expect(try await page.get("/assets/naming").body.string.contains("ALP-PC-0001"))
+
+            // A name that breaks the plan is refused; the proposal is applied and locks the name.
+            #expect(try await send(app, .POST, "/api/v1/naming-plans/apply", headers: .json(t.alphaToken),
+                                   body: #"{"renames":[{"asset_id":"\#(assetID)","name":"pc-42"}]}"#).status
+                    == .unprocessableEntity)
+            let applied = try await send(app, .POST, "/api/v1/naming-plans/apply", headers: .json(t.alphaToken),
+                                         body: #"{"renames":[{"asset_id":"\#(assetID)","name":"ALP-PC-0001"}]}"#)
+            #expect(try json(applied)["renamed"] as? Int == 1, "\(applied.body.string)")
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers, body: body).status == .ok)
+            let asset = try #require(try await AssetModel.find(UUID(uuidString: assetID), on: app.db))
+            #expect(asset.name == "ALP-PC-0001" && asset.lockedFields.contains("name"))
+            let after = try json(try await send(app, .GET, "/api/v1/naming-plans/report", headers: .bearer(t.alphaToken)))
+            #expect(after["total"] as? Int == 0)
+            let next = try json(try await send(app, .GET, "/api/v1/naming-plans/suggest?entity_id=\(t.alpha.id!)&type=computer",
+                                               headers: .bearer(t.alphaToken)))
+            #expect(next["name"] as? String == "ALP-PC-0002")
+            _ = live
+        } }
+    }
+
+    @Test("entity rules place machines, the dictionary renames and ignores, access is narrowed per entity",
+          arguments: TestDatabase.all)
+    func rulesAndAccess(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            // The tag of computer_1.json is "000005": a rule sends it to Beta.
+            let notRoot = try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.betaToken),
+                                         body: #"{"name":"x","entity_id":"\#(t.beta.id!)","tag":"000005"}"#)
+            #expect([.forbidden, .notFound].contains(notRoot.status), "only an administrator of the whole tree sets entity rules")
+            let bad = try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                     body: #"{"name":"x","entity_id":"\#(t.beta.id!)","ip_ranges":["10.0.0.0/33"]}"#)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                   body: #"{"name":"Beta's agents","entity_id":"\#(t.beta.id!)","tag":"000005"}"#).status == .created)
+            // The dictionary: gitg renamed, the GNOME games ignored; a broken regex refused.
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"regex","pattern":"(a","action":"ignore"}"#).status == .unprocessableEntity)
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"equals","pattern":"gitg","action":"rename","new_name":"Gitg (GNOME)"}"#).status == .created)
+            let json1 = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            let names = try #require(try JSONSerialization.jsonObject(with: json1) as? [String: Any])
+            let programs = ((names["content"] as? [String: Any])?["softwares"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            let ignored = try #require(programs.first { $0 != "gitg" })
+            #expect(try await send(app, .POST, "/api/v1/software-rules", headers: .json(t.superToken),
+                                   body: #"{"match":"equals","pattern":"\#(ignored)","action":"ignore"}"#).status == .created)
+            #expect(try await Self.post(live, "/", json1, plainType: "application/json").status == .ok)
+            let asset = try #require(try await db.assets().first)
+            #expect(asset.entityID == t.beta.id)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.contains { $0.hasPrefix("Gitg (GNOME) ") } && !software.contains { $0.hasPrefix("gitg ") })
+            #expect(!software.contains { $0.hasPrefix(ignored + " ") } && software.count == programs.count - 1)
+
+            // Narrowed ranges: loopback refused with 403, nothing written; credentials: 401 then accepted.
+            let put = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                     body: #"{"allowed_ranges":["10.0.0.0/8"],"match_order":["serial","name"]}"#)
+            #expect(put.status == .ok, "\(put.body.string)")
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            let refused = try await Self.post(live, "/", prolog)
+            #expect(refused.status == .forbidden && refused.body.string.contains("inventory_address_refused"))
+            let settings = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                          body: #"{"basic_user":"agents","require_credentials":true}"#)
+            let password = try #require(try json(settings)["basic_password"] as? String)
+            #expect(try json(settings)["match_order"] as? [String] == ["uuid", "serial", "mac", "name"])
+            let challenged = try await Self.post(live, "/", prolog)
+            #expect(challenged.status == .unauthorized && challenged.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true)
+            let wrong = try await Self.post(live, "/", prolog, headers: ["Authorization": "Basic " + Data("agents:nope".utf8).base64EncodedString()])
+            #expect(wrong.status == .unauthorized)
+            let right = try await Self.post(live, "/", prolog, headers: ["Authorization": "Basic " + Data("agents:\(password)".utf8).base64EncodedString()])
+            #expect(right.status == .ok)
+            let shown = try json(try await send(app, .GET, "/api/v1/inventory/settings/\(t.alpha.id!)", headers: .bearer(t.alphaToken)))
+            #expect(shown["inherited_from"] as? String == t.root.id!.uuidString && shown["basic_password"] == nil)
+        } }
+    }
+
+    @Test("assets by hand: lifecycle rules, fields locked against inventories and unlocked, history",
+          arguments: TestDatabase.all)
+    func editing(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let created = try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken), body: """
+                {"entity_id":"\(t.alpha.id!)","type":"monitor","name":"ECR-0001","serial":"CN-0F1","manufacturer":"Dell",
+                 "purchase_date":"2024-03-01","warranty_end":"2027-03-01","purchase_cost":189.9}
+                """)
+            #expect(created.status == .created, "\(created.body.string)")
+            let monitor = try #require(try json(created)["id"] as? String)
+            #expect(try json(created)["status"] as? String == "in_stock")
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.betaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"monitor","name":"x"}"#).status == .notFound)
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"monitor","name":"ecr-0001"}"#).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken),
+                                   body: #"{"entity_id":"\#(t.alpha.id!)","type":"toaster","name":"t","warranty_end":"2027-02-30"}"#)
+                .status == .unprocessableEntity)
+            // in stock → deployed is allowed; deployed → ordered is not.
+            let deployed = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                                          body: #"{"status":"deployed","location":"Bureau 12"}"#)
+            #expect(try json(deployed)["status"] as? String == "deployed")
+            let backwards = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                                           body: #"{"status":"ordered"}"#)
+            #expect(backwards.status == .unprocessableEntity, "\(backwards.body.string)")
+
+            // The edit form offers only the statuses the lifecycle allows, and saves through the same checks.
+            let web = WebClient(app)
+            try await web.signIn("alice")
+            let form = try await web.get("/assets/\(monitor)/edit")
+            #expect(form.status == .ok && form.body.string.contains("value=\"in_repair\"")
+                    && !form.body.string.contains("value=\"ordered\""))
+            let refused = try await web.post("/assets/\(monitor)/edit", ["status": "ordered", "name": "ECR-0001"])
+            #expect(refused.status == .unprocessableEntity)
+            let saved = try await web.post("/assets/\(monitor)/edit", [
+                "status": "in_repair", "name": "ECR-0001", "location": "Atelier", "purchase_cost": "199,50",
+                "warranty_end": "2027-03-01", "purchase_date": "2024-03-01",
+            ])
+            #expect(saved.status == .seeOther || saved.status == .found, "\(saved.status)")
+            let edited = try #require(try await AssetModel.find(UUID(uuidString: monitor), on: app.db))
+            #expect(edited.status == "in_repair" && edited.location == "Atelier" && edited.purchaseCost == 199.5)
+            let outsider = WebClient(app)
+            try await outsider.signIn("bob")
+            #expect(try await outsider.get("/assets/\(monitor)/edit").status == .notFound)
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(monitor)", headers: .json(t.alphaToken),
+                               body: #"{"purchase_cost":189.9}"#)
+
+            // The renewal forecast: the monitor's warranty ends in 2027-Q1 (the test clock is in 2026-11).
+            let forecast = try json(try await send(app, .GET, "/api/v1/assets/renewal-forecast?type=monitor&months=12",
+                                                   headers: .bearer(t.alphaToken)))
+            let quarters = forecast["quarters"] as? [[String: Any]] ?? []
+            let q1 = quarters.first { $0["quarter"] as? String == "2027-Q1" }
+            #expect(q1?["warranty_end"] as? Int == 1 && q1?["cost"] as? Int == 190, "\(quarters)")
+            #expect(forecast["total_count"] as? Int == 1)
+            #expect(try await send(app, .GET, "/api/v1/assets/renewal-forecast?months=0", headers: .bearer(t.alphaToken))
+                    .status == .badRequest)
+
+            // A hand-set name on an inventoried machine survives inventories until unlocked.
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let computer = try #require(try await InventoryDatabase(app: app).assets().first { $0.type == "computer" })
+            let renamed = try await send(app, .PATCH, "/api/v1/assets/\(computer.id!)", headers: .json(t.superToken),
+                                         body: #"{"name":"compta-07","inventory_number":"INV-2024-0042"}"#)
+            #expect(try json(renamed)["name"] as? String == "compta-07")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            var stored = try #require(try await AssetModel.find(computer.id, on: app.db))
+            #expect(stored.name == "compta-07" && stored.lockedFields == ["name"] && stored.inventoryNumber == "INV-2024-0042")
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(computer.id!)", headers: .json(t.superToken),
+                               body: #"{"unlock":["name"]}"#)
+            // The next inventory that changes the hardware section puts the host name back.
+            var changed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            var content = try #require(changed["content"] as? [String: Any])
+            var hardware = try #require(content["hardware"] as? [String: Any])
+            hardware["memory"] = 32_000
+            content["hardware"] = hardware
+            changed["content"] = content
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+            stored = try #require(try await AssetModel.find(computer.id, on: app.db))
+            #expect(stored.name == "glpixps" && stored.lockedFields.isEmpty)
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == computer.id!.uuidString)
+                .sort(\.$createdAt).all().map(\.action)
+            #expect(history.contains("asset.updated") && history.last == "inventory.updated", "\(history)")
+        } }
+    }
+
+    @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
+    func badInput(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_2.json"),
+                                        plainType: "application/json").status == .ok)
+            let before = try await db.counts()
+            let inventory = try InventoryFixture.fusionDebian
+            let compressed = InventoryCompression.zlib.compress(inventory)
+            var manySoftware = "{\"deviceid\":\"big-1\",\"action\":\"inventory\",\"content\":{\"versionclient\":\"GLPI-Agent_v1.11\",\"hardware\":{\"name\":\"big\"},\"softwares\":["
+            manySoftware += (0..<100_000).map { "{\"name\":\"pkg\($0)\",\"version\":\"1.\($0)\"}" }.joined(separator: ",")
+            manySoftware += "]}}"
+            let cases: [(String, Data, HTTPHeaders, HTTPResponseStatus)] = [
+                ("truncated zlib", compressed.prefix(compressed.count / 2), ["Content-Type": "application/x-compress-zlib"], .badRequest),
+                ("garbage", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }), ["Content-Type": "application/x-compress-zlib"], .badRequest),
+                ("bomb", InventoryCompression.zlib.compress(Data(count: 80 << 20)), ["Content-Type": "application/x-compress-zlib"], .payloadTooLarge),
+                ("truncated XML", inventory.prefix(inventory.count / 2), ["Content-Type": "application/xml"], .badRequest),
+                ("wrong type", Data(#"{"deviceid":"x","action":"inventory","content":{"hardware":{"memory":"lots"}}}"#.utf8), ["Content-Type": "application/json"], .badRequest),
+                ("DTD", Data("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><REQUEST><QUERY>PROLOG</QUERY></REQUEST>".utf8), ["Content-Type": "application/xml"], .badRequest),
+                ("empty", Data(), ["Content-Type": "application/xml"], .badRequest),
+                ("unknown query", Data("<?xml version=\"1.0\"?><REQUEST><DEVICEID>x</DEVICEID><QUERY>WAKEONLAN</QUERY></REQUEST>".utf8), ["Content-Type": "application/xml"], .badRequest),
+            ]
+            for (name, body, headers, status) in cases {
+                let response = try await live.send(.POST, "/", headers: headers, body: body)
+                #expect(response.status == status, "\(name): \(response.body.string.prefix(300))")
+                #expect(!response.body.string.isEmpty, "\(name) says why")
+            }
+            #expect(try await db.counts() == before)
+
+            // 100 000 programs: documented behaviour — taken, one catalogue entry each.
+            let big = try await live.send(.POST, "/", headers: ["Content-Type": "application/json"],
+                                         body: Data(manySoftware.utf8))
+            #expect(big.status == .ok, "\(big.body.string.prefix(300))")
+            let asset = try #require(try await db.assets().first { $0.name == "big" })
+            #expect(try await db.software(of: asset.id!).count == 100_000)
+        } }
+    }
+
+    @Test("concurrent first inventories: one asset per machine, no deadlock, nothing lost", arguments: TestDatabase.all)
+    func concurrency(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let base = try InventoryFixture.fusionDebian
+            // 12 distinct machines, each sent twice at once.
+            try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for index in 0..<24 {
+                    let body = InventoryFixture.relabel(base, index: index % 12)
+                    group.addTask { try await Self.post(live, "/", body).status }
+                }
+                for try await status in group { #expect(status == .ok) }
+            }
+            let assets = try await db.assets()
+            #expect(assets.count == 12, "\(assets.map(\.name))")
+            #expect(Set(assets.map(\.name)).count == 12)
+            let counts = try await db.counts()
+            let perMachine = try await db.software(of: assets[0].id!).count
+            #expect(perMachine > 700)
+            #expect(counts["asset_software"] == perMachine * 12)
+            #expect(counts["software_versions"]! <= perMachine + 5)
+        } }
+    }
+}
