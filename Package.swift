@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "ParcAgentKit",
             dependencies: [
-                "ParcCore", "ParcBackup",
+                "ParcCore", "ParcBackup", "ParcInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -125,7 +125,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ParcAgentTests",
-            dependencies: ["ParcAgentKit", "ParcBackup"],
+            dependencies: ["ParcAgentKit", "ParcBackup", "ParcInventory", "ParcCore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -19,6 +19,7 @@ struct ParcAgent: AsyncParsableCommand {
                 _ = unsafeBitCast(symbol, to: MallOpt.self)(-8, 2)
             }
         #endif
+        CodePages.mapOnDemand()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -34,8 +35,8 @@ struct ParcAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parc-agent",
         abstract: "The Parc agent: inventory, tasks, metrics and backup on a managed machine.",
-        discussion: "This version runs backups (parc-agent backup --help); inventory and tasks come with their features.",
+        discussion: "This version makes inventories (parc-agent inventory --help) and runs backups (parc-agent backup --help); tasks and metrics come with their features.",
         version: ParcVersion.current,
-        subcommands: [EnrollCommand.self, RunCommand.self, BackupCommand.self]
+        subcommands: [EnrollCommand.self, RunCommand.self, InventoryCommand.self, BackupCommand.self]
     )
 }

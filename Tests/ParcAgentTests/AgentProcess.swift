@@ -28,13 +28,20 @@ struct AgentProcess {
     }
 
     /// Runs `parc-agent arguments…` with `environment` added to a minimal one (no inherited
-    /// PARC_BACKUP_* variables), standard input from `input`.
+    /// PARC_BACKUP_* variables), standard input from `input`; as another user through runuser when
+    /// `user` is given (the tests run as root).
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], input: Data? = nil, timeout: Double = 120
+        _ arguments: [String], environment: [String: String] = [:], input: Data? = nil, timeout: Double = 120,
+        user: String? = nil
     ) throws -> Outcome {
         let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", try executable().path] + arguments
+        } else {
+            process.executableURL = try executable()
+            process.arguments = arguments
+        }
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
         env.merge(environment) { $1 }
         process.environment = env

@@ -187,6 +187,20 @@ public enum AgentAPI {
     public struct Created: Codable, Sendable {
         public let id: String
     }
+
+    /// The answer to `POST /api/agent/v1/inventory`.
+    public struct InventoryResponse: Codable, Sendable {
+        public let status: String
+        /// The asset the inventory was recorded on.
+        public let assetID: String
+        /// Whether this inventory created the asset (else it updated it).
+        public let created: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case status, created
+            case assetID = "asset_id"
+        }
+    }
 }
 
 /// Facts about this machine that the server records at enrollment.

@@ -39,12 +39,16 @@ public struct AgentState: Codable, Sendable, Equatable {
 
     public var plans: [String: PlanState] = [:]
     public var cachedPlans: [AgentAPI.Plan] = []
+    /// When the daemon last made an inventory (sent, or queued for the server), so that a restart does not send
+    /// another at once.
+    public var lastInventory: Date?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case plans
         case cachedPlans = "cached_plans"
+        case lastInventory = "last_inventory"
     }
 
     /// `/var/lib/parc-agent` as root, else `~/.local/state/parc-agent`.

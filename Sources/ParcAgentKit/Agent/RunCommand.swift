@@ -2,13 +2,15 @@ import ArgumentParser
 import Foundation
 import ParcCore
 
-/// `parc-agent run`: the daemon. It fetches the backup plans that target this machine, runs each
+/// `parc-agent run`: the daemon. It sends an inventory of the machine at start and then every
+/// `--inventory-interval` hours, fetches the backup plans that target this machine, runs each
 /// backup and restore drill when its schedule says so, and reports to the server — keeping reports
-/// in a spool while the server is unreachable, and the last plans so backups go on meanwhile.
+/// and the inventory in a spool while the server is unreachable, and the last plans so backups go on
+/// meanwhile.
 public struct RunCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the agent: backups and restore tests on the schedule of the server's plans.",
+        abstract: "Run the agent: inventories, and backups and restore tests on the schedule of the server's plans.",
         discussion: """
             Enroll first (parc-agent enroll). Each plan's repository passphrase is read from \
             PASSWORDS_DIR/<repository id>.password (default /etc/parc-agent/repositories), never \
@@ -23,7 +25,12 @@ public struct RunCommand: AsyncParsableCommand {
     var passwordsDirectory: String?
     @Option(name: .customLong("poll-interval"), help: "Seconds between two looks at the plans (default 300).")
     var pollInterval: Double = 300
-    @Flag(help: "Do what is due once, send the reports, and exit.") var once = false
+    @Option(
+        name: .customLong("inventory-interval"),
+        help: "Hours between two inventories, each machine up to 10 % later (default 24; 0: none).")
+    var inventoryInterval: Double = 24
+    @Flag(help: "Do what is due once (the inventory when its interval has passed), send the reports, and exit.")
+    var once = false
 
     public init() {}
 
@@ -45,10 +52,15 @@ public struct RunCommand: AsyncParsableCommand {
                 ?? URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("repositories").path,
             fallbackPassphrase: ProcessInfo.processInfo.environment["PARC_BACKUP_PASSWORD"])
         var state = AgentState.load(from: statePath)
+        let deviceID = InventoryDeviceID.load(stateDirectory: stateDirectory, environment: .live())
+        let inventory = InventoryRound(
+            submission: InventorySubmission(client: client, spool: spool),
+            schedule: InventorySchedule(intervalHours: inventoryInterval, deviceID: deviceID), deviceID: deviceID)
         // SIGTERM (systemctl stop) and SIGINT stop a backup in progress cleanly: no snapshot, the
         // repository intact, the run reported as failed and tried again at the next start.
         StopRequest.shared.install()
         repeat {
+            await inventory.runIfDue(state: &state, log: log)
             let next = await pass(client: client, executor: executor, spool: spool, state: &state)
             do {
                 try state.save(to: statePath)

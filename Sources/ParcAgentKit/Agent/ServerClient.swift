@@ -62,15 +62,23 @@ public struct ServerClient: Sendable {
 
     /// Sends JSON bytes and returns the answer's bytes for a 2xx status.
     public func raw(_ method: String, _ path: String, json: Data?) async throws(AgentError) -> Data {
+        try await raw(method, path, body: json, contentType: "application/json")
+    }
+
+    /// Sends `body` with its content type (a compressed inventory: `application/x-compress-zlib`) and returns the
+    /// answer's bytes for a 2xx status.
+    public func raw(_ method: String, _ path: String, body: Data?, contentType: String) async throws(AgentError)
+        -> Data
+    {
         var request = URLRequest(url: server.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 60
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = json
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         var delay = firstDelay
         var lastProblem = ""
