@@ -407,6 +407,24 @@ struct InventoryIngestionTests {
             #expect(try await send(app, .GET, "/api/v1/assets/renewal-forecast?months=0", headers: .bearer(t.alphaToken))
                     .status == .badRequest)
 
+            // Depreciation: the value falls to nothing at the end of the plan; bad parameters are refused.
+            func value(_ query: String) async throws -> Double? {
+                let response = try await send(app, .GET, "/api/v1/assets/\(monitor)/depreciation?\(query)",
+                                              headers: .bearer(t.alphaToken))
+                return try json(response)["value_at"] as? Double
+            }
+            let early = try #require(try await value("at=2024-06-01"))
+            let now = try #require(try await value(""))
+            let end = try #require(try await value("at=2030-01-01"))
+            #expect(early < 189.9 && now < early && end == 0, "\(early) \(now) \(end)")
+            let declining = try #require(try await value("method=declining_balance&years=5&at=2025-03-01"))
+            #expect(declining > 0 && declining < 189.9)
+            for (query, status) in [("method=straight", HTTPResponseStatus.badRequest), ("at=2025-02-30", .badRequest),
+                                    ("method=declining_balance&years=2", .unprocessableEntity)] {
+                #expect(try await send(app, .GET, "/api/v1/assets/\(monitor)/depreciation?\(query)",
+                                       headers: .bearer(t.alphaToken)).status == status, "\(query)")
+            }
+
             // A hand-set name on an inventoried machine survives inventories until unlocked.
             let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
             #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)

@@ -42,6 +42,77 @@ struct RenewalForecastAPI {
                response: .object(["months": .integer, "age_limit_years": .integer, "total_count": .integer,
                                   "total_cost": .integer, "quarters": .array(.object([:], required: []))],
                                  required: ["months", "quarters"]), use: forecast)
+        api.on(.GET, "assets/:id/depreciation", summary: "Depreciation plan of an asset and its value at a date",
+               tag: "Inventory", query: [
+                   .init(name: "method", schema: .string(enumValues: DepreciationMethod.allCases.map(\.rawValue)),
+                         description: "linear (default) or declining_balance"),
+                   .init(name: "years", schema: .integer, description: "Useful life in years (default 5)"),
+                   .init(name: "at", schema: .string(format: "date"), description: "Value at this date (default today)"),
+               ],
+               response: .object(["method": .string(), "cost": .string(), "duration_years": .integer,
+                                  "at": .string(format: "date"), "value_at": .string(),
+                                  "schedule": .array(.object([:], required: []))],
+                                 required: ["method", "cost", "value_at", "schedule"]), use: depreciation)
+    }
+
+    struct DepreciationDTO: Content {
+        struct Year: Content {
+            let year: Int
+            let opening_value: Double
+            let annuity: Double
+            let closing_value: Double
+            let method: String
+        }
+
+        let method: String
+        let cost: Double
+        let duration_years: Int
+        let at: String
+        let value_at: Double
+        let schedule: [Year]
+    }
+
+    /// Amounts in cents for the rules (whole numbers), in currency units in the answer.
+    @Sendable func depreciation(_ req: Request) async throws -> DepreciationDTO {
+        guard let asset = try await AssetModel.find(req.parameters.get("id", as: UUID.self), on: req.db) else {
+            throw ParcError.notFound("asset")
+        }
+        try await req.require(.assetsRead, in: asset.entityID)
+        guard let purchase = asset.purchaseDate.flatMap({ InventoryDate(iso: $0) }), let cost = asset.purchaseCost else {
+            throw ParcError(.unprocessableEntity, code: "no_purchase",
+                            "The asset has no purchase date or cost; set them (PATCH purchase_date, purchase_cost) first.")
+        }
+        let methodText = (try? req.query.get(String.self, at: "method")) ?? DepreciationMethod.linear.rawValue
+        guard let method = DepreciationMethod(rawValue: methodText) else {
+            throw ParcError.badRequest("invalid_query", "Parameter 'method' is linear or declining_balance.")
+        }
+        let yearsText = (try? req.query.get(String.self, at: "years")) ?? "5"
+        guard let years = Int(yearsText) else {
+            throw ParcError.badRequest("invalid_query", "Parameter 'years' must be a whole number of years.")
+        }
+        let atText = (try? req.query.get(String.self, at: "at")) ?? InventoryWidget.day(req.now)
+        guard let atDay = InventoryDate(iso: atText) else {
+            throw ParcError.badRequest("invalid_query", "Parameter 'at' must be a date as YYYY-MM-DD.")
+        }
+        func date(_ day: InventoryDate) -> Date {
+            Calendar(identifier: .gregorian).date(from: DateComponents(
+                timeZone: TimeZone(identifier: "UTC"), year: day.year, month: day.month, day: day.day)) ?? req.now
+        }
+        let plan: Depreciation
+        do {
+            plan = try Depreciation(method: method, cost: Int((cost * 100).rounded()), purchaseDate: date(purchase),
+                                    durationYears: years)
+        } catch {
+            throw ParcError(.unprocessableEntity, code: error.code, error.message)
+        }
+        let units = { (cents: Int) in Double(cents) / 100 }
+        return DepreciationDTO(
+            method: method.rawValue, cost: units(plan.cost), duration_years: years, at: atText,
+            value_at: units(plan.value(at: date(atDay))),
+            schedule: plan.schedule.map {
+                .init(year: $0.year, opening_value: units($0.openingValue), annuity: units($0.annuity),
+                      closing_value: units($0.closingValue), method: $0.method.rawValue)
+            })
     }
 
     @Sendable func forecast(_ req: Request) async throws -> ForecastDTO {
