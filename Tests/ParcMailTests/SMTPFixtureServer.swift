@@ -169,7 +169,9 @@ struct SMTPFixtureServer {
     }
 
     private static func waitForPort(in readyFile: URL, process: Process, log: URL) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Generous: the whole suite runs in parallel on two cores, and Python, aiosmtpd and the
+        // certificates can take long to come up when the machine is busy. A readiness wait, not a timing check.
+        let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: readyFile, encoding: .utf8), let port = Int(text) {
                 return port
@@ -181,7 +183,7 @@ struct SMTPFixtureServer {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the SMTP fixture server did not listen within 30 seconds")
+        Issue.record("the SMTP fixture server did not listen within 180 seconds")
         throw CancellationError()
     }
 
