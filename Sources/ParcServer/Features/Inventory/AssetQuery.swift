@@ -100,9 +100,9 @@ struct AssetQuery {
             }
             let column = SQLColumn("warranty_end", table: "assets")
             conditions.append(SQLBinaryExpression(
-                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(InventoryWidget.day(request.now))), .and,
+                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(UTCDay.text(request.now))), .and,
                 SQLBinaryExpression(column, .lessThanOrEqual,
-                                    SQLBind(InventoryWidget.day(request.now.addingTimeInterval(Double(days) * 86_400))))))
+                                    SQLBind(UTCDay.text(request.now.addingTimeInterval(Double(days) * 86_400))))))
         }
         if let name = filters["software"] {
             let versionIDs = try await softwareVersionIDs(name: name, version: filters["software_version"], sql: sql)

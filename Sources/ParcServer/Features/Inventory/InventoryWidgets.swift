@@ -70,8 +70,8 @@ struct InventoryWidget: DashboardWidget {
                               detail: request.t("widget.assets.low_memory.detail"),
                               url: "/assets?type=computer&memory_bytes_lt=\(Self.lowMemoryBytes)", tone: nil)
         case .warranties:
-            let today = Self.day(request.now)
-            let soon = Self.day(request.now.addingTimeInterval(90 * 86_400))
+            let today = UTCDay.text(request.now)
+            let soon = UTCDay.text(request.now.addingTimeInterval(90 * 86_400))
             let ending = try await count(SQLBinaryExpression(
                 SQLBinaryExpression(SQLColumn("warranty_end"), .greaterThanOrEqual, SQLBind(today)), .and,
                 SQLBinaryExpression(SQLColumn("warranty_end"), .lessThanOrEqual, SQLBind(soon))))
@@ -79,11 +79,5 @@ struct InventoryWidget: DashboardWidget {
                               detail: request.t("widget.assets.warranties.detail"),
                               url: "/assets?warranty_ends_within_days=90", tone: nil)
         }
-    }
-
-    /// `yyyy-mm-dd` in UTC, as warranty and purchase dates are stored.
-    static func day(_ date: Date) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 }

@@ -118,7 +118,7 @@ struct LoansAndDisposalsAPI {
         let asset = try await asset(req)
         let input = try req.decodeStrict(LoanInput.self)
         var errors: [String: String] = [:]
-        let today = InventoryWidget.day(req.now)
+        let today = UTCDay.text(req.now)
         let borrower = input.borrower?.trimmingCharacters(in: .whitespaces) ?? ""
         if borrower.isEmpty || borrower.count > 200 { errors["borrower"] = "Give who borrows it (1–200 characters)." }
         let loaned = day(input.loaned_on, field: "loaned_on", default: today, errors: &errors)
@@ -153,7 +153,7 @@ struct LoansAndDisposalsAPI {
         let input = try req.decodeStrict(ReturnInput.self)
         guard let loan = req.parameters.get("loan", as: UUID.self) else { throw ParcError.notFound("loan") }
         var errors: [String: String] = [:]
-        let returned = day(input.returned_on, field: "returned_on", default: InventoryWidget.day(req.now), errors: &errors)
+        let returned = day(input.returned_on, field: "returned_on", default: UTCDay.text(req.now), errors: &errors)
         move(asset, to: .inStock, errors: &errors)
         guard errors.isEmpty else { throw ParcError.validation(errors) }
         let sql = req.db as! any SQLDatabase
@@ -189,7 +189,7 @@ struct LoansAndDisposalsAPI {
             throw ParcError.notFound("asset")
         }
         try await req.require(.assetsRead, in: asset.entityID)
-        let today = InventoryWidget.day(req.now)
+        let today = UTCDay.text(req.now)
         return try await (req.db as! any SQLDatabase).select().columns("id", "borrower", "loaned_on", "due_on", "returned_on")
             .from("asset_loans").where("asset_id", .equal, asset.id!).orderBy("loaned_on", .descending).all()
             .map { row in
@@ -206,7 +206,7 @@ struct LoansAndDisposalsAPI {
         let asset = try await asset(req)
         let input = try req.decodeStrict(DisposalInput.self)
         var errors: [String: String] = [:]
-        let disposed = day(input.disposed_on, field: "disposed_on", default: InventoryWidget.day(req.now), errors: &errors)
+        let disposed = day(input.disposed_on, field: "disposed_on", default: UTCDay.text(req.now), errors: &errors)
         let method = input.method ?? ""
         if !Self.methods.contains(method) { errors["method"] = "Use one of \(Self.methods.joined(separator: ", "))." }
         let wipe = input.wipe_method ?? ""

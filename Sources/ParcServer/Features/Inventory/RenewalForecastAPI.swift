@@ -90,14 +90,11 @@ struct RenewalForecastAPI {
         guard let years = Int(yearsText) else {
             throw ParcError.badRequest("invalid_query", "Parameter 'years' must be a whole number of years.")
         }
-        let atText = (try? req.query.get(String.self, at: "at")) ?? InventoryWidget.day(req.now)
+        let atText = (try? req.query.get(String.self, at: "at")) ?? UTCDay.text(req.now)
         guard let atDay = InventoryDate(iso: atText) else {
             throw ParcError.badRequest("invalid_query", "Parameter 'at' must be a date as YYYY-MM-DD.")
         }
-        func date(_ day: InventoryDate) -> Date {
-            Calendar(identifier: .gregorian).date(from: DateComponents(
-                timeZone: TimeZone(identifier: "UTC"), year: day.year, month: day.month, day: day.day)) ?? req.now
-        }
+        func date(_ day: InventoryDate) -> Date { UTCDay.date(day) ?? req.now }
         let plan: Depreciation
         do {
             plan = try Depreciation(method: method, cost: Int((cost * 100).rounded()), purchaseDate: date(purchase),
@@ -136,11 +133,7 @@ struct RenewalForecastAPI {
             .where("entity_id", .in, SQLBind.group(Array(entities))).where("type", .equal, type)
             .where("status", .notIn, SQLBind.group([AssetStatus.retired.rawValue, AssetStatus.disposed.rawValue]))
             .where(SQLColumn("purchase_date"), .isNot, SQLLiteral.null).all()
-        func date(_ text: String?) -> Date? {
-            guard let text, let day = InventoryDate(iso: text) else { return nil }
-            return Calendar(identifier: .gregorian).date(from: DateComponents(
-                timeZone: TimeZone(identifier: "UTC"), year: day.year, month: day.month, day: day.day))
-        }
+        func date(_ text: String?) -> Date? { text.flatMap { InventoryDate(iso: $0) }.flatMap(UTCDay.date) }
         let assets = try rows.compactMap { row -> RenewalAsset? in
             func text(_ column: String) throws -> String? {
                 try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
@@ -158,7 +151,7 @@ struct RenewalForecastAPI {
                 QuarterDTO(quarter: quarter.label, count: quarter.count, age_limit: quarter.ageLimitCount,
                            warranty_end: quarter.warrantyEndCount, cost: quarter.totalCost,
                            assets: quarter.entries.map {
-                               .init(asset_id: $0.assetID, date: InventoryWidget.day($0.date), reason: $0.reason.rawValue,
+                               .init(asset_id: $0.assetID, date: UTCDay.text($0.date), reason: $0.reason.rawValue,
                                      cost: $0.cost)
                            })
             })
