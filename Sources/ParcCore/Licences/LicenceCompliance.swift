@@ -12,7 +12,12 @@ import Foundation
 /// - A licence without a seat limit (a site licence) makes its whole pool compliant.
 /// - Device licences count machines with the program; per-user licences count the people behind those machines.
 /// - A licence without a catalogue program is ``LicenceComplianceStatus/notChecked``.
+/// - Retired and disposed machines need no licence (``uncountedStatuses``): the caller leaves them out of
+///   ``LicenceInstallations``.
 public struct LicenceCompliance: Hashable, Sendable {
+    /// Asset statuses whose installations no licence has to cover: the machine is out of service for good.
+    public static let uncountedStatuses: Set<AssetStatus> = [.retired, .disposed]
+
     public let status: LicenceComplianceStatus
     /// Machines, or people, using the program where the licence applies; nil when the licence names no program.
     public let demand: Int?

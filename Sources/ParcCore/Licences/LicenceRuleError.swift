@@ -35,6 +35,7 @@ public enum LicenceRuleError: Error, Hashable, Sendable, CustomStringConvertible
     public var field: String? {
         switch self {
         case .seatsRequired, .seatsOutOfRange: "seats"
+        case .holderRequired(.perUser): "user_id"
         case .holderRequired: "asset_id"
         case .expiryBeforePurchase: "expires_on"
         case .costOutOfRange: "cost"
@@ -49,8 +50,8 @@ public enum LicenceRuleError: Error, Hashable, Sendable, CustomStringConvertible
             "All \(seats) seat(s) of this licence are assigned. Unassign one, or raise the number of seats, first."
         case .seatsBelowAssignments(let seats, let assigned):
             "\(assigned) seat(s) are assigned, more than \(seats). Unassign \(assigned - seats) first."
-        case .seatsRequired(let type):
-            "A \(type.rawValue) licence needs its number of seats."
+        case .seatsRequired:
+            "Give the number of seats: only a site licence may have no limit."
         case .seatsOutOfRange:
             "Give a whole number of seats from 1 to \(LicenceSeats.maximum)."
         case .holderRequired(.perDevice):

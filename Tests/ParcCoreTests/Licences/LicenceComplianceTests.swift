@@ -130,6 +130,13 @@ struct LicenceComplianceTests {
         #expect(installations.demand(of: Self.cad, unit: .user, in: [Self.alpha]) == 0)
     }
 
+    @Test("machines out of service for good need no licence; every other status does")
+    func uncounted() {
+        #expect(LicenceCompliance.uncountedStatuses == [.retired, .disposed])
+        #expect(AssetStatus.allCases.filter { !LicenceCompliance.uncountedStatuses.contains($0) }
+                == [.ordered, .inStock, .deployed, .inRepair, .loaned])
+    }
+
     @Test("an entity missing from the tree covers nothing")
     func unknownEntity() {
         let licence = Self.licence(UUID(), seats: 2)

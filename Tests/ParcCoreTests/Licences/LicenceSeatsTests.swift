@@ -73,6 +73,8 @@ struct LicenceSeatsTests {
             #expect(throws: LicenceRuleError.holderRequired(type)) { try type.checkHolder(asset: false, user: false) }
         }
         #expect(LicenceRuleError.holderRequired(.perUser).message.contains("user_id"))
+        #expect(LicenceRuleError.holderRequired(.perUser).field == "user_id")
+        #expect(LicenceRuleError.holderRequired(.perDevice).field == "asset_id")
         #expect(LicenceType.allCases.filter { !$0.requiresSeats } == [.site])
         #expect(LicenceType.allCases.filter { $0.unit == .user } == [.perUser])
     }
