@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// `/assets`: the fleet list (same filters as the API, CSV export) and the asset page with its tabs
-/// (details, components, software, network, history).
+/// (details, components, software, licences, network, history).
 struct AssetsPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("assets", use: listPage)
@@ -145,9 +145,10 @@ struct AssetsPagesController {
         let history: [AuditEntryView]
         let softwareCount: Int
         let canEdit: Bool
+        let licences: LicencePagesController.AssetTab?
     }
 
-    static let tabs = ["details", "components", "software", "network", "history"]
+    static let tabs = ["details", "components", "software", "licences", "network", "history"]
 
     @Sendable func showPage(_ req: Request) async throws -> Response {
         let row = try await AssetsAPIController.find(req, req.parameters.get("id", as: UUID.self), permission: .assetsRead)
@@ -230,10 +231,14 @@ struct AssetsPagesController {
             ? try await AuditEntryModel.history(objectType: "asset", objectID: asset.id,
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
                 .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
+        let canEdit = scope.allows(.assetsManage, in: asset.entity_id)
+        let licences = tab == "licences"
+            ? try await LicencePagesController.assetTab(req, asset: asset.id, entity: asset.entity_id, canManage: canEdit)
+            : nil
         return try await req.renderPage("assets/show", title: asset.name, active: "assets", page: ShowPage(
             asset: asset, statusLabel: req.t("assets.status.\(asset.status)"), statusTone: Self.statusTone(asset.status),
             typeLabel: req.t("assets.type.\(asset.type)"), tab: tab, details: details, components: groups,
             software: tab == "software" ? detail.software : [], interfaces: interfaces, history: history,
-            softwareCount: detail.software.count, canEdit: scope.allows(.assetsManage, in: asset.entity_id)))
+            softwareCount: detail.software.count, canEdit: canEdit, licences: licences))
     }
 }

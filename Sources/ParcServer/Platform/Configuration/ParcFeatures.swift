@@ -1,4 +1,5 @@
 /// Every feature of Parc, in the order their migrations run. A new capability adds itself here.
 enum ParcFeatures {
-    static let all: [any ParcFeature] = [AgentsFeature(), InventoryFeature(), BackupFeature(), AlertsFeature()]
+    static let all: [any ParcFeature] = [AgentsFeature(), InventoryFeature(), BackupFeature(), AlertsFeature(),
+                                          SoftwareFeature()]
 }
