@@ -7,7 +7,7 @@ import Vapor
 
 /// A licence with what lists and pages show next to it: its program, the seats assigned, its compliance and the days
 /// left before it expires, as seen by the user of the request.
-struct LicenceStanding {
+struct LicenceStanding: Sendable {
     let licence: SoftwareLicenceModel
     let software: (name: String, publisher: String?)?
     let assigned: Int
@@ -72,9 +72,12 @@ struct LicenceStanding {
         var installations = LicenceInstallations()
         guard !entities.isEmpty else { return installations }
         let uncounted = LicenceCompliance.uncountedStatuses.map(\.rawValue)
+        // From the programs' versions to their installations to the assets (`CROSS JOIN` keeps that order on
+        // SQLite; see `SoftwareCatalogue.Scope`).
         let from: SQLQueryString = """
-            FROM asset_software i JOIN software_versions v ON v.id = i.version_id JOIN assets x ON x.id = i.asset_id \
-            WHERE x.entity_id IN (\(binds: Array(entities))) AND x.status NOT IN (\(binds: uncounted))
+            FROM software_versions v CROSS JOIN asset_software i CROSS JOIN assets x \
+            WHERE i.version_id = v.id AND x.id = i.asset_id AND x.entity_id IN (\(binds: Array(entities))) \
+            AND x.status NOT IN (\(binds: uncounted))
             """
         for unit in LicenceUnit.allCases {
             let software = Array(Set(licences.filter { $0.type.unit == unit }.compactMap(\.softwareID)))

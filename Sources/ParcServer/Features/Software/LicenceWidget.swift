@@ -18,7 +18,7 @@ struct LicenceWidget: DashboardWidget {
 
     func render(on request: Request) async throws -> WidgetCard? {
         guard try await request.accessScope().allowsAnywhere(.assetsRead) else { return nil }
-        let licences = try await LicenceQuery(request: request, query: ListQuery()).all()
+        let licences = try await Self.licences(request)
         guard !licences.isEmpty else { return nil }
         let number = { (value: Int) in ParcFormat.number(value, language: request.language) }
         switch kind {
@@ -37,4 +37,14 @@ struct LicenceWidget: DashboardWidget {
                               tone: soon.isEmpty ? nil : "alert")
         }
     }
+
+    /// The licences the user may see, with their standing: both cards read them, so they are loaded once per request.
+    private static func licences(_ request: Request) async throws -> [LicenceStanding] {
+        if let loaded = request.storage[LoadedKey.self] { return loaded }
+        let loaded = try await LicenceQuery(request: request, query: ListQuery()).all()
+        request.storage[LoadedKey.self] = loaded
+        return loaded
+    }
+
+    private struct LoadedKey: StorageKey { typealias Value = [LicenceStanding] }
 }

@@ -57,37 +57,71 @@ struct SoftwareCatalogue {
     let request: Request
     var sql: any SQLDatabase { request.db as! any SQLDatabase }
 
-    /// `EXISTS`: the program of the row of `software` is installed on an asset of `entities`.
-    private static func installed(in entities: [UUID]) -> SQLQueryString {
-        """
-        EXISTS (SELECT 1 FROM software_versions v JOIN asset_software i ON i.version_id = v.id \
-        JOIN assets x ON x.id = i.asset_id WHERE v.software_id = software.id AND x.entity_id IN (\(binds: entities)))
-        """
+    /// Which installations count: those on assets of `entities`. When they are every entity, no asset needs reading:
+    /// counts come from the installation index alone.
+    ///
+    /// Every expression below is correlated to the row of `software` being read and driven by that program's own
+    /// versions and installations, so a page costs what its programs are installed on, never a scan of every
+    /// installation: the "is it visible" test stops at the first installation it finds (`LIMIT 1` in a scalar
+    /// subquery keeps PostgreSQL from turning it into a join over the whole table), and `CROSS JOIN` keeps SQLite
+    /// from starting at the assets of the entities (SQLite joins a `CROSS JOIN` in the order written; PostgreSQL
+    /// reads it as an inner join).
+    struct Scope {
+        let entities: [UUID]
+        let everything: Bool
+
+        /// Adds the assets to a `FROM` that holds `asset_software i`; nothing when every asset is in scope.
+        var assets: SQLQueryString { everything ? "" : " CROSS JOIN assets x" }
+
+        /// Keeps the installations on assets in scope; nothing when every asset is.
+        var onAssets: SQLQueryString {
+            everything ? "" : " AND x.id = i.asset_id AND x.entity_id IN (\(binds: entities))"
+        }
+
+        /// The program of the row of `software` is installed on an asset in scope.
+        var installed: SQLQueryString {
+            """
+            (SELECT 1 FROM software_versions v CROSS JOIN asset_software i\(assets) \
+            WHERE v.software_id = software.id AND i.version_id = v.id\(onAssets) LIMIT 1) = 1
+            """
+        }
+
+        /// Assets in scope with the program of the row of `software`.
+        var installations: SQLQueryString {
+            """
+            (SELECT COUNT(DISTINCT i.asset_id) FROM software_versions v CROSS JOIN asset_software i\(assets) \
+            WHERE v.software_id = software.id AND i.version_id = v.id\(onAssets))
+            """
+        }
+
+        /// Versions of the program of the row of `software` installed on an asset in scope.
+        var versions: SQLQueryString {
+            """
+            (SELECT COUNT(*) FROM software_versions v WHERE v.software_id = software.id \
+            AND (SELECT 1 FROM asset_software i\(assets) WHERE i.version_id = v.id\(onAssets) LIMIT 1) = 1)
+            """
+        }
+
+        /// The program is installed in scope, or a licence of the scope's entities covers it.
+        var visible: SQLQueryString {
+            """
+            (\(installed) OR EXISTS (SELECT 1 FROM software_licences l WHERE l.software_id = software.id \
+            AND l.entity_id IN (\(binds: entities))))
+            """
+        }
     }
 
-    /// `EXISTS`: a licence of `entities` covers the program of the row of `software`.
-    private static func licensed(in entities: [UUID]) -> SQLQueryString {
-        "EXISTS (SELECT 1 FROM software_licences l WHERE l.software_id = software.id AND l.entity_id IN (\(binds: entities)))"
-    }
-
-    /// A count per row of `software`, for sorting.
-    private static func count(_ what: String, in entities: [UUID]) -> SQLQueryString {
-        """
-        (SELECT COUNT(DISTINCT \(unsafeRaw: what)) FROM software_versions v JOIN asset_software i ON i.version_id = v.id \
-        JOIN assets x ON x.id = i.asset_id WHERE v.software_id = software.id AND x.entity_id IN (\(binds: entities)))
-        """
-    }
-
-    private func visibility(_ entities: Set<UUID>) -> SQLQueryString {
-        let list = Array(entities)
-        return "(\(Self.installed(in: list)) OR \(Self.licensed(in: list)))"
+    private func scope(_ entities: Set<UUID>) async throws -> Scope {
+        let tree = try await request.entityTree()
+        return Scope(entities: Array(entities), everything: tree.nodes.keys.allSatisfy(entities.contains))
     }
 
     /// One page of the programs the user may see, and how many there are.
     func list(_ query: ListQuery) async throws -> (total: Int, entries: [Entry]) {
         let entities = try await request.listEntities(for: .assetsRead, entityFilter: query.filters["entity_id"])
         guard !entities.isEmpty else { return (0, []) }
-        var conditions: [any SQLExpression] = [visibility(entities)]
+        let scope = try await scope(entities)
+        var conditions: [any SQLExpression] = [scope.visible]
         for field in ["name", "publisher"] {
             if let text = query.filters[field] { conditions.append(ContainsText.condition(field, table: "software", text)) }
         }
@@ -98,50 +132,39 @@ struct SoftwareCatalogue {
         let predicate = conditions.dropFirst().reduce(conditions[0]) { SQLBinaryExpression($0, .and, $1) }
         let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("software")
             .where(predicate).first()?.decode(column: "n", as: Int.self) ?? 0
-        var select = sql.select().column(SQLColumn("id", table: "software")).column(SQLColumn("name", table: "software"))
-            .column(SQLColumn("publisher", table: "software")).from("software").where(predicate)
-        let list = Array(entities)
+        var select = sql.select().column(SQLColumn("id", table: "software")).from("software").where(predicate)
         for key in query.sort {
+            // Sorting by a count counts every program of the list: it reads all their installations.
             let expression: any SQLExpression = switch key.field {
-            case "installations": Self.count("i.asset_id", in: list)
-            case "versions": Self.count("v.id", in: list)
+            case "installations": scope.installations
+            case "versions": scope.versions
             default: SQLColumn(key.field, table: "software")
             }
             select = select.orderBy(SQLOrderBy(expression: expression,
                                                direction: key.descending ? SQLDirection.descending : .ascending))
         }
-        let rows = try await select.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "software"),
-                                                       direction: SQLDirection.ascending))
-            .limit(query.perPage).offset(query.offset).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        let counts = try await installationCounts(of: ids, in: entities)
-        let licences = try await licenceCounts(of: ids, in: entities)
-        return (total, try rows.map { row in
+        let ids = try await select.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "software"),
+                                                      direction: SQLDirection.ascending))
+            .limit(query.perPage).offset(query.offset).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let entries = Dictionary(uniqueKeysWithValues: try await self.entries(ids, scope: scope).map { ($0.id, $0) })
+        return (total, ids.compactMap { entries[$0] })
+    }
+
+    /// The programs with their counts in `scope`.
+    private func entries(_ ids: [UUID], scope: Scope) async throws -> [Entry] {
+        guard !ids.isEmpty else { return [] }
+        let licences = try await licenceCounts(of: ids, in: Set(scope.entities))
+        return try await sql.raw("""
+            SELECT software.id AS id, software.name AS name, software.publisher AS publisher, \
+            \(scope.installations) AS installations, \(scope.versions) AS versions \
+            FROM software WHERE software.id IN (\(binds: ids))
+            """).all().map { row in
             let id = try row.decode(column: "id", as: UUID.self)
             return Entry(id: id, name: try row.decode(column: "name", as: String.self),
                          publisher: try row.decodeNil(column: "publisher") ? nil : row.decode(column: "publisher", as: String.self),
-                         installations: counts[id]?.installations ?? 0, versions: counts[id]?.versions ?? 0,
-                         licences: licences[id] ?? 0)
-        })
-    }
-
-    /// Assets (and distinct versions) with each program, on `entities`.
-    private func installationCounts(of software: [UUID], in entities: Set<UUID>) async throws
-        -> [UUID: (installations: Int, versions: Int)]
-    {
-        guard !software.isEmpty, !entities.isEmpty else { return [:] }
-        let rows = try await sql.raw("""
-            SELECT v.software_id AS software_id, COUNT(DISTINCT i.asset_id) AS installations, COUNT(DISTINCT v.id) AS versions \
-            FROM software_versions v JOIN asset_software i ON i.version_id = v.id JOIN assets x ON x.id = i.asset_id \
-            WHERE v.software_id IN (\(binds: software)) AND x.entity_id IN (\(binds: Array(entities))) \
-            GROUP BY v.software_id
-            """).all()
-        var counts: [UUID: (Int, Int)] = [:]
-        for row in rows {
-            counts[try row.decode(column: "software_id", as: UUID.self)] =
-                (try row.decode(column: "installations", as: Int.self), try row.decode(column: "versions", as: Int.self))
+                         installations: try row.decode(column: "installations", as: Int.self),
+                         versions: try row.decode(column: "versions", as: Int.self), licences: licences[id] ?? 0)
         }
-        return counts
     }
 
     /// Licences of `entities` covering each program.
@@ -161,7 +184,8 @@ struct SoftwareCatalogue {
         let entities = try await request.entities(for: .assetsRead)
         guard !entities.isEmpty else { return false }
         return try await sql.select().column("id").from("software")
-            .where(SQLColumn("id", table: "software"), .equal, SQLBind(id)).where(visibility(entities)).first() != nil
+            .where(SQLColumn("id", table: "software"), .equal, SQLBind(id)).where(try await scope(entities).visible)
+            .first() != nil
     }
 
     /// What a program typed in a form designates.
@@ -180,9 +204,10 @@ struct SoftwareCatalogue {
         if let dash = label.range(of: " — ", options: .backwards) {
             candidates.append((String(label[..<dash.lowerBound]), String(label[dash.upperBound...])))
         }
+        let scope = try await scope(entities)
         for (name, publisher) in candidates {
             var select = sql.select().column("id").from("software")
-                .where("name_key", .equal, SoftwareCatalogueKey.fold(name)).where(visibility(entities))
+                .where("name_key", .equal, SoftwareCatalogueKey.fold(name)).where(scope.visible)
             if let publisher { select = select.where("publisher_key", .equal, SoftwareCatalogueKey.fold(publisher)) }
             let ids = try await select.limit(2).all().map { try $0.decode(column: "id", as: UUID.self) }
             if ids.count == 1 { return .found(ids[0]) }
@@ -194,25 +219,24 @@ struct SoftwareCatalogue {
     /// The program, if the user may see it (404 otherwise, as for an unknown id).
     func find(_ id: UUID?) async throws -> Entry {
         let entities = try await request.entities(for: .assetsRead)
-        guard let id, !entities.isEmpty,
-              let row = try await sql.select().column("id").column("name").column("publisher").from("software")
-                  .where(SQLColumn("id", table: "software"), .equal, SQLBind(id)).where(visibility(entities)).first()
+        guard let id, !entities.isEmpty else { throw ParcError.notFound("program") }
+        let scope = try await scope(entities)
+        guard try await sql.select().column("id").from("software")
+            .where(SQLColumn("id", table: "software"), .equal, SQLBind(id)).where(scope.visible).first() != nil,
+            let entry = try await entries([id], scope: scope).first
         else { throw ParcError.notFound("program") }
-        let counts = try await installationCounts(of: [id], in: entities)
-        return Entry(id: id, name: try row.decode(column: "name", as: String.self),
-                     publisher: try row.decodeNil(column: "publisher") ? nil : row.decode(column: "publisher", as: String.self),
-                     installations: counts[id]?.installations ?? 0, versions: counts[id]?.versions ?? 0,
-                     licences: try await licenceCounts(of: [id], in: entities)[id] ?? 0)
+        return entry
     }
 
     /// The versions of a program installed on assets the user may see, newest first.
     func versions(of software: UUID) async throws -> [Version] {
-        let entities = Array(try await request.entities(for: .assetsRead))
+        let entities = try await request.entities(for: .assetsRead)
         guard !entities.isEmpty else { return [] }
+        let scope = try await scope(entities)
         let rows = try await sql.raw("""
             SELECT v.id AS id, v.version AS version, v.architecture AS architecture, COUNT(DISTINCT i.asset_id) AS n \
-            FROM software_versions v JOIN asset_software i ON i.version_id = v.id JOIN assets x ON x.id = i.asset_id \
-            WHERE v.software_id = \(bind: software) AND x.entity_id IN (\(binds: entities)) \
+            FROM software_versions v CROSS JOIN asset_software i\(scope.assets) \
+            WHERE v.software_id = \(bind: software) AND i.version_id = v.id\(scope.onAssets) \
             GROUP BY v.id, v.version, v.architecture
             """).all()
         let versions = try rows.map {
@@ -233,8 +257,8 @@ struct SoftwareCatalogue {
         var filter: SQLQueryString = "v.software_id = \(bind: software) AND x.entity_id IN (\(binds: entities))"
         if let version = query.filters["version"] { filter = "\(filter) AND v.version = \(bind: version)" }
         let from: SQLQueryString = """
-            FROM asset_software i JOIN software_versions v ON v.id = i.version_id JOIN assets x ON x.id = i.asset_id \
-            WHERE \(filter)
+            FROM software_versions v CROSS JOIN asset_software i CROSS JOIN assets x \
+            WHERE i.version_id = v.id AND x.id = i.asset_id AND \(filter)
             """
         let total = try await sql.raw("SELECT COUNT(*) AS n \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
         let columns = ["asset": "x.name", "version": "v.version", "install_date": "i.install_date"]
