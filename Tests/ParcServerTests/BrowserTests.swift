@@ -131,7 +131,8 @@ struct BrowserTests {
                 try await page.expect(path: "/", h1: catalog.text("nav.dashboard", .en), lang: "en")
 
                 // MUT: each page at phone width (wide tables scroll inside their own box, not the page)
-                for path in ["/", "/admin/entities", "/admin/users", "/admin/users/new", "/admin/audit", "/account"] {
+                for path in ["/", "/admin/entities", "/admin/users", "/admin/users/new", "/admin/audit", "/account", "/software",
+                             "/licences", "/licences/new"] {
                     try await browser.open(server.url(path))
                     try await page.expect(path: path, lang: "en")
                     try await page.expectFitsWidth()
