@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// `/assets`: the fleet list (same filters as the API, CSV export) and the asset page with its tabs
-/// (details, components, software, licences, network, history).
+/// (details, components, software, licences, network, lifecycle, history).
 struct AssetsPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("assets", use: listPage)
@@ -145,16 +145,22 @@ struct AssetsPagesController {
         let history: [AuditEntryView]
         let softwareCount: Int
         let canEdit: Bool
+        let lifecycle: AssetLifecycleTab.View?
         let licences: LicencePagesController.AssetTab?
     }
 
-    static let tabs = ["details", "components", "software", "licences", "network", "history"]
+    static let tabs = ["details", "components", "software", "licences", "network", "lifecycle", "history"]
 
     @Sendable func showPage(_ req: Request) async throws -> Response {
+        try await render(req, tab: (try? req.query.get(String.self, at: "tab")) ?? "details")
+    }
+
+    /// The asset page of the path on `requested` tab; `refused` is a lifecycle form to show again with its errors.
+    func render(_ req: Request, tab requested: String, refused: AssetLifecycleTab.Refused? = nil,
+                status: HTTPResponseStatus = .ok) async throws -> Response {
         let row = try await AssetsAPIController.find(req, req.parameters.get("id", as: UUID.self), permission: .assetsRead)
         let detail = try await AssetsAPIController.detail(req, row)
         let asset = detail.asset
-        let requested = (try? req.query.get(String.self, at: "tab")) ?? "details"
         let tab = Self.tabs.contains(requested) ? requested : "details"
         let scope = try await req.accessScope()
         let tree = try await req.entityTree()
@@ -232,6 +238,10 @@ struct AssetsPagesController {
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
                 .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
         let canEdit = scope.allows(.assetsManage, in: asset.entity_id)
+        var lifecycle: AssetLifecycleTab.View?
+        if tab == "lifecycle", let model = try await AssetModel.find(asset.id, on: req.db) {
+            lifecycle = try await AssetLifecycleTab.view(req, asset: model, canManage: canEdit, refused: refused)
+        }
         let licences = tab == "licences"
             ? try await LicencePagesController.assetTab(req, asset: asset.id, entity: asset.entity_id, canManage: canEdit)
             : nil
@@ -239,6 +249,7 @@ struct AssetsPagesController {
             asset: asset, statusLabel: req.t("assets.status.\(asset.status)"), statusTone: Self.statusTone(asset.status),
             typeLabel: req.t("assets.type.\(asset.type)"), tab: tab, details: details, components: groups,
             software: tab == "software" ? detail.software : [], interfaces: interfaces, history: history,
-            softwareCount: detail.software.count, canEdit: canEdit, licences: licences))
+            softwareCount: detail.software.count, canEdit: canEdit, lifecycle: lifecycle, licences: licences),
+            status: status)
     }
 }

@@ -22,6 +22,7 @@ struct InventoryFeature: ParcFeature {
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
         AssetsPagesController().register(routes)
         AssetEditPage().register(routes)
+        AssetLifecycleTab().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)
     }

@@ -316,7 +316,7 @@ struct LicenceService {
     /// On PostgreSQL the (empty) update holds the row lock until commit: a second request for the same licence waits,
     /// then counts the first one's seat. On SQLite the update takes the database's write lock before any read (a
     /// transaction that reads first fails instead of waiting when another writer commits in between); requests of
-    /// this instance queue on the SQLite writer lock rather than spin in SQLite's busy handler.
+    /// this instance take turns in ``LicenceWriteQueue`` rather than wait together in SQLite's busy handler.
     func withLicenceLocked<T: Sendable>(_ id: UUID, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
@@ -329,7 +329,7 @@ struct LicenceService {
             }
         }
         if database.isPostgres { return try await transaction() }
-        return try await request.parc.inventory.sqliteWriter.run(transaction)
+        return try await request.parc.licenceWrites.run(transaction)
     }
 }
 
@@ -370,9 +370,10 @@ extension LicenceService {
         if let softwareID, !assets.isEmpty {
             for batch in Array(assets.keys).chunked(500) {
                 for row in try await (db as! any SQLDatabase).raw("""
-                    SELECT DISTINCT i.asset_id AS asset_id FROM asset_software i \
-                    JOIN software_versions v ON v.id = i.version_id \
-                    WHERE v.software_id = \(bind: softwareID) AND i.asset_id IN (\(binds: Array(batch)))
+                    SELECT DISTINCT x.id AS asset_id FROM assets x CROSS JOIN asset_software i \
+                    CROSS JOIN software_versions v \
+                    WHERE x.id IN (\(binds: Array(batch))) AND i.asset_num = x.num AND v.num = i.version_num \
+                    AND v.software_id = \(bind: softwareID)
                     """).all() {
                     installed.insert(try row.decode(column: "asset_id", as: UUID.self))
                 }

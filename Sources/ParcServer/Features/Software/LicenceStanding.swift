@@ -76,7 +76,7 @@ struct LicenceStanding: Sendable {
         // SQLite; see `SoftwareCatalogue.Scope`).
         let from: SQLQueryString = """
             FROM software_versions v CROSS JOIN asset_software i CROSS JOIN assets x \
-            WHERE i.version_id = v.id AND x.id = i.asset_id AND x.entity_id IN (\(binds: Array(entities))) \
+            WHERE i.version_num = v.num AND x.num = i.asset_num AND x.entity_id IN (\(binds: Array(entities))) \
             AND x.status NOT IN (\(binds: uncounted))
             """
         for unit in LicenceUnit.allCases {

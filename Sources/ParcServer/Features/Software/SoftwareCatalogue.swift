@@ -75,22 +75,22 @@ struct SoftwareCatalogue {
 
         /// Keeps the installations on assets in scope; nothing when every asset is.
         var onAssets: SQLQueryString {
-            everything ? "" : " AND x.id = i.asset_id AND x.entity_id IN (\(binds: entities))"
+            everything ? "" : " AND x.num = i.asset_num AND x.entity_id IN (\(binds: entities))"
         }
 
         /// The program of the row of `software` is installed on an asset in scope.
         var installed: SQLQueryString {
             """
             (SELECT 1 FROM software_versions v CROSS JOIN asset_software i\(assets) \
-            WHERE v.software_id = software.id AND i.version_id = v.id\(onAssets) LIMIT 1) = 1
+            WHERE v.software_id = software.id AND i.version_num = v.num\(onAssets) LIMIT 1) = 1
             """
         }
 
         /// Assets in scope with the program of the row of `software`.
         var installations: SQLQueryString {
             """
-            (SELECT COUNT(DISTINCT i.asset_id) FROM software_versions v CROSS JOIN asset_software i\(assets) \
-            WHERE v.software_id = software.id AND i.version_id = v.id\(onAssets))
+            (SELECT COUNT(DISTINCT i.asset_num) FROM software_versions v CROSS JOIN asset_software i\(assets) \
+            WHERE v.software_id = software.id AND i.version_num = v.num\(onAssets))
             """
         }
 
@@ -98,7 +98,7 @@ struct SoftwareCatalogue {
         var versions: SQLQueryString {
             """
             (SELECT COUNT(*) FROM software_versions v WHERE v.software_id = software.id \
-            AND (SELECT 1 FROM asset_software i\(assets) WHERE i.version_id = v.id\(onAssets) LIMIT 1) = 1)
+            AND (SELECT 1 FROM asset_software i\(assets) WHERE i.version_num = v.num\(onAssets) LIMIT 1) = 1)
             """
         }
 
@@ -234,9 +234,9 @@ struct SoftwareCatalogue {
         guard !entities.isEmpty else { return [] }
         let scope = try await scope(entities)
         let rows = try await sql.raw("""
-            SELECT v.id AS id, v.version AS version, v.architecture AS architecture, COUNT(DISTINCT i.asset_id) AS n \
+            SELECT v.id AS id, v.version AS version, v.architecture AS architecture, COUNT(DISTINCT i.asset_num) AS n \
             FROM software_versions v CROSS JOIN asset_software i\(scope.assets) \
-            WHERE v.software_id = \(bind: software) AND i.version_id = v.id\(scope.onAssets) \
+            WHERE v.software_id = \(bind: software) AND i.version_num = v.num\(scope.onAssets) \
             GROUP BY v.id, v.version, v.architecture
             """).all()
         let versions = try rows.map {
@@ -258,7 +258,7 @@ struct SoftwareCatalogue {
         if let version = query.filters["version"] { filter = "\(filter) AND v.version = \(bind: version)" }
         let from: SQLQueryString = """
             FROM software_versions v CROSS JOIN asset_software i CROSS JOIN assets x \
-            WHERE i.version_id = v.id AND x.id = i.asset_id AND \(filter)
+            WHERE i.version_num = v.num AND x.num = i.asset_num AND \(filter)
             """
         let total = try await sql.raw("SELECT COUNT(*) AS n \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
         let columns = ["asset": "x.name", "version": "v.version", "install_date": "i.install_date"]
