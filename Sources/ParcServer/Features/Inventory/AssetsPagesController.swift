@@ -41,6 +41,7 @@ struct AssetsPagesController {
         let filters: [String: String]
         let types: [SelectOption]
         let statuses: [SelectOption]
+        let savedViews: SavedViewTabs
     }
 
     static func statusTone(_ status: String) -> String {
@@ -103,7 +104,8 @@ struct AssetsPagesController {
                 + AssetStatus.allCases.map {
                     SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"),
                                  selected: query.filters["status"] == $0.rawValue)
-                }))
+                },
+            savedViews: try await SavedViewTabs(req, list: "assets", query: query)))
     }
 
     struct Field: Encodable {

@@ -20,6 +20,12 @@ struct InventoryFeature: ParcFeature {
         LoansAndDisposalsAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
+        registry.addSavedViewList(SavedViewList(key: "assets", path: "/assets", permission: .assetsRead,
+                                                spec: AssetQuery.spec) { req, query in
+            var probe = query
+            probe.perPage = 1
+            _ = try await AssetQuery(request: req, query: probe).run()
+        })
         AssetsPagesController().register(routes)
         AssetEditPage().register(routes)
         NamingPlansController().register(api, routes: routes)
