@@ -28,13 +28,21 @@ final class WebClient: @unchecked Sendable {
 
     @discardableResult
     func post(_ path: String, _ form: [String: String], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        try await post(path, pairs: form.map { ($0.key, $0.value) }, includeCSRF: includeCSRF)
+    }
+
+    /// A form post with repeated fields (checkboxes: `ids[]` several times).
+    @discardableResult
+    func post(_ path: String, pairs form: [(String, String)], includeCSRF: Bool = true) async throws
+        -> TestingHTTPResponse
+    {
         var fields = form
-        if includeCSRF, let csrf { fields["csrf"] = csrf }
+        if includeCSRF, let csrf { fields.append(("csrf", csrf)) }
         var headers = HTTPHeaders()
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookieHeader) }
         headers.contentType = .urlEncodedForm
         var components = URLComponents()
-        components.queryItems = fields.map { URLQueryItem(name: $0.key, value: $0.value) }
+        components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
         let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         var captured: TestingHTTPResponse?
         try await app.testing().test(.POST, path, headers: headers, body: ByteBuffer(string: body)) { response in

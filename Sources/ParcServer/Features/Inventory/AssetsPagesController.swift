@@ -10,6 +10,7 @@ struct AssetsPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("assets", use: listPage)
         routes.get("assets", ":id", use: showPage)
+        routes.post("assets", "bulk", use: bulkFromForm)
     }
 
     struct Row: Encodable {
@@ -42,6 +43,14 @@ struct AssetsPagesController {
         let types: [SelectOption]
         let statuses: [SelectOption]
         let savedViews: SavedViewTabs
+        /// The checkbox column and the bulk actions bar, for those who may change assets somewhere.
+        let canBulkEdit: Bool
+        let bulkStatuses: [SelectOption]
+        /// Entities the selection may move to; the select shows when there are two or more.
+        let bulkEntities: [SelectOption]
+        let bulkMoves: Bool
+        /// This page, to come back to after a bulk edit.
+        let back: String
     }
 
     static func statusTone(_ status: String) -> String {
@@ -76,6 +85,7 @@ struct AssetsPagesController {
         let (total, rows) = try await AssetQuery(request: req, query: query).run()
         let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
         let language = req.language
+        let bulkEntities = try await req.entityOptions(for: .assetsManage, selected: nil)
         let links = ListPageLinks(req, query: query, total: total, columns: [
             ("name", "assets.name", false), ("status", "assets.status", false),
             ("memory_bytes", "assets.memory", true), ("last_inventory_at", "assets.last_inventory", false),
@@ -105,7 +115,56 @@ struct AssetsPagesController {
                     SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"),
                                  selected: query.filters["status"] == $0.rawValue)
                 },
-            savedViews: try await SavedViewTabs(req, list: "assets", query: query)))
+            savedViews: try await SavedViewTabs(req, list: "assets", query: query),
+            canBulkEdit: try await req.accessScope().allowsAnywhere(.assetsManage),
+            bulkStatuses: AssetStatus.allCases.map {
+                SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"), selected: false)
+            },
+            bulkEntities: bulkEntities, bulkMoves: bulkEntities.count > 1,
+            back: RedirectTarget.localPath(req.url.string)))
+    }
+
+    struct BulkForm: Content {
+        let ids: [UUID]?
+        let status: String?
+        let entity_id: String?
+        let location: String?
+        let assigned_group: String?
+        let append_comment: String?
+        let back: String?
+    }
+
+    /// The bulk actions bar: an empty control leaves its field as it is. Back to the list with what was done, or with
+    /// each asset's problem when the edit was refused as a whole.
+    @Sendable func bulkFromForm(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(BulkForm.self)
+        let target = RedirectTarget.localPath(form.back)
+        let back = target.hasPrefix("/assets") ? target : "/assets"
+        func given(_ text: String?) -> String? {
+            guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return text
+        }
+        let entity = try given(form.entity_id).map { text in
+            guard let id = UUID(uuidString: text) else { throw ParcError.badRequest("bad_request", "entity_id must be a UUID.") }
+            return id
+        }
+        let changes = AssetBulkEditing.Changes(
+            status: given(form.status), entity_id: entity, location: given(form.location),
+            assigned_group: given(form.assigned_group), supplier: nil, order_number: nil, purchase_date: nil,
+            warranty_end: nil, comment: nil, append_comment: given(form.append_comment))
+        do {
+            let outcome = try await AssetBulkEditing().apply(req, ids: form.ids ?? [], changes: changes)
+            req.flash("success", req.t("assets.bulk.done", ParcFormat.number(outcome.updated, language: req.language),
+                                       ParcFormat.number(outcome.unchanged, language: req.language)))
+        } catch let error as ParcError where error.status == .unprocessableEntity {
+            var reasons = req.localized(error.fields).sorted { $0.key < $1.key }.map(\.value)
+            reasons += error.problems.prefix(10).map { problem in
+                (problem.name ?? req.t("assets.bulk.unknown_asset")) + " — " + req.localized(problem.message)
+            }
+            if error.problems.count > 10 { reasons.append(req.t("assets.bulk.more", String(error.problems.count - 10))) }
+            req.flash("error", req.t("assets.bulk.refused", reasons.joined(separator: " · ")))
+        }
+        return req.redirect(to: back)
     }
 
     struct Field: Encodable {

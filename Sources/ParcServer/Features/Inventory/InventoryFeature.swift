@@ -16,6 +16,7 @@ struct InventoryFeature: ParcFeature {
         for kind in InventoryWidget.Kind.allCases { registry.addWidget(InventoryWidget(kind: kind)) }
         AssetsAPIController().register(api)
         AssetEditing().register(api)
+        AssetBulkEditing().register(api)
         RenewalForecastAPI().register(api)
         LoansAndDisposalsAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",

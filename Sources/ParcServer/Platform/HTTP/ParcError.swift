@@ -15,18 +15,21 @@ struct ParcError: AbortError, DebuggableError, Sendable {
     /// What was wrong with each item of a batch (a bulk edit's assets, an import's rows), when the batch was refused.
     let problems: [Problem]
 
-    /// One item's problem in a refused batch: the item by its row number (imports) or id (bulk edits), the column or
-    /// field at fault when there is one, and what to do.
+    /// One item's problem in a refused batch: the item by its row number (imports) or id and name (bulk edits), the
+    /// column or field at fault when there is one, and what to do.
     struct Problem: Codable, Sendable, Equatable {
         let row: Int?
         let id: UUID?
+        let name: String?
         let column: String?
         let field: String?
         let message: String
 
-        init(row: Int? = nil, id: UUID? = nil, column: String? = nil, field: String? = nil, message: String) {
+        init(row: Int? = nil, id: UUID? = nil, name: String? = nil, column: String? = nil, field: String? = nil,
+             message: String) {
             self.row = row
             self.id = id
+            self.name = name
             self.column = column
             self.field = field
             self.message = message
