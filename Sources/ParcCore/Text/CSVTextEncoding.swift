@@ -20,7 +20,7 @@ public enum CSVTextEncoding: String, Hashable, Sendable {
 
     /// The text of `bytes` and the encoding it was read with, or nil when it is in none of them: UTF-16 with a
     /// byte order mark that does not decode, or a Windows-1252 byte the code page leaves undefined.
-    static func decode(_ bytes: ArraySlice<UInt8>) -> (String, CSVTextEncoding)? {
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> (String, CSVTextEncoding)? {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             return String(validating: bytes.dropFirst(3), as: UTF8.self).map { ($0, .utf8) }
         }

@@ -71,16 +71,8 @@ struct AssetsPagesController {
             csvQuery.page = 1
             csvQuery.perPage = 100_000
             let (_, rows) = try await AssetQuery(request: req, query: csvQuery).run()
-            let iso = ISO8601DateFormatter()
-            let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
-            return req.csvResponse([["name", "type", "subtype", "status", "entity", "serial", "uuid", "inventory_number",
-                                     "manufacturer", "model", "os", "os_version", "memory_bytes", "cpu",
-                                     "last_inventory_at"]] + assets.map {
-                [$0.name, $0.type, $0.subtype ?? "", $0.status, $0.entity, $0.serial ?? "", $0.uuid ?? "",
-                 $0.inventory_number ?? "", $0.manufacturer ?? "", $0.model ?? "", $0.os_name ?? "", $0.os_version ?? "",
-                 $0.memory_bytes.map { String($0) } ?? "", $0.cpu_name ?? "",
-                 $0.last_inventory_at.map(iso.string(from:)) ?? ""]
-            }, filename: "assets.csv")
+            return req.csvResponse([AssetCSVColumn.allCases.map(\.rawValue)]
+                + (try rows.map { try Self.csvCells($0, tree: tree) }), filename: "assets.csv")
         }
         let (total, rows) = try await AssetQuery(request: req, query: query).run()
         let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
@@ -165,6 +157,31 @@ struct AssetsPagesController {
             req.flash("error", req.t("assets.bulk.refused", reasons.joined(separator: " · ")))
         }
         return req.redirect(to: back)
+    }
+
+    /// One asset as a CSV row, in the columns the import reads back (`AssetCSVColumn`).
+    static func csvCells(_ row: any SQLRow, tree: EntityTree) throws -> [String] {
+        func text(_ column: String) throws -> String {
+            try row.decodeNil(column: column) ? "" : row.decode(column: column, as: String.self)
+        }
+        let entity = try row.decode(column: "entity_id", as: UUID.self)
+        return try AssetCSVColumn.allCases.map { column in
+            switch column {
+            case .id: try row.decode(column: "id", as: UUID.self).uuidString
+            case .entity: tree.path(of: entity)
+            case .entityID: entity.uuidString
+            case .os: try text("os_name")
+            case .cpu: try text("cpu_name")
+            case .memoryBytes:
+                try row.decodeNil(column: "memory_bytes") ? "" : String(try row.decode(column: "memory_bytes", as: Int64.self))
+            case .purchaseCost:
+                try row.decodeNil(column: "purchase_cost") ? "" : String(try row.decode(column: "purchase_cost", as: Double.self))
+            case .lastInventoryAt:
+                try row.decodeNil(column: "last_inventory_at") ? ""
+                    : ISO8601DateFormatter().string(from: try row.decode(column: "last_inventory_at", as: Date.self))
+            default: try text(column.rawValue)
+            }
+        }
     }
 
     struct Field: Encodable {

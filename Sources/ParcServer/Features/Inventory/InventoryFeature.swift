@@ -17,6 +17,7 @@ struct InventoryFeature: ParcFeature {
         AssetsAPIController().register(api)
         AssetEditing().register(api)
         AssetBulkEditing().register(api)
+        AssetImporting().register(api)
         RenewalForecastAPI().register(api)
         LoansAndDisposalsAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
@@ -29,6 +30,7 @@ struct InventoryFeature: ParcFeature {
         })
         AssetsPagesController().register(routes)
         AssetEditPage().register(routes)
+        AssetImportPage().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)
     }
