@@ -26,8 +26,8 @@ public enum QueryString {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard iterator.count >= 2, let high = hexValue(iterator.removeFirst()),
-                    let low = hexValue(iterator.removeFirst())
+                guard iterator.count >= 2, let high = ASCIIHex.value(iterator.removeFirst()),
+                    let low = ASCIIHex.value(iterator.removeFirst())
                 else { throw QueryStringError(near: String(text.prefix(40))) }
                 bytes.append(high << 4 | low)
             default:
@@ -38,15 +38,6 @@ public enum QueryString {
             throw QueryStringError(near: String(text.prefix(40)))
         }
         return decoded
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     static func escape(_ text: String) -> String {
