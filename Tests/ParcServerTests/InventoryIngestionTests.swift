@@ -503,6 +503,73 @@ struct InventoryIngestionTests {
         }
     }
 
+    @Test("the Lifecycle tab: purchase and value, lending and taking back, the disposal form and its errors",
+          arguments: TestDatabase.all)
+    func lifecycleTab(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let t = try await Tenancy.make(app)
+            let created = try await send(app, .POST, "/api/v1/assets", headers: .json(t.alphaToken), body: """
+                {"entity_id":"\(t.alpha.id!)","type":"computer","name":"PRET-02","purchase_date":"2024-11-30",
+                 "purchase_cost":1000,"supplier":"UGAP","warranty_end":"2026-06-30"}
+                """)
+            let id = try #require(try json(created)["id"] as? String)
+            let web = WebClient(app)
+            try await web.signIn("alice")
+            var page = try await web.get("/assets/\(id)?tab=lifecycle")
+            #expect(page.status == .ok)
+            // Bought about 2 years ago for 1000, straight-line over 5 years: worth about 600 today; warranty over.
+            let valueText = try #require(page.body.string.firstMatch(of: /([0-9]{3}\.[0-9]{2}) \(straight-line over 5 years\)/))
+            let value = try #require(Double(valueText.output.1))
+            #expect(value > 550 && value < 650, "\(value)")
+            #expect(page.body.string.contains("UGAP") && page.body.string.contains("ended on 2026-06-30"))
+            #expect(page.body.string.contains("action=\"/assets/\(id)/loans\"")
+                    && !page.body.string.contains("action=\"/assets/\(id)/disposal\""), "lend, not dispose, when in stock")
+
+            // A refused loan comes back with its error next to the field, and the values typed.
+            let refused = try await web.post("/assets/\(id)/loans", ["borrower": "", "due_on": "2026-12-15"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("field-error") && refused.body.string.contains("value=\"2026-12-15\""))
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "in_stock")
+            // Without the CSRF token nothing happens.
+            #expect(try await web.post("/assets/\(id)/loans", ["borrower": "Mme Roux", "due_on": "2026-12-15"],
+                                       includeCSRF: false).status == .forbidden)
+            let lent = try await web.post("/assets/\(id)/loans", ["borrower": "Mme Roux", "loaned_on": "2026-11-02",
+                                                                   "due_on": "2026-11-20", "comment": "salon"])
+            #expect(lent.status == .seeOther, "\(lent.status) \(lent.body.string)")
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "loaned")
+            page = try await web.get("/assets/\(id)?tab=lifecycle")
+            #expect(page.body.string.contains("Mme Roux") && page.body.string.contains("Overdue"))
+            let loanID = try #require(try await (app.db as! any SQLDatabase).select().column("id").from("asset_loans")
+                .first()?.decode(column: "id", as: UUID.self))
+            // Someone of another entity can neither see nor act.
+            let outsider = WebClient(app)
+            try await outsider.signIn("bob")
+            #expect(try await outsider.get("/assets/\(id)?tab=lifecycle").status == .notFound)
+            #expect(try await outsider.post("/assets/\(id)/loans/\(loanID)/return", [:]).status == .notFound)
+            #expect(try await web.post("/assets/\(id)/loans/\(loanID)/return", [:]).status == .seeOther)
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "in_stock")
+
+            // Disposal: offered once retired; WEEE without its collector is refused, field by field.
+            _ = try await send(app, .PATCH, "/api/v1/assets/\(id)", headers: .json(t.alphaToken), body: #"{"status":"retired"}"#)
+            page = try await web.get("/assets/\(id)?tab=lifecycle")
+            #expect(page.body.string.contains("action=\"/assets/\(id)/disposal\""))
+            let incomplete = try await web.post("/assets/\(id)/disposal", ["method": "weee_recycling", "wipe_method": "overwrite"])
+            #expect(incomplete.status == .unprocessableEntity)
+            #expect(incomplete.body.string.contains("WEEE recycling needs the collector&#39;s name.")
+                    || incomplete.body.string.contains("WEEE recycling needs the collector's name."), "\(incomplete.body.string)")
+            #expect(incomplete.body.string.contains("<option value=\"weee_recycling\" selected>"))
+            let disposed = try await web.post("/assets/\(id)/disposal", [
+                "method": "weee_recycling", "collector": "Ecosystem", "certificate_number": "BSD-2026-7",
+                "wipe_method": "physical_destruction", "wipe_proof": "broyage, PV 2026-7", "disposed_on": "2026-11-29",
+            ])
+            #expect(disposed.status == .seeOther)
+            page = try await web.get("/assets/\(id)?tab=lifecycle")
+            #expect(page.body.string.contains("BSD-2026-7") && page.body.string.contains("Physical destruction")
+                    && !page.body.string.contains("action=\"/assets/\(id)/disposal\""))
+            #expect(try await AssetModel.find(UUID(uuidString: id), on: app.db)?.status == "disposed")
+        }
+    }
+
     @Test("bad bodies get a clear 4xx and change nothing", arguments: TestDatabase.all)
     func badInput(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in try await LiveServer.with(app) { live in

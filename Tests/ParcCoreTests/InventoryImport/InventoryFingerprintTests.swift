@@ -105,7 +105,7 @@ struct InventoryFingerprintTests {
         report.hardware = hardware
         report.software = [InventoryReport.Software(name: "vim")]
         #expect(report.fingerprint(of: .hardware) == "2f01ba5e47d3375b")
-        #expect(report.fingerprint(of: .software) == "e2263a9bab28126a")
+        #expect(report.fingerprint(of: .software) == "e8591c8c09296046")
     }
 
     /// Encodes two keys in one order; ``Backward`` in the other.
@@ -124,5 +124,33 @@ struct InventoryFingerprintTests {
             try container.encode(2, forKey: .b)
             try container.encode("x", forKey: .a)
         }
+    }
+
+    @Test("the software digest reads every field of a program")
+    func softwareDigestCoversEveryField() {
+        var program = InventoryReport.Software(name: "firefox-esr")
+        let fields = Set(Mirror(reflecting: program).children.compactMap(\.label))
+        #expect(fields == InventoryReport.Software.digestedFields,
+                "a field was added to or removed from Software: update Software.digest(of:) and digestedFields")
+        var digests: Set<UInt64> = [InventoryReport.Software.digest(of: [program])]
+        program.version = "128.5"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.publisher = "Mozilla"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.installDate = InventoryDate(year: 2025, month: 1, day: 2); digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.architecture = "amd64"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.source = "deb"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.category = "web"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.sizeBytes = 250_000_000; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.comments = "Web browser"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        program.guid = "{ABC}"; digests.insert(InventoryReport.Software.digest(of: [program]))
+        #expect(digests.count == 10, "each field changes the digest")
+        // Absent and empty differ; two fields' text does not slide into one another; order counts.
+        var empty = InventoryReport.Software(name: "a")
+        let absent = InventoryReport.Software.digest(of: [empty])
+        empty.version = ""
+        #expect(InventoryReport.Software.digest(of: [empty]) != absent)
+        var left = InventoryReport.Software(name: "ab"); left.version = "c"
+        var right = InventoryReport.Software(name: "a"); right.version = "bc"
+        #expect(InventoryReport.Software.digest(of: [left]) != InventoryReport.Software.digest(of: [right]))
+        #expect(InventoryReport.Software.digest(of: [left, right]) != InventoryReport.Software.digest(of: [right, left]))
     }
 }

@@ -123,11 +123,12 @@ struct InventoryDatabase {
         try await sql.select().column(SQLColumn("name", table: "software"))
             .column(SQLColumn("version", table: "software_versions"))
             .from("asset_software")
-            .join("software_versions", on: SQLColumn("id", table: "software_versions"), .equal,
-                  SQLColumn("version_id", table: "asset_software"))
+            .join("assets", on: SQLColumn("num", table: "assets"), .equal, SQLColumn("asset_num", table: "asset_software"))
+            .join("software_versions", on: SQLColumn("num", table: "software_versions"), .equal,
+                  SQLColumn("version_num", table: "asset_software"))
             .join("software", on: SQLColumn("id", table: "software"), .equal,
                   SQLColumn("software_id", table: "software_versions"))
-            .where(SQLColumn("asset_id", table: "asset_software"), .equal, SQLBind(asset)).all()
+            .where(SQLColumn("id", table: "assets"), .equal, SQLBind(asset)).all()
             .map { "\(try $0.decode(column: "name", as: String.self)) \(try $0.decode(column: "version", as: String.self))" }
             .sorted()
     }

@@ -109,9 +109,9 @@ struct AssetQuery {
             if versionIDs.isEmpty {
                 conditions.append(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")))
             } else {
-                let subquery = SQLSubquery.select { $0.column("asset_id").from("asset_software")
-                    .where("version_id", .in, SQLBind.group(versionIDs)) }
-                conditions.append(SQLBinaryExpression(SQLColumn("id", table: "assets"), .in, subquery))
+                let subquery = SQLSubquery.select { $0.column("asset_num").from("asset_software")
+                    .where("version_num", .in, SQLBind.group(versionIDs)) }
+                conditions.append(SQLBinaryExpression(SQLColumn("num", table: "assets"), .in, subquery))
             }
         } else if filters["software_version"] != nil {
             throw ParcError.badRequest("invalid_query", "Parameter 'software_version' needs 'software' (the program's name).")
@@ -120,20 +120,20 @@ struct AssetQuery {
 
     /// The catalogue versions of the program named `name` (case-insensitive, any publisher) that satisfy
     /// `version` (`120`, `<120`, `<=120`, `>120`, `>=120`).
-    private func softwareVersionIDs(name: String, version: String?, sql: any SQLDatabase) async throws -> [UUID] {
+    private func softwareVersionIDs(name: String, version: String?, sql: any SQLDatabase) async throws -> [Int64] {
         let key = SoftwareCatalogueKey.fold(name)
-        let rows = try await sql.select().column(SQLColumn("id", table: "software_versions"))
+        let rows = try await sql.select().column(SQLColumn("num", table: "software_versions"))
             .column(SQLColumn("version", table: "software_versions"))
             .from("software_versions")
             .join("software", on: SQLColumn("id", table: "software"), .equal, SQLColumn("software_id", table: "software_versions"))
             .where(SQLColumn("name_key", table: "software"), .equal, SQLBind(key)).all()
         guard let version = version?.trimmingCharacters(in: .whitespaces), !version.isEmpty else {
-            return try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            return try rows.map { try $0.decode(column: "num", as: Int64.self) }
         }
         let comparison = try VersionComparison(version)
         return try rows.compactMap { row in
             comparison.matches(try row.decode(column: "version", as: String.self))
-                ? try row.decode(column: "id", as: UUID.self) : nil
+                ? try row.decode(column: "num", as: Int64.self) : nil
         }
     }
 }

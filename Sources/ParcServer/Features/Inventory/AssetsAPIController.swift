@@ -176,11 +176,12 @@ struct AssetsAPIController {
             .column(SQLColumn("architecture", table: "software_versions"))
             .column(SQLColumn("install_date", table: "asset_software"))
             .from("asset_software")
-            .join("software_versions", on: SQLColumn("id", table: "software_versions"), .equal,
-                  SQLColumn("version_id", table: "asset_software"))
+            .join("assets", on: SQLColumn("num", table: "assets"), .equal, SQLColumn("asset_num", table: "asset_software"))
+            .join("software_versions", on: SQLColumn("num", table: "software_versions"), .equal,
+                  SQLColumn("version_num", table: "asset_software"))
             .join("software", on: SQLColumn("id", table: "software"), .equal,
                   SQLColumn("software_id", table: "software_versions"))
-            .where(SQLColumn("asset_id", table: "asset_software"), .equal, SQLBind(asset.id))
+            .where(SQLColumn("id", table: "assets"), .equal, SQLBind(asset.id))
             .orderBy(SQLColumn("name", table: "software")).all()
         func text(_ column: String) throws -> String? {
             try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)

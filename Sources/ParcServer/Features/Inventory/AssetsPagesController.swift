@@ -223,15 +223,21 @@ struct AssetsPagesController {
         let history: [AuditEntryView]
         let softwareCount: Int
         let canEdit: Bool
+        let lifecycle: AssetLifecycleTab.View?
     }
 
-    static let tabs = ["details", "components", "software", "network", "history"]
+    static let tabs = ["details", "components", "software", "network", "lifecycle", "history"]
 
     @Sendable func showPage(_ req: Request) async throws -> Response {
+        try await render(req, tab: (try? req.query.get(String.self, at: "tab")) ?? "details")
+    }
+
+    /// The asset page of the path on `requested` tab; `refused` is a lifecycle form to show again with its errors.
+    func render(_ req: Request, tab requested: String, refused: AssetLifecycleTab.Refused? = nil,
+                status: HTTPResponseStatus = .ok) async throws -> Response {
         let row = try await AssetsAPIController.find(req, req.parameters.get("id", as: UUID.self), permission: .assetsRead)
         let detail = try await AssetsAPIController.detail(req, row)
         let asset = detail.asset
-        let requested = (try? req.query.get(String.self, at: "tab")) ?? "details"
         let tab = Self.tabs.contains(requested) ? requested : "details"
         let scope = try await req.accessScope()
         let tree = try await req.entityTree()
@@ -308,10 +314,15 @@ struct AssetsPagesController {
             ? try await AuditEntryModel.history(objectType: "asset", objectID: asset.id,
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
                 .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
+        let canEdit = scope.allows(.assetsManage, in: asset.entity_id)
+        var lifecycle: AssetLifecycleTab.View?
+        if tab == "lifecycle", let model = try await AssetModel.find(asset.id, on: req.db) {
+            lifecycle = try await AssetLifecycleTab.view(req, asset: model, canManage: canEdit, refused: refused)
+        }
         return try await req.renderPage("assets/show", title: asset.name, active: "assets", page: ShowPage(
             asset: asset, statusLabel: req.t("assets.status.\(asset.status)"), statusTone: Self.statusTone(asset.status),
             typeLabel: req.t("assets.type.\(asset.type)"), tab: tab, details: details, components: groups,
             software: tab == "software" ? detail.software : [], interfaces: interfaces, history: history,
-            softwareCount: detail.software.count, canEdit: scope.allows(.assetsManage, in: asset.entity_id)))
+            softwareCount: detail.software.count, canEdit: canEdit, lifecycle: lifecycle), status: status)
     }
 }

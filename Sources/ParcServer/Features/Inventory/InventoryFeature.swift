@@ -31,6 +31,7 @@ struct InventoryFeature: ParcFeature {
         AssetsPagesController().register(routes)
         AssetEditPage().register(routes)
         AssetImportPage().register(routes)
+        AssetLifecycleTab().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)
     }

@@ -45,45 +45,49 @@ struct InventoryImporter {
     /// Rows in one multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 bound parameters.
     static let batchRows = 500
 
+    /// What the transaction wrote, and the catalogue rows it used (remembered once committed).
+    struct Written: Sendable {
+        let result: InventoryImportResult
+        let catalogue: CatalogueResolution
+    }
+
     func run(_ report: InventoryReport, entityID: UUID, source: InventorySource) async throws -> InventoryImportResult {
         let dictionary = try await services.dictionary.dictionary(on: db, now: audit.now)
         let prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
                                              dictionary: dictionary)
-        if db.isPostgres { return try await importPrepared(prepared, on: db) }
-        // SQLite has one writer: the whole import, catalogue included, takes its turn, on one connection
-        // set for bulk writes — a 64 MB page cache, rarer checkpoints, and WAL commits without a sync each
-        // (a crash can lose the last imports, never corrupt the database; the agents send again).
-        return try await services.sqliteWriter.run {
-            try await db.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
-                    let sql = connection as! any SQLDatabase
-                    try await sql.raw("PRAGMA synchronous = NORMAL").run()
-                    try await sql.raw("PRAGMA cache_size = -65536").run()
-                    // Checkpoint every ~40 MB of WAL instead of 4 MB: index pages that every import touches
-                    // are copied back once per checkpoint, not once per few imports.
-                    try await sql.raw("PRAGMA wal_autocheckpoint = 10000").run()
-                    return try await importPrepared(prepared, on: connection)
-                }
-            }.get()
+        // A fleet shares most of its software: usually every program is in the cache already.
+        let cached = services.catalogue.versionNumbers(identities: prepared.software.map(\.identity))
+            .map { CatalogueResolution(ids: $0, fromCache: true) }
+        if db.isPostgres { return try await importPrepared(prepared, cached: cached, on: db) }
+        // SQLite has one writer: imports take turns, and those that queued meanwhile commit together, each in
+        // its own savepoint (``SQLiteGroupCommit``), catalogue rows included.
+        let written = try await services.sqliteWriter.run(on: db) { connection in
+            var catalogue = cached
+            if catalogue == nil { catalogue = try await resolveCatalogue(prepared.software, on: connection) }
+            guard let catalogue else { throw InventoryImportError.catalogue("no catalogue ids") }
+            return Written(result: try await write(prepared, versionIDs: catalogue.ids, on: connection),
+                           catalogue: catalogue)
         }
+        services.catalogue.remember(written.catalogue)
+        return written.result
     }
 
-    private func importPrepared(_ prepared: PreparedInventory, on db: any Database) async throws
-        -> InventoryImportResult
+    /// PostgreSQL: catalogue rows in their own statements first (they only grow), then the import in one
+    /// transaction, retried when a concurrent first import of the same machine won the race.
+    private func importPrepared(_ prepared: PreparedInventory, cached: CatalogueResolution?, on db: any Database)
+        async throws -> InventoryImportResult
     {
-        let versionIDs = try await resolveCatalogue(prepared.software, on: db)
+        let catalogue: CatalogueResolution
+        if let cached { catalogue = cached } else {
+            catalogue = try await resolveCatalogue(prepared.software, on: db)
+            services.catalogue.remember(catalogue)
+        }
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return try await db.transaction { db in
-                    if !db.isPostgres, let sql = db as? any SQLDatabase {
-                        // Take SQLite's write lock before the first read: a transaction that reads, then
-                        // writes after another connection committed, fails (SQLITE_BUSY_SNAPSHOT) instead of
-                        // waiting.
-                        try await sql.raw("UPDATE assets SET name = name WHERE 0 = 1").run()
-                    }
-                    return try await write(prepared, versionIDs: versionIDs, on: db)
+                    try await write(prepared, versionIDs: catalogue.ids, on: db)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
                 continue
@@ -95,9 +99,11 @@ struct InventoryImporter {
 
     /// The `software_versions` id of each distinct program of the report, creating catalogue rows as needed.
     private func resolveCatalogue(_ software: [PreparedInventory.Program], on db: any Database) async throws
-        -> [String: UUID]
+        -> CatalogueResolution
     {
-        guard !software.isEmpty, let sql = db as? any SQLDatabase else { return [:] }
+        guard !software.isEmpty, let sql = db as? any SQLDatabase else { return CatalogueResolution(ids: [:]) }
+        var newSoftware: [String: UUID] = [:]
+        var newVersions: [PreparedInventory.VersionKey: Int64] = [:]
         let cache = services.catalogue
         // Programs.
         let programKeys = Array(Set(software.map(\.softwareKey))).sorted()
@@ -125,7 +131,7 @@ struct InventoryImporter {
                     found[key] = try row.decode(column: "id", as: UUID.self)
                 }
             }
-            cache.remember(software: found)
+            newSoftware = found
             programIDs.merge(found) { $1 }
         }
         // Versions.
@@ -137,7 +143,7 @@ struct InventoryImporter {
             versionKeyOf[program.versionKey(softwareID)] = (softwareID, program.version, program.architecture)
         }
         let versionKeys = versionKeyOf.keys.sorted()
-        var versionIDs = cache.versionIDs(versionKeys)
+        var versionIDs = cache.versionNumbers(versionKeys)
         let missingVersions = versionKeys.filter { versionIDs[$0] == nil }
         if !missingVersions.isEmpty {
             for batch in missingVersions.chunked(Self.batchRows) {
@@ -148,10 +154,10 @@ struct InventoryImporter {
                 }
                 try await insert.ignoringConflicts(with: ["software_id", "version", "architecture"]).run()
             }
-            var found: [PreparedInventory.VersionKey: UUID] = [:]
+            var found: [PreparedInventory.VersionKey: Int64] = [:]
             let softwareIDs = Array(Set(missingVersions.map { versionKeyOf[$0]!.0 }))
             for batch in softwareIDs.chunked(Self.batchRows) {
-                let rows = try await sql.select().column("id").column("software_id").column("version")
+                let rows = try await sql.select().column("num").column("software_id").column("version")
                     .column("architecture").from("software_versions")
                     .where("software_id", .in, SQLBind.group(Array(batch))).all()
                 for row in rows {
@@ -159,25 +165,25 @@ struct InventoryImporter {
                         try row.decode(column: "software_id", as: UUID.self),
                         try row.decode(column: "version", as: String.self),
                         try row.decode(column: "architecture", as: String.self))
-                    found[key] = try row.decode(column: "id", as: UUID.self)
+                    found[key] = try row.decode(column: "num", as: Int64.self)
                 }
             }
-            cache.remember(versions: found)
+            newVersions = found
             versionIDs.merge(found) { $1 }
         }
-        var result: [String: UUID] = [:]
+        var result: [String: Int64] = [:]
         for program in software {
             guard let softwareID = programIDs[program.softwareKey],
                   let versionID = versionIDs[program.versionKey(softwareID)]
             else { throw InventoryImportError.catalogue("version '\(program.version)' of '\(program.name)'") }
             result[program.identity] = versionID
         }
-        return result
+        return CatalogueResolution(ids: result, newSoftware: newSoftware, newVersions: newVersions)
     }
 
     // MARK: Transaction
 
-    private func write(_ prepared: PreparedInventory, versionIDs: [String: UUID], on db: any Database) async throws
+    private func write(_ prepared: PreparedInventory, versionIDs: [String: Int64], on db: any Database) async throws
         -> InventoryImportResult
     {
         let sql = db as! any SQLDatabase
@@ -238,7 +244,8 @@ struct InventoryImporter {
             changedSections.append(section.section.rawValue)
         }
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
-            changes.append(contentsOf: try await replaceSoftware(prepared, versionIDs: versionIDs, assetID: assetID,
+            changes.append(contentsOf: try await replaceSoftware(prepared, versionIDs: versionIDs,
+                                                                 assetNumber: try await number(of: asset, on: sql),
                                                                  created: created, on: sql))
             stored["software"] = softwareDigest
             changedSections.append("software")
@@ -278,6 +285,15 @@ struct InventoryImporter {
                                    entityID: asset.entityID, changes: Array(changes.prefix(500)), on: db)
         }
         return InventoryImportResult(assetID: assetID, created: created, changedSections: changedSections)
+    }
+
+    /// The asset's row number (`assets.num`, set by the database on insert), which `asset_software` links to.
+    private func number(of asset: AssetModel, on sql: any SQLDatabase) async throws -> Int64 {
+        if let number = asset.number { return number }
+        guard let row = try await sql.select().column("num").from("assets").where("id", .equal, asset.id).first() else {
+            throw InventoryImportError.noRowNumber(asset.id)
+        }
+        return try row.decode(column: "num", as: Int64.self)
     }
 
     /// The asset the report describes: Parc's agent's linked asset, else the first match key in order
@@ -333,18 +349,18 @@ struct InventoryImporter {
 
     /// Brings `asset_software` to the report's list by difference; history lines name what was installed,
     /// removed or upgraded (same name, another version).
-    private func replaceSoftware(_ prepared: PreparedInventory, versionIDs: [String: UUID], assetID: UUID,
+    private func replaceSoftware(_ prepared: PreparedInventory, versionIDs: [String: Int64], assetNumber: Int64,
                                  created: Bool, on sql: any SQLDatabase) async throws -> [FieldChange]
     {
-        var wanted: [UUID: PreparedInventory.Program] = [:]
+        var wanted: [Int64: PreparedInventory.Program] = [:]
         for program in prepared.software {
             if let id = versionIDs[program.identity], wanted[id] == nil { wanted[id] = program }
         }
-        var existing = Set<UUID>()
+        var existing = Set<Int64>()
         if !created {
-            for row in try await sql.select().column("version_id").from("asset_software")
-                .where("asset_id", .equal, assetID).all() {
-                existing.insert(try row.decode(column: "version_id", as: UUID.self))
+            for row in try await sql.select().column("version_num").from("asset_software")
+                .where("asset_num", .equal, assetNumber).all() {
+                existing.insert(try row.decode(column: "version_num", as: Int64.self))
             }
         }
         let removed = Array(existing.subtracting(wanted.keys))
@@ -356,18 +372,18 @@ struct InventoryImporter {
                     .column(SQLColumn("version", table: "software_versions"))
                     .from("software_versions").join("software", on: SQLColumn("id", table: "software"), .equal,
                           SQLColumn("software_id", table: "software_versions"))
-                    .where(SQLColumn("id", table: "software_versions"), .in, SQLBind.group(Array(batch))).all() {
+                    .where(SQLColumn("num", table: "software_versions"), .in, SQLBind.group(Array(batch))).all() {
                     removedNames.append((try row.decode(column: "name", as: String.self),
                                          try row.decode(column: "version", as: String.self)))
                 }
             }
-            try await sql.delete(from: "asset_software").where("asset_id", .equal, assetID)
-                .where("version_id", .in, SQLBind.group(Array(batch))).run()
+            try await sql.delete(from: "asset_software").where("asset_num", .equal, assetNumber)
+                .where("version_num", .in, SQLBind.group(Array(batch))).run()
         }
         for batch in added.chunked(Self.batchRows) {
-            let insert = sql.insert(into: "asset_software").columns("asset_id", "version_id", "install_date")
+            let insert = sql.insert(into: "asset_software").columns("asset_num", "version_num", "install_date")
             for id in batch {
-                insert.values(SQLBind(assetID), SQLBind(id), SQLBind(wanted[id]!.installDate))
+                insert.values(SQLBind(assetNumber), SQLBind(id), SQLBind(wanted[id]!.installDate))
             }
             try await insert.run()
         }
@@ -392,10 +408,12 @@ struct InventoryImporter {
 
 enum InventoryImportError: Error, CustomStringConvertible {
     case catalogue(String)
+    case noRowNumber(UUID?)
 
     var description: String {
         switch self {
         case .catalogue(let what): "The software catalogue could not be updated: \(what)."
+        case .noRowNumber(let id): "Asset \(id?.uuidString ?? "?") has no row number (assets.num): run `parc migrate`."
         }
     }
 }

@@ -90,7 +90,8 @@ struct LoansAndDisposalsAPI {
                response: .object(["id": .uuid], required: ["id"]), status: 201, use: dispose)
     }
 
-    private func asset(_ req: Request) async throws -> AssetModel {
+    /// The asset of the path, which the user must be allowed to manage.
+    func asset(_ req: Request) async throws -> AssetModel {
         guard let asset = try await AssetModel.find(req.parameters.get("id", as: UUID.self), on: req.db) else {
             throw ParcError.notFound("asset")
         }
@@ -115,8 +116,14 @@ struct LoansAndDisposalsAPI {
     }
 
     @Sendable func lend(_ req: Request) async throws -> Response {
-        let asset = try await asset(req)
-        let input = try req.decodeStrict(LoanInput.self)
+        let id = try await lend(req, asset: try await asset(req), input: try req.decodeStrict(LoanInput.self))
+        let response = try await ["id": id.uuidString].encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    /// Lends `asset` (API and page); throws ``ParcError/validation(_:)`` with the fields at fault.
+    func lend(_ req: Request, asset: AssetModel, input: LoanInput) async throws -> UUID {
         var errors: [String: String] = [:]
         let today = UTCDay.text(req.now)
         let borrower = input.borrower?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -143,15 +150,19 @@ struct LoansAndDisposalsAPI {
                                                         FieldChange(field: "due_on", before: nil, after: due),
                                                     ], on: db)
         }
-        let response = try await ["id": id.uuidString].encodeResponse(for: req)
-        response.status = .created
-        return response
+        return id
     }
 
     @Sendable func giveBack(_ req: Request) async throws -> HTTPStatus {
         let asset = try await asset(req)
         let input = try req.decodeStrict(ReturnInput.self)
         guard let loan = req.parameters.get("loan", as: UUID.self) else { throw ParcError.notFound("loan") }
+        try await giveBack(req, asset: asset, loan: loan, input: input)
+        return .noContent
+    }
+
+    /// Closes the open loan `loan` of `asset` (API and page).
+    func giveBack(_ req: Request, asset: AssetModel, loan: UUID, input: ReturnInput) async throws {
         var errors: [String: String] = [:]
         let returned = day(input.returned_on, field: "returned_on", default: UTCDay.text(req.now), errors: &errors)
         move(asset, to: .inStock, errors: &errors)
@@ -172,7 +183,6 @@ struct LoansAndDisposalsAPI {
                                                         FieldChange(field: "returned_on", before: nil, after: returned),
                                                     ], on: db)
         }
-        return .noContent
     }
 
     struct LoanDTO: Content {
@@ -189,9 +199,14 @@ struct LoansAndDisposalsAPI {
             throw ParcError.notFound("asset")
         }
         try await req.require(.assetsRead, in: asset.entityID)
+        return try await loans(req, assetID: asset.id!)
+    }
+
+    /// The loans of an asset the caller may read, newest first.
+    func loans(_ req: Request, assetID: UUID) async throws -> [LoanDTO] {
         let today = UTCDay.text(req.now)
         return try await (req.db as! any SQLDatabase).select().columns("id", "borrower", "loaned_on", "due_on", "returned_on")
-            .from("asset_loans").where("asset_id", .equal, asset.id!).orderBy("loaned_on", .descending).all()
+            .from("asset_loans").where("asset_id", .equal, assetID).orderBy("loaned_on", .descending).all()
             .map { row in
                 let returned = try row.decodeNil(column: "returned_on") ? nil : row.decode(column: "returned_on", as: String.self)
                 let due = try row.decode(column: "due_on", as: String.self)
@@ -203,8 +218,14 @@ struct LoansAndDisposalsAPI {
     }
 
     @Sendable func dispose(_ req: Request) async throws -> Response {
-        let asset = try await asset(req)
-        let input = try req.decodeStrict(DisposalInput.self)
+        let id = try await dispose(req, asset: try await asset(req), input: try req.decodeStrict(DisposalInput.self))
+        let response = try await ["id": id.uuidString].encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    /// Records the disposal of `asset` (API and page); throws ``ParcError/validation(_:)`` with the fields at fault.
+    func dispose(_ req: Request, asset: AssetModel, input: DisposalInput) async throws -> UUID {
         var errors: [String: String] = [:]
         let disposed = day(input.disposed_on, field: "disposed_on", default: UTCDay.text(req.now), errors: &errors)
         let method = input.method ?? ""
@@ -243,8 +264,6 @@ struct LoansAndDisposalsAPI {
                                                         FieldChange(field: "wipe_method", before: nil, after: wipe),
                                                     ], on: db)
         }
-        let response = try await ["id": id.uuidString].encodeResponse(for: req)
-        response.status = .created
-        return response
+        return id
     }
 }

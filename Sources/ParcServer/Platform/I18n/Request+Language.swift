@@ -51,4 +51,15 @@ enum ParcFormat {
         formatter.numberStyle = .decimal
         return formatter.string(from: NSNumber(value: value)) ?? String(value)
     }
+
+    /// An amount with two decimals, in the language's style, without a currency sign (Parc keeps amounts in
+    /// the organisation's currency): `1 234,50` in French, `1,234.50` in English.
+    static func money(_ amount: Double, language: Language) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = language.locale
+        formatter.numberStyle = .decimal
+        formatter.minimumFractionDigits = 2
+        formatter.maximumFractionDigits = 2
+        return formatter.string(from: NSNumber(value: amount)) ?? String(format: "%.2f", amount)
+    }
 }
