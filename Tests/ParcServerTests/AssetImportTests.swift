@@ -39,14 +39,16 @@ struct AssetImportTests {
             let web = WebClient(app)
             try await web.signIn("alice")
             let export = try await web.get("/assets?format=csv").body.string
-            #expect(export.hasPrefix("id,name,type,subtype,status,entity,entity_id,"))
+            #expect(export.hasPrefix("name,type,subtype,status,entity,serial,uuid,inventory_number,manufacturer,model,os,"
+                                     + "os_version,memory_bytes,cpu,last_inventory_at,id,entity_id,location,"))
             #expect(export.contains("'-PC-03"), "the export neutralises a cell that starts with -")
 
             // MUT: edit as a spreadsheet would — change a location and status, add a row — and save with ;
             var table = try CSVReader().read(Array(export.utf8)).records.map(\.fields)
             let header = table[0]
             func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
-            let row = try #require(table.firstIndex { $0[0] == screen.uuidString })
+            let idColumn = try column("id")
+            let row = try #require(table.firstIndex { $0[idColumn] == screen.uuidString })
             table[row][try column("location")] = "Salle 3"
             table[row][try column("status")] = "deployed"
             table[row][try column("purchase_cost")] = "189,90"

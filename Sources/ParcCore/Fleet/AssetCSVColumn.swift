@@ -1,13 +1,13 @@
 /// The columns of the asset list's CSV export, in the order it writes them; the import reads the same ones back, so
-/// that export, edit in a spreadsheet and import is a round trip.
+/// that export, edit in a spreadsheet and import is a round trip. Columns are found by their header name, in any
+/// order.
 public enum AssetCSVColumn: String, CaseIterable, Hashable, Sendable {
-    case id
+    // The export's first columns, in their first order: scripts that read them by position keep working.
     case name
     case type
     case subtype
     case status
     case entity
-    case entityID = "entity_id"
     case serial
     case uuid
     case inventoryNumber = "inventory_number"
@@ -18,6 +18,9 @@ public enum AssetCSVColumn: String, CaseIterable, Hashable, Sendable {
     case memoryBytes = "memory_bytes"
     case cpu
     case lastInventoryAt = "last_inventory_at"
+    // Added for the import.
+    case id
+    case entityID = "entity_id"
     case location
     case assignedGroup = "assigned_group"
     case supplier

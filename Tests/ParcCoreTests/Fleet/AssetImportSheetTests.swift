@@ -16,8 +16,8 @@ struct AssetImportSheetTests {
         let id = UUID()
         let entity = UUID()
         let header = AssetCSVColumn.allCases.map(\.rawValue)
-        let values = [id.uuidString, "-PC-01", "computer", "laptop", "deployed", "Root › Alpha", entity.uuidString,
-                      "SN1", "", "INV-1", "Dell", "Latitude", "Debian", "12", "8000000000", "i5", "2026-11-01T10:00:00Z",
+        let values = ["-PC-01", "computer", "laptop", "deployed", "Root › Alpha", "SN1", "", "INV-1", "Dell", "Latitude",
+                      "Debian", "12", "8000000000", "i5", "2026-11-01T10:00:00Z", id.uuidString, entity.uuidString,
                       "Salle 12", "Compta", "Bechtle", "PO-7", "2024-03-01", "849.9", "2027-03-01", "multi\nline"]
         let read = try sheet(CSV.row(header) + CSV.row(values) + "\r\n,,,,,,,,,,,,,,,,,,,,,,,,\r\n")
         #expect(read.problems.isEmpty, "\(read.problems)")
@@ -44,7 +44,7 @@ struct AssetImportSheetTests {
     func header() throws {
         let unknown = try sheet("name,colour,name\nx,y,z\n")
         #expect(unknown.problems.map(\.column) == ["colour", "name"] && unknown.rows.isEmpty)
-        #expect(unknown.problems[0].message.contains("id, name, type"))
+        #expect(unknown.problems[0].message.contains("name, type, subtype"))
         #expect(try sheet("os,cpu\na,b\n").problems.map(\.message) == [AssetImportSheet.noColumnsMessage])
         #expect(try sheet("location\nx\n").problems.map(\.message) == [AssetImportSheet.needsNameMessage])
         #expect(try sheet("name,type\n").problems.map(\.message) == [AssetImportSheet.noRowsMessage])

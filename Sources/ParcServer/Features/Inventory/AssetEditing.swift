@@ -87,10 +87,10 @@ struct AssetEditing {
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(Input.self)
-        let (asset, _) = try await prepareNew(req, input: input)
+        let (asset, changes) = try await prepareNew(req, input: input)
         try await req.db.transaction { db in
             try await Self.checkNameFree(asset.name, in: asset.entityID, except: nil, on: db)
-            try await Self.save(asset, created: true, changes: [], audit: AuditLog(request: req), on: db)
+            try await Self.save(asset, created: true, changes: changes, audit: AuditLog(request: req), on: db)
         }
         let row = try await AssetsAPIController.find(req, asset.id, permission: .assetsRead)
         let response = try await AssetsAPIController.AssetDTO(row, tree: try await req.entityTree()).encodeResponse(for: req)
@@ -121,8 +121,13 @@ struct AssetEditing {
         asset.customFieldsJSON = "{}"
         asset.lockedFieldsJSON = "[]"
         asset.fingerprintsJSON = "{}"
-        let changes = try apply(input, to: asset)
-        return (asset, changes)
+        // A new asset's history shows every field it starts with (its name from nothing, not from "").
+        let fields = try apply(input, to: asset).map {
+            $0.field == "name" ? FieldChange(field: "name", before: nil, after: $0.after) : $0
+        }
+        return (asset, [FieldChange(field: "type", before: nil, after: asset.type),
+                        FieldChange(field: "status", before: nil, after: asset.status),
+                        FieldChange(field: "entity_id", before: nil, after: entityID.uuidString)] + fields)
     }
 
     @Sendable func update(_ req: Request) async throws -> AssetsAPIController.AssetDTO {
