@@ -113,6 +113,68 @@ struct BrowserTests {
         }
     }
 
+    @Test("an administrator imports assets from a CSV file, edits two of them in bulk and saves the search as a view, in headless Chromium against parc serve",
+          .timeLimit(.minutes(5)))
+    func importBulkEditAndSavedView() async throws {
+        // setup
+        try WebDriver.requireBrowser()
+        let catalog = try Catalog.loadBundled()
+        func en(_ key: String) -> String { catalog.text(key, .en) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("parc-import-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        try await ParcServeProcess.with(login: Self.login, password: Self.password) { server in
+            try await WebDriver.with(width: 1280, height: 900) { browser in
+                let page = PageChecker(browser: browser, server: server)
+                try await browser.open(server.url("/login"))
+                try await browser.type(Self.login, into: browser.element("#login"))
+                try await browser.type(Self.password, into: browser.element("#password"))
+                try await browser.click(browser.element("form[action='/login'] button[type='submit']"))
+                try await page.expect(path: "/", h1: en("nav.dashboard"), lang: "en")
+                try await browser.open(server.url("/admin/entities"))
+                let root = try #require(try await browser.text(of: "#entities-table a"))
+
+                // MUT: upload a file as French Excel writes it, check it, confirm
+                try Data("name;type;entity;location\nECR-B1;monitor;\(root);Accueil\nECR-B2;Monitor;\(root);\n".utf8)
+                    .write(to: file)
+                try await browser.open(server.url("/assets"))
+                try await browser.click(browser.element(".page-actions a[href='/assets/import']"))
+                try await page.expect(path: "/assets/import", h1: en("assets.import.title"), lang: "en")
+                try await browser.type(file.path, into: browser.element("#import-file"))
+                try await browser.click(browser.element("form[action='/assets/import'] button[type='submit']"))
+                try await page.expect(path: "/assets/import", h1: en("assets.import.title"), lang: "en")
+                #expect(try await browser.text(of: "#import-rows tbody")?.contains("ECR-B2") == true)
+                try await browser.click(browser.element("#import-confirm"))
+                try await page.expect(path: "/assets", h1: en("nav.assets"), lang: "en")
+                #expect(try await browser.text(of: ".flash")?.contains("2 created") == true)
+
+                // MUT: select both, deploy them from the bulk actions bar (its confirmation accepted)
+                try await browser.click(browser.element("thead .col-check input"))
+                let selected: Int = try await browser.execute(
+                    "return document.querySelectorAll('tbody .col-check input:checked').length")
+                #expect(selected == 2, "the header checkbox selects every row")
+                try await browser.click(browser.element("#bulk-status option[value='deployed']"))
+                try await browser.type("Salle 12", into: browser.element("#bulk-location"))
+                let _: Bool = try await browser.execute("window.confirm = () => true; return true")
+                try await browser.click(browser.element(".bulk-actions button[type='submit']"))
+                try await page.expect(path: "/assets", h1: en("nav.assets"), lang: "en")
+                #expect(try await browser.text(of: ".flash")?.contains("2 assets changed") == true)
+                let badges: [String] = try await browser.execute(
+                    "return [...document.querySelectorAll('#assets-table tbody .badge')].map(b => b.textContent.trim())")
+                #expect(badges == [en("assets.status.deployed"), en("assets.status.deployed")], "\(badges)")
+
+                // MUT: filter, then save the search as a view from the views menu
+                try await browser.open(server.url("/assets?status=deployed"))
+                try await browser.click(browser.element(".view-menu > summary"))
+                try await browser.type("Deployed screens", into: browser.element("#view-name"))
+                try await browser.click(browser.element(".view-menu form[action='/views'] button[type='submit']"))
+                try await page.expect(path: "/assets", h1: en("nav.assets"), lang: "en")
+                #expect(try await browser.text(of: ".view-tabs a[aria-current='page']") == "Deployed screens")
+                try await page.expectNoErrors()
+            }
+        }
+    }
+
     @Test("on a 390 px phone every page fits the screen width and the menu button opens and closes the navigation drawer",
           .timeLimit(.minutes(5)))
     func phoneLayout() async throws {
@@ -132,7 +194,7 @@ struct BrowserTests {
 
                 // MUT: each page at phone width (wide tables scroll inside their own box, not the page)
                 for path in ["/", "/admin/entities", "/admin/users", "/admin/users/new", "/admin/audit", "/account", "/software",
-                             "/licences", "/licences/new"] {
+                             "/licences", "/licences/new", "/assets", "/assets/import"] {
                     try await browser.open(server.url(path))
                     try await page.expect(path: path, lang: "en")
                     try await page.expectFitsWidth()

@@ -40,6 +40,8 @@ extension Permission {
     public static let usersManage = Permission("users.manage", grantedTo: admins)
     /// Read the audit log of the entity's objects.
     public static let auditRead = Permission("audit.read", grantedTo: [.superAdmin, .admin, .technician, .observer])
+    /// Rename, change or delete the saved views others shared in the entity.
+    public static let savedViewsManage = Permission("saved_views.manage", grantedTo: admins)
     /// Platform operations: scheduled jobs, mail queue, server settings. Only on the root entity.
     public static let platformManage = Permission("platform.manage", grantedTo: [.superAdmin])
 }

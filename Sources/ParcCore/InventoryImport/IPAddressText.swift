@@ -25,15 +25,6 @@ enum IPAddressText {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
     static func isZoneByte(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
             || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == dot
@@ -65,12 +56,13 @@ enum IPAddressText {
                 guard allowZone else { throw .zoneInRange }
                 return
             }
-            guard hexValue(byte) != nil || byte == dot || byte == colon else {
+            guard ASCIIHex.value(byte) != nil || byte == dot || byte == colon else {
                 // Name the character as the user typed it, multi-byte ones included.
                 let character =
                     text.first { character in
                         character.unicodeScalars.contains { scalar in
-                            !scalar.isASCII || (hexValue(UInt8(scalar.value)) == nil && scalar != "." && scalar != ":")
+                            !scalar.isASCII
+                                || (ASCIIHex.value(UInt8(scalar.value)) == nil && scalar != "." && scalar != ":")
                         }
                     } ?? "?"
                 throw .unexpectedCharacter(character)
@@ -149,7 +141,7 @@ enum IPAddressText {
                 continue
             }
             guard piece.count <= 4 else { throw .ipv6GroupTooLong(String(decoding: piece, as: UTF8.self)) }
-            groups.append(piece.reduce(UInt16(0)) { $0 << 4 | UInt16(hexValue($1) ?? 0) })
+            groups.append(piece.reduce(UInt16(0)) { $0 << 4 | UInt16(ASCIIHex.value($1) ?? 0) })
             guard groups.count <= 9 else { throw .ipv6GroupCount(groups.count) }
         }
         return groups

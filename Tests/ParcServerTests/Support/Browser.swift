@@ -28,18 +28,54 @@ final class WebClient: @unchecked Sendable {
 
     @discardableResult
     func post(_ path: String, _ form: [String: String], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        try await post(path, pairs: form.map { ($0.key, $0.value) }, includeCSRF: includeCSRF)
+    }
+
+    /// A form post with repeated fields (checkboxes: `ids[]` several times).
+    @discardableResult
+    func post(_ path: String, pairs form: [(String, String)], includeCSRF: Bool = true) async throws
+        -> TestingHTTPResponse
+    {
         var fields = form
-        if includeCSRF, let csrf { fields["csrf"] = csrf }
+        if includeCSRF, let csrf { fields.append(("csrf", csrf)) }
         var headers = HTTPHeaders()
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookieHeader) }
         headers.contentType = .urlEncodedForm
         var components = URLComponents()
-        components.queryItems = fields.map { URLQueryItem(name: $0.key, value: $0.value) }
+        components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
         let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         var captured: TestingHTTPResponse?
         try await app.testing().test(.POST, path, headers: headers, body: ByteBuffer(string: body)) { response in
             captured = response
         }
+        remember(captured!)
+        return captured!
+    }
+
+    /// A `multipart/form-data` post, as a form with a file input sends it; the CSRF token is added as a field.
+    @discardableResult
+    func postMultipart(_ path: String, fields: [(String, String)], file: (field: String, name: String, data: Data)? = nil,
+                       includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        let boundary = "----parc-test-\(UUID().uuidString)"
+        var body = Data()
+        func part(_ headers: String, _ content: Data) {
+            body.append(Data("--\(boundary)\r\n\(headers)\r\n\r\n".utf8))
+            body.append(content)
+            body.append(Data("\r\n".utf8))
+        }
+        var all = fields
+        if includeCSRF, let csrf { all.append(("csrf", csrf)) }
+        for (name, value) in all { part("Content-Disposition: form-data; name=\"\(name)\"", Data(value.utf8)) }
+        if let file {
+            part("Content-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv",
+                 file.data)
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers = HTTPHeaders()
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookieHeader) }
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        var captured: TestingHTTPResponse?
+        try await app.testing().test(.POST, path, headers: headers, body: ByteBuffer(bytes: Array(body))) { captured = $0 }
         remember(captured!)
         return captured!
     }

@@ -68,19 +68,18 @@ struct AssetEditing {
                body: Self.schema, response: .ref("Asset"), use: update)
     }
 
-    private static func validate(_ input: Input, into errors: inout [String: String]) {
+    static func validate(_ input: Input, into errors: inout [String: String]) {
         for (field, value) in input.texts {
-            guard let value else { continue }
-            if value.count > (field == "comment" ? 10_000 : 255) { errors[field] = "Too long." }
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
-                errors[field] = "Control characters are not allowed."
-            }
+            guard let value, let problem = AssetFieldRules.textProblem(field: field, value: value) else { continue }
+            errors[field] = problem
         }
         for field in ["purchase_date", "warranty_end"] {
             guard let given = input.texts.first(where: { $0.0 == field }), let value = given.1, !value.isEmpty else { continue }
-            if InventoryDate(iso: value) == nil { errors[field] = "Give a date as YYYY-MM-DD." }
+            if InventoryDate(iso: value) == nil { errors[field] = AssetFieldRules.dateMessage }
         }
-        if let cost = input.purchase_cost, !(0...1e12).contains(cost) { errors["purchase_cost"] = "Must be 0 or more." }
+        if let cost = input.purchase_cost, !AssetFieldRules.isValidCost(cost) {
+            errors["purchase_cost"] = AssetFieldRules.costMessage
+        }
         if let custom = input.custom_fields, custom.count > 100 || custom.contains(where: { $0.key.count > 100 || $0.value.count > 1000 }) {
             errors["custom_fields"] = "At most 100 fields, names up to 100 and values up to 1000 characters."
         }
@@ -88,6 +87,20 @@ struct AssetEditing {
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(Input.self)
+        let (asset, changes) = try await prepareNew(req, input: input)
+        try await req.db.transaction { db in
+            try await Self.checkNameFree(asset.name, in: asset.entityID, except: nil, on: db)
+            try await Self.save(asset, created: true, changes: changes, audit: AuditLog(request: req), on: db)
+        }
+        let row = try await AssetsAPIController.find(req, asset.id, permission: .assetsRead)
+        let response = try await AssetsAPIController.AssetDTO(row, tree: try await req.entityTree()).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    /// Checks a new asset's input (422 with the fields at fault, the permission on its entity) and builds it, not yet
+    /// saved; returns it with its fields as changes from nothing.
+    func prepareNew(_ req: Request, input: Input) async throws -> (AssetModel, [FieldChange]) {
         var errors: [String: String] = [:]
         if input.entity_id == nil { errors["entity_id"] = "is required" }
         if AssetType(rawValue: input.type ?? "") == nil {
@@ -108,17 +121,13 @@ struct AssetEditing {
         asset.customFieldsJSON = "{}"
         asset.lockedFieldsJSON = "[]"
         asset.fingerprintsJSON = "{}"
-        _ = try apply(input, to: asset)
-        try await req.db.transaction { db in
-            try await Self.checkNameFree(asset.name, in: entityID, except: nil, on: db)
-            try await asset.create(on: db)
-            try await AuditLog(request: req).record("asset.created", objectType: "asset", objectID: asset.id!,
-                                                    label: asset.name, entityID: entityID, on: db)
+        // A new asset's history shows every field it starts with (its name from nothing, not from "").
+        let fields = try apply(input, to: asset).map {
+            $0.field == "name" ? FieldChange(field: "name", before: nil, after: $0.after) : $0
         }
-        let row = try await AssetsAPIController.find(req, asset.id, permission: .assetsRead)
-        let response = try await AssetsAPIController.AssetDTO(row, tree: try await req.entityTree()).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return (asset, [FieldChange(field: "type", before: nil, after: asset.type),
+                        FieldChange(field: "status", before: nil, after: asset.status),
+                        FieldChange(field: "entity_id", before: nil, after: entityID.uuidString)] + fields)
     }
 
     @Sendable func update(_ req: Request) async throws -> AssetsAPIController.AssetDTO {
@@ -133,6 +142,20 @@ struct AssetEditing {
         guard let id, let asset = try await AssetModel.find(id, on: req.db) else {
             throw ParcError.notFound("asset")
         }
+        let changes = try await prepareChange(req, asset: asset, input: input)
+        try await req.db.transaction { db in
+            if changes.contains(where: { $0.field == "name" || $0.field == "entity_id" }) {
+                try await Self.checkNameFree(asset.name, in: asset.entityID, except: id, on: db)
+            }
+            try await Self.save(asset, created: false, changes: changes, audit: AuditLog(request: req), on: db)
+        }
+        return id
+    }
+
+    /// Checks a change to a stored asset — the permission on its entity (and on the entity it moves to), the field
+    /// rules, the lifecycle — and applies it in memory; returns the changes. Throws 404/403 for access, 422 with the
+    /// fields at fault. Name uniqueness is the caller's, at save time.
+    func prepareChange(_ req: Request, asset: AssetModel, input: Input) async throws -> [FieldChange] {
         try await req.require(.assetsManage, in: asset.entityID)
         var errors: [String: String] = [:]
         Self.validate(input, into: &errors)
@@ -156,20 +179,28 @@ struct AssetEditing {
             errors["unlock"] = "Fields that can be locked: \(Self.inventoryFields.sorted().joined(separator: ", "))."
         }
         guard errors.isEmpty else { throw ParcError.validation(errors) }
-        let changes = try apply(input, to: asset)
-        try await req.db.transaction { db in
-            if input.name != nil { try await Self.checkNameFree(asset.name, in: asset.entityID, except: id, on: db) }
+        return try apply(input, to: asset)
+    }
+
+    /// Writes a prepared asset with its history line, in the caller's transaction.
+    static func save(_ asset: AssetModel, created: Bool, changes: [FieldChange], audit: AuditLog, on db: any Database)
+        async throws
+    {
+        if created {
+            try await asset.create(on: db)
+            try await audit.record("asset.created", objectType: "asset", objectID: asset.id!, label: asset.name,
+                                   entityID: asset.entityID, changes: changes, on: db)
+        } else {
             try await asset.save(on: db)
             if !changes.isEmpty {
-                try await AuditLog(request: req).record("asset.updated", objectType: "asset", objectID: id,
-                                                        label: asset.name, entityID: asset.entityID, changes: changes, on: db)
+                try await audit.record("asset.updated", objectType: "asset", objectID: asset.id!, label: asset.name,
+                                       entityID: asset.entityID, changes: changes, on: db)
             }
         }
-        return id
     }
 
     /// Writes the input's fields; returns the changes. Inventory fields set by hand become locked.
-    private func apply(_ input: Input, to asset: AssetModel) throws -> [FieldChange] {
+    func apply(_ input: Input, to asset: AssetModel) throws -> [FieldChange] {
         var changes: [FieldChange] = []
         var locked = asset.lockedFields
         for (field, value) in input.texts {
@@ -213,6 +244,19 @@ struct AssetEditing {
             .where("entity_id", .equal, entity)
         if let id { query = query.where("id", .notEqual, id) }
         if try await query.first() != nil { throw ParcError.conflict("The name \(name) is already in use.") }
+    }
+}
+
+extension AssetEditing.Input {
+    /// An input of text fields by column name, with a status, an entity and a type (bulk edits and imports).
+    init(texts: [String: String], status: String? = nil, entityID: UUID? = nil, type: String? = nil,
+         purchaseCost: Double? = nil) {
+        self.init(entity_id: entityID, type: type, subtype: texts["subtype"], name: texts["name"],
+                  inventory_number: texts["inventory_number"], serial: texts["serial"], uuid: texts["uuid"],
+                  manufacturer: texts["manufacturer"], model: texts["model"], status: status, location: texts["location"],
+                  assigned_group: texts["assigned_group"], comment: texts["comment"], custom_fields: nil,
+                  purchase_date: texts["purchase_date"], supplier: texts["supplier"], order_number: texts["order_number"],
+                  purchase_cost: purchaseCost, warranty_end: texts["warranty_end"], unlock: nil)
     }
 }
 

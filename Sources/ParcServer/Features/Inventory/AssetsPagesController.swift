@@ -10,6 +10,7 @@ struct AssetsPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("assets", use: listPage)
         routes.get("assets", ":id", use: showPage)
+        routes.post("assets", "bulk", use: bulkFromForm)
     }
 
     struct Row: Encodable {
@@ -41,6 +42,15 @@ struct AssetsPagesController {
         let filters: [String: String]
         let types: [SelectOption]
         let statuses: [SelectOption]
+        let savedViews: SavedViewTabs
+        /// The checkbox column and the bulk actions bar, for those who may change assets somewhere.
+        let canBulkEdit: Bool
+        let bulkStatuses: [SelectOption]
+        /// Entities the selection may move to; the select shows when there are two or more.
+        let bulkEntities: [SelectOption]
+        let bulkMoves: Bool
+        /// This page, to come back to after a bulk edit.
+        let back: String
     }
 
     static func statusTone(_ status: String) -> String {
@@ -61,20 +71,13 @@ struct AssetsPagesController {
             csvQuery.page = 1
             csvQuery.perPage = 100_000
             let (_, rows) = try await AssetQuery(request: req, query: csvQuery).run()
-            let iso = ISO8601DateFormatter()
-            let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
-            return req.csvResponse([["name", "type", "subtype", "status", "entity", "serial", "uuid", "inventory_number",
-                                     "manufacturer", "model", "os", "os_version", "memory_bytes", "cpu",
-                                     "last_inventory_at"]] + assets.map {
-                [$0.name, $0.type, $0.subtype ?? "", $0.status, $0.entity, $0.serial ?? "", $0.uuid ?? "",
-                 $0.inventory_number ?? "", $0.manufacturer ?? "", $0.model ?? "", $0.os_name ?? "", $0.os_version ?? "",
-                 $0.memory_bytes.map { String($0) } ?? "", $0.cpu_name ?? "",
-                 $0.last_inventory_at.map(iso.string(from:)) ?? ""]
-            }, filename: "assets.csv")
+            return req.csvResponse([AssetCSVColumn.allCases.map(\.rawValue)]
+                + (try rows.map { try Self.csvCells($0, tree: tree) }), filename: "assets.csv")
         }
         let (total, rows) = try await AssetQuery(request: req, query: query).run()
         let assets = try rows.map { try AssetsAPIController.AssetDTO($0, tree: tree) }
         let language = req.language
+        let bulkEntities = try await req.entityOptions(for: .assetsManage, selected: nil)
         let links = ListPageLinks(req, query: query, total: total, columns: [
             ("name", "assets.name", false), ("status", "assets.status", false),
             ("memory_bytes", "assets.memory", true), ("last_inventory_at", "assets.last_inventory", false),
@@ -103,7 +106,82 @@ struct AssetsPagesController {
                 + AssetStatus.allCases.map {
                     SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"),
                                  selected: query.filters["status"] == $0.rawValue)
-                }))
+                },
+            savedViews: try await SavedViewTabs(req, list: "assets", query: query),
+            canBulkEdit: try await req.accessScope().allowsAnywhere(.assetsManage),
+            bulkStatuses: AssetStatus.allCases.map {
+                SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"), selected: false)
+            },
+            bulkEntities: bulkEntities, bulkMoves: bulkEntities.count > 1,
+            back: RedirectTarget.localPath(req.url.string)))
+    }
+
+    struct BulkForm: Content {
+        let ids: [UUID]?
+        let status: String?
+        let entity_id: String?
+        let location: String?
+        let assigned_group: String?
+        let append_comment: String?
+        let back: String?
+    }
+
+    /// The bulk actions bar: an empty control leaves its field as it is. Back to the list with what was done, or with
+    /// each asset's problem when the edit was refused as a whole.
+    @Sendable func bulkFromForm(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(BulkForm.self)
+        let target = RedirectTarget.localPath(form.back)
+        let back = target.hasPrefix("/assets") ? target : "/assets"
+        func given(_ text: String?) -> String? {
+            guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return text
+        }
+        let entity = try given(form.entity_id).map { text in
+            guard let id = UUID(uuidString: text) else { throw ParcError.badRequest("bad_request", "entity_id must be a UUID.") }
+            return id
+        }
+        let changes = AssetBulkEditing.Changes(
+            status: given(form.status), entity_id: entity, location: given(form.location),
+            assigned_group: given(form.assigned_group), supplier: nil, order_number: nil, purchase_date: nil,
+            warranty_end: nil, comment: nil, append_comment: given(form.append_comment))
+        do {
+            let outcome = try await AssetBulkEditing().apply(req, ids: form.ids ?? [], changes: changes)
+            req.flash("success", req.t("assets.bulk.done", ParcFormat.number(outcome.updated, language: req.language),
+                                       ParcFormat.number(outcome.unchanged, language: req.language)))
+        } catch let error as ParcError where error.status == .unprocessableEntity {
+            var reasons = req.localized(error.fields).sorted { $0.key < $1.key }.map(\.value)
+            reasons += error.problems.prefix(10).map { problem in
+                (problem.name ?? req.t("assets.bulk.unknown_asset")) + " — " + req.localized(problem.message)
+            }
+            if error.problems.count > 10 { reasons.append(req.t("assets.bulk.more", String(error.problems.count - 10))) }
+            req.flash("error", req.t("assets.bulk.refused", reasons.joined(separator: " · ")))
+        }
+        return req.redirect(to: back)
+    }
+
+    /// One asset as a CSV row, in the columns the import reads back (`AssetCSVColumn`).
+    static func csvCells(_ row: any SQLRow, tree: EntityTree) throws -> [String] {
+        func text(_ column: String) throws -> String {
+            try row.decodeNil(column: column) ? "" : row.decode(column: column, as: String.self)
+        }
+        let entity = try row.decode(column: "entity_id", as: UUID.self)
+        return try AssetCSVColumn.allCases.map { column in
+            switch column {
+            case .id: try row.decode(column: "id", as: UUID.self).uuidString
+            case .entity: tree.path(of: entity)
+            case .entityID: entity.uuidString
+            case .os: try text("os_name")
+            case .cpu: try text("cpu_name")
+            case .memoryBytes:
+                try row.decodeNil(column: "memory_bytes") ? "" : String(try row.decode(column: "memory_bytes", as: Int64.self))
+            case .purchaseCost:
+                try row.decodeNil(column: "purchase_cost") ? "" : String(try row.decode(column: "purchase_cost", as: Double.self))
+            case .lastInventoryAt:
+                try row.decodeNil(column: "last_inventory_at") ? ""
+                    : ISO8601DateFormatter().string(from: try row.decode(column: "last_inventory_at", as: Date.self))
+            default: try text(column.rawValue)
+            }
+        }
     }
 
     struct Field: Encodable {

@@ -16,12 +16,21 @@ struct InventoryFeature: ParcFeature {
         for kind in InventoryWidget.Kind.allCases { registry.addWidget(InventoryWidget(kind: kind)) }
         AssetsAPIController().register(api)
         AssetEditing().register(api)
+        AssetBulkEditing().register(api)
+        AssetImporting().register(api)
         RenewalForecastAPI().register(api)
         LoansAndDisposalsAPI().register(api)
         registry.addNavigation(.init(id: "assets-naming", labelKey: "nav.assets.naming", path: "/assets/naming",
                                      icon: "sitemap", section: "nav.section.fleet", permission: .assetsRead, order: 310))
+        registry.addSavedViewList(SavedViewList(key: "assets", path: "/assets", permission: .assetsRead,
+                                                spec: AssetQuery.spec) { req, query in
+            var probe = query
+            probe.perPage = 1
+            _ = try await AssetQuery(request: req, query: probe).run()
+        })
         AssetsPagesController().register(routes)
         AssetEditPage().register(routes)
+        AssetImportPage().register(routes)
         AssetLifecycleTab().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)

@@ -92,21 +92,10 @@ extension Request {
     /// forms send spaces so); a malformed percent escape is a 400, never a silently ignored filter.
     func queryPairs() throws -> [(String, String)] {
         guard let query = url.query, !query.isEmpty else { return [] }
-        return try query.split(separator: "&", omittingEmptySubsequences: true).map { part in
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) throws -> String {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                let bytes = Array(spaced.utf8)
-                let wellFormed = bytes.indices.allSatisfy { index in
-                    bytes[index] != UInt8(ascii: "%") || (index + 2 < bytes.count
-                        && bytes[index + 1...index + 2].allSatisfy { $0.isHexDigitASCII })
-                }
-                guard wellFormed, let decoded = spaced.removingPercentEncoding else {
-                    throw ParcError.badRequest("invalid_query", "The query string has a malformed %-escape near '\(text.prefix(40))'.")
-                }
-                return decoded
-            }
-            return (try decode(pieces[0]), pieces.count > 1 ? try decode(pieces[1]) : "")
+        do {
+            return try QueryString.pairs(query)
+        } catch {
+            throw ParcError.badRequest("invalid_query", error.description)
         }
     }
 
@@ -117,12 +106,5 @@ extension Request {
         components.path = url.path
         components.queryItems = query.queryItems(page: query.page + 1).map { URLQueryItem(name: $0.0, value: $0.1) }
         return components.string
-    }
-}
-
-private extension UInt8 {
-    var isHexDigitASCII: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }

@@ -73,6 +73,7 @@ final class FeatureRegistry: Sendable {
         var widgets: [any DashboardWidget] = []
         var jobs: [String: any JobHandler] = [:]
         var schedules: [ScheduleDefinition] = []
+        var savedViewLists: [String: SavedViewList] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -82,10 +83,13 @@ final class FeatureRegistry: Sendable {
     func addWidget(_ widget: any DashboardWidget) { state.withLockedValue { $0.widgets.append(widget) } }
     func addJob(_ handler: any JobHandler) { state.withLockedValue { $0.jobs[handler.kind] = handler } }
     func addSchedule(_ schedule: ScheduleDefinition) { state.withLockedValue { $0.schedules.append(schedule) } }
+    func addSavedViewList(_ list: SavedViewList) { state.withLockedValue { $0.savedViewLists[list.key] = list } }
 
     var navigation: [NavigationItem] { state.withLockedValue { $0.navigation.sorted { $0.order < $1.order } } }
     var searchProviders: [any SearchProvider] { state.withLockedValue { $0.searchProviders } }
     var widgets: [any DashboardWidget] { state.withLockedValue { $0.widgets } }
     var schedules: [ScheduleDefinition] { state.withLockedValue { $0.schedules } }
     func job(_ kind: String) -> (any JobHandler)? { state.withLockedValue { $0.jobs[kind] } }
+    /// The lists whose searches users may save, by key.
+    var savedViewLists: [String: SavedViewList] { state.withLockedValue { $0.savedViewLists } }
 }

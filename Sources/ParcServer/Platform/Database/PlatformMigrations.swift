@@ -16,5 +16,6 @@ enum PlatformMigrations {
         CreateMailOutbox(),
         AddTOTPCounterToUsers(),
         AddCaseInsensitiveLoginIndex(),
+        CreateSavedViews(),
     ]
 }

@@ -19,6 +19,12 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard request.method != .GET, request.method != .HEAD, request.method != .OPTIONS else {
             return try await next.respond(to: request)
         }
+        // The token is in the body, which arrives in pieces when it is large (an uploaded file): collect it first,
+        // up to what the route itself collects.
+        if request.body.data == nil {
+            let limit = request.route?.collectedBodyLimit ?? request.application.routes.defaultMaxBodySize.value
+            _ = try await request.eventLoop.flatSubmit { request.body.collect(max: limit) }.get()
+        }
         let sent = (try? request.content.get(String.self, at: "csrf"))
             ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected = request.session.data["csrf"], let sent, Secrets.constantTimeEquals(sent, expected) else {
@@ -26,6 +32,15 @@ struct CSRFMiddleware: AsyncMiddleware {
                             "This form has expired or did not come from Parc. Reload the page and try again.")
         }
         return try await next.respond(to: request)
+    }
+}
+
+extension Route {
+    /// The body size a route collects, for the middleware that reads the body before the route does (CSRF); set it
+    /// on routes that collect more than the default.
+    var collectedBodyLimit: Int? {
+        get { userInfo["parc.collectedBodyLimit"] as? Int }
+        set { userInfo["parc.collectedBodyLimit"] = newValue }
     }
 }
 

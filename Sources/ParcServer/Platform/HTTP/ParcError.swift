@@ -12,14 +12,38 @@ struct ParcError: AbortError, DebuggableError, Sendable {
     let fields: [String: String]
     /// Headers the answer must carry (`WWW-Authenticate` on a 401, say).
     let headers: HTTPHeaders
+    /// What was wrong with each item of a batch (a bulk edit's assets, an import's rows), when the batch was refused.
+    let problems: [Problem]
+
+    /// One item's problem in a refused batch: the item by its row number (imports) or id and name (bulk edits), the
+    /// column or field at fault when there is one, and what to do.
+    struct Problem: Codable, Sendable, Equatable {
+        let row: Int?
+        let id: UUID?
+        let name: String?
+        let column: String?
+        let field: String?
+        let message: String
+
+        init(row: Int? = nil, id: UUID? = nil, name: String? = nil, column: String? = nil, field: String? = nil,
+             message: String) {
+            self.row = row
+            self.id = id
+            self.name = name
+            self.column = column
+            self.field = field
+            self.message = message
+        }
+    }
 
     init(_ status: HTTPResponseStatus, code: String, _ message: String, fields: [String: String] = [:],
-         headers: HTTPHeaders = [:]) {
+         headers: HTTPHeaders = [:], problems: [Problem] = []) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
         self.headers = headers
+        self.problems = problems
     }
 
     var reason: String { message }

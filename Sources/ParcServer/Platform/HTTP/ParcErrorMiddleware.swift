@@ -15,7 +15,9 @@ struct ParcErrorMiddleware: AsyncMiddleware {
                 request.logger.debug("request refused", metadata: ["status": "\(status.code)", "code": "\(code)"])
             }
             if Self.wantsJSON(request) {
-                let body = ErrorBody(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields))
+                let problems = (error as? ParcError)?.problems ?? []
+                let body = ErrorBody(error: .init(code: code, message: message, fields: fields.isEmpty ? nil : fields,
+                                                  problems: problems.isEmpty ? nil : problems))
                 let response = Response(status: status)
                 try response.content.encode(body, using: JSONEncoder.parc)
                 if status == .unauthorized {

@@ -6,6 +6,12 @@ import Vapor
 /// instead of silently ignored (a typo in a script must not lose the value it meant to set).
 protocol StrictContent: Decodable {
     static var acceptedFields: Set<String> { get }
+    /// The fields accepted inside an object field (`changes` of a bulk edit → its fields), refused alike.
+    static var nestedAcceptedFields: [String: Set<String>] { get }
+}
+
+extension StrictContent {
+    static var nestedAcceptedFields: [String: Set<String>] { [:] }
 }
 
 extension Request {
@@ -42,6 +48,15 @@ extension Request {
             throw ParcError(unknownFieldsStatus, code: "unknown_fields",
                 "Unknown field(s): \(unknown.map { String($0.prefix(60)) }.joined(separator: ", ")). "
                     + "Accepted fields: \(T.acceptedFields.sorted().joined(separator: ", ")).")
+        }
+        for (field, accepted) in T.nestedAcceptedFields.sorted(by: { $0.key < $1.key }) {
+            guard let nested = dictionary[field] as? [String: Any] else { continue }
+            let unknown = Set(nested.keys).subtracting(accepted).sorted()
+            if !unknown.isEmpty {
+                throw ParcError(unknownFieldsStatus, code: "unknown_fields",
+                    "Unknown field(s) in \(field): \(unknown.map { String($0.prefix(60)) }.joined(separator: ", ")). "
+                        + "Accepted fields: \(accepted.sorted().joined(separator: ", ")).")
+            }
         }
         do {
             return try decoder.decode(T.self, from: data)

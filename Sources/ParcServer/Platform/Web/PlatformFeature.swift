@@ -28,5 +28,6 @@ struct PlatformFeature {
         AuditController().register(signedIn, api: api)
         TokensController().register(api: api)
         OperationsController().register(signedIn, registry: registry)
+        SavedViewsController().register(signedIn, api: api)
     }
 }
