@@ -1,4 +1,4 @@
-/// Text as XML 1.0 allows it, for everything ParcInventory writes in XML (inventories, replies).
+/// Text and element names as XML 1.0 allows them, for everything ParcInventory writes in XML (inventories, replies).
 enum XMLText {
     /// `text` as element content: `& < > " '` escaped; a carriage return written `&#13;`, which parsers would
     /// otherwise turn into a line feed; the characters XML 1.0 forbids even as references (C0 controls but tab, line
@@ -22,5 +22,21 @@ enum XMLText {
             }
         }
         return escaped
+    }
+
+    /// Whether `name` can be an element name as written: ASCII letters, digits, `_`, `-` and `.`, starting with a
+    /// letter or `_`, and not starting with `xml` in any case (reserved by the XML specification).
+    static func isElementName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, isLetter(first) || first == UInt8(ascii: "_"),
+            !name.lowercased().hasPrefix("xml")
+        else { return false }
+        return name.utf8.allSatisfy { byte in
+            isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 }
