@@ -1,4 +1,5 @@
 import Foundation
+import ParcCore
 
 /// The reply to a PROLOG, byte for byte as FusionInventory and OCS agents accept it (PROTOCOL.md):
 ///

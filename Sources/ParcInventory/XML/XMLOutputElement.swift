@@ -1,3 +1,5 @@
+import ParcCore
+
 /// An element to write: a name, and text or child elements. Children are written sorted by name, repeated elements
 /// in the order added: the order FusionInventory writes (XML::TreePP sorts keys), whatever order they were built in.
 struct XMLOutputElement {

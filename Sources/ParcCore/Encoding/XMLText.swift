@@ -1,9 +1,10 @@
-/// Text and element names as XML 1.0 allows them, for everything ParcInventory writes in XML (inventories, replies).
-enum XMLText {
+/// Text and element names as XML 1.0 allows them, for everything Parc writes in XML: inventories and agent replies
+/// (ParcInventory), SVG (``QRCode``).
+public enum XMLText {
     /// `text` as element content: `& < > " '` escaped; a carriage return written `&#13;`, which parsers would
     /// otherwise turn into a line feed; the characters XML 1.0 forbids even as references (C0 controls but tab, line
     /// feed and carriage return; U+FFFE and U+FFFF) dropped. Surrogates cannot occur in a Swift string.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -26,7 +27,7 @@ enum XMLText {
 
     /// Whether `name` can be an element name as written: ASCII letters, digits, `_`, `-` and `.`, starting with a
     /// letter or `_`, and not starting with `xml` in any case (reserved by the XML specification).
-    static func isElementName(_ name: String) -> Bool {
+    public static func isElementName(_ name: String) -> Bool {
         guard let first = name.utf8.first, isLetter(first) || first == UInt8(ascii: "_"),
             !name.lowercased().hasPrefix("xml")
         else { return false }
