@@ -118,7 +118,7 @@ public enum InventoryFormatError: Error, Hashable, Sendable, CustomStringConvert
         case .notAnInventory(let query):
             return "The request is a \(query), not an inventory; read it with readRequest."
         case .cannotWrite(let field):
-            return "The report has no \(field), which the GLPI inventory format requires; set it before writing."
+            return "The report has no \(field), which the format being written requires; set it before writing."
         case .corruptCompression(let compression, let detail):
             return "The body is not valid \(compression) data (\(detail)); send it whole, or fix the Content-Type "
                 + "(application/x-compress-zlib, application/x-compress-gzip, or application/json / application/xml "

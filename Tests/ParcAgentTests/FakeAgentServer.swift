@@ -10,6 +10,10 @@ final class FakeAgentServer {
         let contentType: String?
         /// The inventory JSON, inflated, when the request was one.
         let inventory: [String: Any]?
+        /// The FusionInventory XML, inflated, when the request was one.
+        let xml: String?
+        /// The enrollment token, when the request was an enrollment.
+        let token: String?
         /// Why the body could not be inflated or parsed.
         let problem: String?
     }
@@ -49,6 +53,12 @@ final class FakeAgentServer {
         try Data(String(status).utf8).write(to: URL(fileURLWithPath: work.sub("inventory-status")))
     }
 
+    /// How the server answers FusionInventory posts from now on: an HTTP status, or `html` for a 200 that is no
+    /// `<REPLY>`.
+    func answerXML(with answer: String) throws {
+        try Data(answer.utf8).write(to: URL(fileURLWithPath: work.sub("xml-status")))
+    }
+
     /// Every request so far, in order.
     func requests() throws -> [Request] {
         guard let text = try? String(contentsOfFile: work.sub("requests.jsonl"), encoding: .utf8) else { return [] }
@@ -57,12 +67,19 @@ final class FakeAgentServer {
             return Request(
                 method: entry["method"] as? String ?? "", path: entry["path"] as? String ?? "",
                 authorization: entry["authorization"] as? String, contentType: entry["content_type"] as? String,
-                inventory: entry["inventory"] as? [String: Any], problem: entry["problem"] as? String)
+                inventory: entry["inventory"] as? [String: Any], xml: entry["xml"] as? String,
+                token: entry["token"] as? String, problem: entry["problem"] as? String)
         }
     }
 
     /// The inventories received.
     func inventories() throws -> [Request] { try requests().filter { $0.path.hasSuffix("/api/agent/v1/inventory") } }
+
+    /// The enrollments received.
+    func enrollments() throws -> [Request] { try requests().filter { $0.path.hasSuffix("/api/agent/v1/enroll") } }
+
+    /// The FusionInventory posts received (outside /api/).
+    func xmlPosts() throws -> [Request] { try requests().filter { $0.method == "POST" && !$0.path.hasPrefix("/api/") } }
 
     /// Writes an enrolled agent's configuration for this server in `directory`; returns its path.
     func configuration(in directory: AgentTempDirectory, credential: String = "parca_test_credential") throws -> String {

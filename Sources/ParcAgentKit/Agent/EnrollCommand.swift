@@ -26,18 +26,8 @@ public struct EnrollCommand: AsyncParsableCommand {
             else {
                 throw AgentError("no enrollment token: pass --token or set PARC_ENROLLMENT_TOKEN")
             }
-            let client = ServerClient(server: url, credential: nil, attempts: 3)
-            let answer = try await client.send(
-                "POST", "api/agent/v1/enroll",
-                body: AgentAPI.EnrollRequest(
-                    token: token, hostname: MachineFacts.hostname, machineID: MachineFacts.machineID,
-                    os: MachineFacts.operatingSystem, agentVersion: AgentIdentity.version),
-                as: AgentAPI.EnrollResponse.self)
-            let configuration = AgentConfiguration(
-                server: url.absoluteString, agentID: answer.agentID, entityID: answer.entityID,
-                credential: answer.credential, enrolledAt: Date())
-            try configuration.save(to: config)
-            print("enrolled as agent \(answer.agentID); configuration saved in \(config)")
+            let configuration = try await AgentEnrollment.enroll(server: url, token: token, savingTo: config)
+            print("enrolled as agent \(configuration.agentID); configuration saved in \(config)")
         } catch let error as AgentError {
             FileHandle.standardError.write(Data("parc-agent enroll: \(error.description)\n".utf8))
             throw ExitCode(error.status == 401 ? 11 : 1)

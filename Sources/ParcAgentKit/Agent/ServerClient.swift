@@ -1,4 +1,5 @@
 import Foundation
+import ParcInventory
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -35,6 +36,32 @@ public struct ServerClient: Sendable {
         return url
     }
 
+    /// Whether two server URLs name the same server: scheme and host in any case, the port (the scheme's default when
+    /// absent) and the path, a final `/` aside.
+    public static func sameServer(_ first: String, _ second: String) -> Bool {
+        func key(_ text: String) -> String? {
+            guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+                let host = components.host?.lowercased()
+            else { return nil }
+            var path = components.path
+            while path.hasSuffix("/") { path.removeLast() }
+            return "\(scheme)://\(host):\(components.port ?? (scheme == "https" ? 443 : 80))\(path)"
+        }
+        guard let first = key(first) else { return false }
+        return first == key(second)
+    }
+
+    /// `path` under the server's URL; for an empty path, the server's URL itself (`/` when it has no path), where
+    /// FusionInventory agents post.
+    public func url(for path: String) -> URL {
+        guard path.isEmpty else { return server.appendingPathComponent(path) }
+        guard server.path.isEmpty, var components = URLComponents(url: server, resolvingAgainstBaseURL: false) else {
+            return server
+        }
+        components.path = "/"
+        return components.url ?? server
+    }
+
     /// Sends `body` (JSON) to `path` and decodes the answer.
     public func send<Body: Encodable, Answer: Decodable>(
         _ method: String, _ path: String, body: Body?, as: Answer.Type
@@ -43,7 +70,7 @@ public struct ServerClient: Sendable {
         do {
             return try JSONDecoder.agent.decode(Answer.self, from: data)
         } catch {
-            throw AgentError("the server's answer to \(method) \(path) does not decode: \(error)")
+            throw AgentError("the server's answer to \(method) \(url(for: path).path) does not decode: \(error)")
         }
     }
 
@@ -65,12 +92,15 @@ public struct ServerClient: Sendable {
         try await raw(method, path, body: json, contentType: "application/json")
     }
 
-    /// Sends `body` with its content type (a compressed inventory: `application/x-compress-zlib`) and returns the
-    /// answer's bytes for a 2xx status.
+    /// Sends `body` with its content type (a compressed inventory: `application/x-compress-zlib`) to `path` (see
+    /// ``url(for:)``) and returns the answer's bytes for a 2xx status. A 4xx is an ``AgentError`` with the status and
+    /// the server's message (the agent API's JSON error, or an XML `<REPLY><ERROR>`).
     public func raw(_ method: String, _ path: String, body: Data?, contentType: String) async throws(AgentError)
         -> Data
     {
-        var request = URLRequest(url: server.appendingPathComponent(path))
+        let url = self.url(for: path)
+        let label = "\(method) \(url.path)"
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 60
         request.setValue("application/json", forHTTPHeaderField: "Accept")
@@ -89,7 +119,7 @@ public struct ServerClient: Sendable {
                 if (200..<300).contains(status) { return data }
                 let message = Self.errorMessage(data) ?? "HTTP \(status)"
                 if (400..<500).contains(status) {
-                    throw AgentError("the server refused \(method) \(path): \(message)", status: status)
+                    throw AgentError("the server refused \(label): \(message)", status: status)
                 }
                 lastProblem = "HTTP \(status): \(message)"
             } catch let error as AgentError {
@@ -105,9 +135,11 @@ public struct ServerClient: Sendable {
             }
         }
         throw AgentError(
-            "the server at \(server.absoluteString) did not answer \(method) \(path) after \(attempts) attempts: \(lastProblem)")
+            "the server at \(server.absoluteString) did not answer \(label) after \(attempts) attempts: \(lastProblem)")
     }
 
+    /// The message of an error answer: the agent API's `{"error": {"message": …}}`, else the `<ERROR>` of an XML
+    /// `<REPLY>` (Parc's and GLPI's FusionInventory paths).
     static func errorMessage(_ data: Data) -> String? {
         struct Envelope: Decodable {
             struct Body: Decodable {
@@ -116,7 +148,8 @@ public struct ServerClient: Sendable {
             }
             let error: Body
         }
-        return (try? JSONDecoder().decode(Envelope.self, from: data))?.error.message
+        if let message = (try? JSONDecoder().decode(Envelope.self, from: data))?.error.message { return message }
+        return ServerXMLReply.read(data)?.error
     }
 }
 

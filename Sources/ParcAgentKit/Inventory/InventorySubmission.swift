@@ -30,11 +30,7 @@ public struct InventorySubmission: Sendable {
 
     /// The report as the JSON the agent writes and sends.
     public static func json(_ report: InventoryReport, prettyPrinted: Bool = false) throws(AgentError) -> Data {
-        do {
-            return try GLPIInventoryJSON.write(report, prettyPrinted: prettyPrinted)
-        } catch {
-            throw AgentError("cannot write the inventory: \(error.message)")
-        }
+        try InventoryFormat.glpiJSON.document(for: report, prettyPrinted: prettyPrinted)
     }
 
     /// Sends a new inventory; it replaces any inventory still waiting.

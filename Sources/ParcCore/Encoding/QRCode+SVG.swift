@@ -21,10 +21,10 @@ extension QRCode {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\" "
             + "viewBox=\"0 0 \(extent) \(extent)\" shape-rendering=\"crispEdges\" role=\"img\">"
         if let title {
-            svg += "<title>\(Self.escapeXML(title))</title>"
+            svg += "<title>\(XMLText.escape(title))</title>"
         }
         svg += "<rect width=\"\(extent)\" height=\"\(extent)\" fill=\"#fff\"/>"
-        svg += "<path fill=\"\(Self.escapeXML(darkColor))\" d=\"\(darkModulePath(offset: quietZone))\"/>"
+        svg += "<path fill=\"\(XMLText.escape(darkColor))\" d=\"\(darkModulePath(offset: quietZone))\"/>"
         svg += "</svg>"
         return svg
     }
@@ -48,24 +48,5 @@ extension QRCode {
             }
         }
         return path
-    }
-
-    /// Escapes markup characters and drops the control characters XML 1.0 does not allow, so any title is safe.
-    private static func escapeXML(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": continue
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ParcCore
 
 /// The reply to a PROLOG, byte for byte as FusionInventory and OCS agents accept it (PROTOCOL.md):
 ///
@@ -62,7 +63,7 @@ public enum InventoryXMLReply: Hashable, Sendable {
         case .accountUpdate(let tag):
             AgentXMLReply.document(
                 "<REPLY><RESPONSE>ACCOUNT_UPDATE</RESPONSE><ACCOUNTINFO><KEYNAME>TAG</KEYNAME><KEYVALUE>"
-                    + AgentXMLReply.escape(tag) + "</KEYVALUE></ACCOUNTINFO></REPLY>")
+                    + XMLText.escape(tag) + "</KEYVALUE></ACCOUNTINFO></REPLY>")
         }
     }
 }
@@ -71,27 +72,5 @@ enum AgentXMLReply {
     /// The XML declaration, a new line, the body, a new line.
     static func document(_ body: String) -> Data {
         Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body + "\n").utf8)
-    }
-
-    /// Text with `& < > " '` escaped, and the characters XML 1.0 forbids (C0 controls but tab, line feed and
-    /// carriage return) dropped.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            default:
-                if scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return escaped
     }
 }
