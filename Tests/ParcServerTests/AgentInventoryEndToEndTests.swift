@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `parc-agent inventory --server` against a running `parc serve` (decision 0040): the XML by the FusionInventory
+/// `parc-agent inventory --server` against a running `parc serve` (decision 0034): the XML by the FusionInventory
 /// path, then an enrollment token and the native endpoint, then the saved credential; all on one asset.
 @Suite("parc-agent inventory --server against parc serve", .serialized)
 struct AgentInventoryEndToEndTests {

@@ -4,7 +4,7 @@ import ParcCore
 import ParcInventory
 
 /// `parc-agent inventory`: inventories this machine, and writes it to a file (`--output`), sends it to the server the
-/// agent was enrolled with, or sends it to `--server` (enrolling first with `--token`; decision 0040). GLPI-native
+/// agent was enrolled with, or sends it to `--server` (enrolling first with `--token`; decision 0034). GLPI-native
 /// JSON by default, FusionInventory XML with `--format xml`.
 public struct InventoryCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Foundation
 import ParcCore
 import ParcInventory
 
-/// Sends an inventory as FusionInventory agents do (PROTOCOL.md, decision 0040): one `INVENTORY` message in
+/// Sends an inventory as FusionInventory agents do (PROTOCOL.md, decision 0034): one `INVENTORY` message in
 /// FusionInventory XML, compressed with zlib (`application/x-compress-zlib`), posted to the server's URL as given, with
 /// no credential; the server files it by its own rules. No PROLOG first: a run by hand is a forced run. The answer
 /// must be a `<REPLY>`; a 4xx shows the server's `<REPLY><ERROR>`.
