@@ -23,6 +23,21 @@ struct PreparedInventory {
         let version: String
         let architecture: String
         let installDate: String?
+        /// One program of this device: catalogue key, version, architecture (computed once: the import looks
+        /// every program up by it several times).
+        let identity: String
+
+        init(name: String, publisher: String?, nameKey: String, publisherKey: String, version: String,
+             architecture: String, installDate: String?) {
+            self.name = name
+            self.publisher = publisher
+            self.nameKey = nameKey
+            self.publisherKey = publisherKey
+            self.version = version
+            self.architecture = architecture
+            self.installDate = installDate
+            identity = Self.key(nameKey, publisherKey) + "\u{1}" + version + "\u{1}" + architecture
+        }
 
         static func key(_ nameKey: String, _ publisherKey: String) -> String { nameKey + "\u{1}" + publisherKey }
         static func versionKey(_ softwareID: UUID, _ version: String, _ architecture: String) -> VersionKey {
@@ -31,8 +46,6 @@ struct PreparedInventory {
 
         var softwareKey: String { Self.key(nameKey, publisherKey) }
         func versionKey(_ softwareID: UUID) -> VersionKey { Self.versionKey(softwareID, version, architecture) }
-        /// One program of this device: catalogue key, version, architecture.
-        var identity: String { softwareKey + "\u{1}" + version + "\u{1}" + architecture }
     }
 
     /// One version of one catalogue program (hashing a UUID is cheap; formatting it is not).
