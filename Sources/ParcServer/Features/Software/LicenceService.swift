@@ -316,7 +316,7 @@ struct LicenceService {
     /// On PostgreSQL the (empty) update holds the row lock until commit: a second request for the same licence waits,
     /// then counts the first one's seat. On SQLite the update takes the database's write lock before any read (a
     /// transaction that reads first fails instead of waiting when another writer commits in between); requests of
-    /// this instance take turns in ``LicenceWriteQueue`` rather than wait together in SQLite's busy handler.
+    /// this instance take turns in ``SQLiteWriteQueue`` rather than wait together in SQLite's busy handler.
     func withLicenceLocked<T: Sendable>(_ id: UUID, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
@@ -329,7 +329,7 @@ struct LicenceService {
             }
         }
         if database.isPostgres { return try await transaction() }
-        return try await request.parc.licenceWrites.run(transaction)
+        return try await request.parc.sqliteWrites.run(transaction)
     }
 }
 

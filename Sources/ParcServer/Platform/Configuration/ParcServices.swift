@@ -15,7 +15,7 @@ final class ParcServices: Sendable {
     let loginThrottle = LoginThrottlePolicy()
     let accessCache = AccessCache()
     let inventory = InventoryServices()
-    let licenceWrites = LicenceWriteQueue()
+    let sqliteWrites = SQLiteWriteQueue()
 
     init(configuration: ParcConfiguration, catalog: Catalog, registry: FeatureRegistry, clock: ParcClock,
          metrics: PrometheusCollectorRegistry) {

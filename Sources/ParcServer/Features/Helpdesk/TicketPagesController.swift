@@ -1,0 +1,506 @@
+import Fluent
+import FluentKit
+import Foundation
+import ParcCore
+import Vapor
+
+/// `/tickets`: the ticket list (filters, sort, CSV), the new-ticket form, and the ticket page — the discussion
+/// (description, followups, tasks, the solution and its answer), the qualification form, and the history.
+/// Every form goes through ``TicketService``: the same checks as the API, errors shown inline.
+struct TicketPagesController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("tickets", use: listPage)
+        routes.get("tickets", "new", use: newPage)
+        routes.on(.POST, "tickets", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: create)
+        routes.get("tickets", ":id", use: showPage)
+        routes.on(.POST, "tickets", ":id", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: update)
+        routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: TicketsAPIController.bodyLimit),
+                  use: addFollowup)
+        routes.post("tickets", ":id", "tasks", use: addTask)
+        routes.post("tickets", ":id", "tasks", ":task", "done", use: finishTask)
+        routes.post("tickets", ":id", "solution", "approve", use: approve)
+        routes.post("tickets", ":id", "solution", "refuse", use: refuse)
+    }
+
+    // MARK: list
+
+    struct Row: Encodable {
+        let id: UUID
+        let reference: String
+        let title: String
+        let status: String
+        let statusLabel: String
+        let statusTone: String
+        let priority: Int
+        let priorityLabel: String
+        let entity: String
+        let requesters: String
+        let assignees: String
+        let due: String
+        let dueTone: String?
+        let opened: String
+
+        init(_ dto: TicketDTO, request: Request) {
+            id = dto.id
+            reference = dto.reference
+            title = dto.title
+            status = dto.status
+            statusLabel = request.t("tickets.status.\(dto.status)")
+            statusTone = TicketPagesController.tone(dto.status)
+            priority = dto.priority
+            priorityLabel = request.t("tickets.priority.\(dto.priority)")
+            entity = dto.entity
+            requesters = dto.requesters.map(\.name).joined(separator: ", ")
+            assignees = (dto.assignees.map(\.name) + dto.groups.map(\.name)).joined(separator: ", ")
+            let deadline = dto.time_to_resolve_due
+            due = deadline.map { request.formatDateTime($0) } ?? "—"
+            dueTone = dto.time_to_resolve_breached || dto.time_to_own_breached ? "red"
+                : (dto.time_to_resolve_paused ? "grey" : nil)
+            opened = request.formatDateTime(dto.opened_at)
+        }
+    }
+
+    static func tone(_ status: String) -> String {
+        switch status {
+        case "new": "blue"
+        case "assigned", "planned": "amber"
+        case "pending": "grey"
+        case "solved": "green"
+        default: "grey"
+        }
+    }
+
+    struct ListPage: Encodable {
+        let rows: [Row]
+        let links: ListPageLinks
+        let sort: [String: ListPageLinks.SortLink]
+        let query: String
+        let statuses: [SelectOption]
+        let priorities: [SelectOption]
+        let slas: [SelectOption]
+        let mine: Bool
+    }
+
+    @Sendable func listPage(_ req: Request) async throws -> Response {
+        try await req.requireAnywhere(.ticketsCreate)
+        var query = try req.listQuery(TicketQuery.spec)
+        if req.query[String.self, at: "status"] == nil, req.query[String.self, at: "q"] == nil,
+           req.query[String.self, at: "all"] == nil {
+            query.filters["status"] = query.filters["status"] ?? "open"
+        }
+        if req.wantsCSV {
+            let all = try await TicketDTO.load(try await TicketQuery(request: req, query: query).all(limit: 50_000),
+                                               request: req)
+            return req.csvResponse([["reference", "title", "type", "status", "priority", "urgency", "impact", "entity",
+                                     "category", "requesters", "assignees", "groups", "opened_at",
+                                     "time_to_own_due", "time_to_resolve_due", "time_to_own_breached",
+                                     "time_to_resolve_breached", "solved_at", "closed_at"]] + all.map { dto in
+                let iso = { (date: Date?) in date.map { ISO8601DateFormatter().string(from: $0) } ?? "" }
+                return [dto.reference, dto.title, dto.type, dto.status, String(dto.priority), String(dto.urgency),
+                        String(dto.impact), dto.entity, dto.category ?? "", dto.requesters.map(\.name).joined(separator: "; "),
+                        dto.assignees.map(\.name).joined(separator: "; "), dto.groups.map(\.name).joined(separator: "; "),
+                        iso(dto.opened_at), iso(dto.time_to_own_due), iso(dto.time_to_resolve_due),
+                        String(dto.time_to_own_breached), String(dto.time_to_resolve_breached), iso(dto.solved_at),
+                        iso(dto.closed_at)]
+            }, filename: "tickets.csv")
+        }
+        let (total, items) = try await TicketQuery(request: req, query: query).page()
+        let rows = try await TicketDTO.load(items, request: req).map { Row($0, request: req) }
+        let links = ListPageLinks(req, query: query, total: total, columns: [
+            ("reference", "tickets.reference", false), ("title", "tickets.title", false),
+            ("status", "tickets.status", false), ("priority", "tickets.priority", true),
+            ("time_to_resolve_due", "tickets.time_to_resolve_due", false), ("opened_at", "tickets.opened_at", false),
+        ])
+        let status = query.filters["status"] ?? ""
+        return try await req.renderPage("tickets/list", title: req.t("nav.tickets"), active: "tickets", page: ListPage(
+            rows: rows, links: links, sort: Dictionary(uniqueKeysWithValues: links.headers.map { ($0.field, $0) }),
+            query: query.search ?? "",
+            statuses: [SelectOption(value: "open", label: req.t("tickets.status.open"), selected: status == "open"),
+                       SelectOption(value: TicketStatus.allCases.map(\.rawValue).joined(separator: ","),
+                                    label: req.t("tickets.status.all"), selected: status.contains(","))]
+                + TicketStatus.allCases.map {
+                    SelectOption(value: $0.rawValue, label: req.t("tickets.status.\($0.rawValue)"),
+                                 selected: status == $0.rawValue)
+                },
+            priorities: [SelectOption(value: "", label: req.t("tickets.priority.all"),
+                                      selected: query.filters["priority"] == nil)]
+                + (1...6).map {
+                    SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"),
+                                 selected: query.filters["priority"] == String($0))
+                },
+            slas: [("", "tickets.sla.all"), ("breached", "tickets.sla.breached"), ("running", "tickets.sla.running")].map {
+                SelectOption(value: $0.0, label: req.t($0.1), selected: (query.filters["sla"] ?? "") == $0.0)
+            },
+            mine: query.filters["assignee_id"] == "me"))
+    }
+
+    // MARK: new ticket
+
+    struct Form: Content {
+        var entity_id: String?
+        var type: String?
+        var category_id: String?
+        var title: String?
+        var description: String?
+        var urgency: String?
+        var impact: String?
+
+        var values: [String: String] {
+            ["entity_id": entity_id ?? "", "type": type ?? "incident", "category_id": category_id ?? "",
+             "title": title ?? "", "description": description ?? "", "urgency": urgency ?? "3", "impact": impact ?? "3"]
+        }
+    }
+
+    struct FormPage: Encodable {
+        let values: [String: String]
+        let errors: [String: String]
+        let entities: [SelectOption]
+        let types: [SelectOption]
+        let categories: [SelectOption]
+        let levels: [SelectOption]
+        let impacts: [SelectOption]
+    }
+
+    private func renderForm(_ req: Request, values: [String: String], errors: [String: String] = [:],
+                            status: HTTPResponseStatus = .ok) async throws -> Response {
+        let usable = try await HelpdeskAdminAPI.usableEntities(req)
+        let categories = try await TicketCategoryModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
+        return try await req.renderPage("tickets/new", title: req.t("tickets.new"), active: "tickets", page: FormPage(
+            values: values, errors: errors,
+            entities: try await req.entityOptions(for: .ticketsCreate,
+                                                  selected: values["entity_id"].flatMap(UUID.init(uuidString:))),
+            types: TicketKind.allCases.map {
+                SelectOption(value: $0.rawValue, label: req.t("tickets.type.\($0.rawValue)"), selected: values["type"] == $0.rawValue)
+            },
+            categories: [SelectOption(value: "", label: "—", selected: (values["category_id"] ?? "").isEmpty)]
+                + categories.map {
+                    SelectOption(value: $0.id!.uuidString, label: $0.name, selected: values["category_id"] == $0.id!.uuidString)
+                },
+            levels: (1...5).map {
+                SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: values["urgency"] == String($0))
+            },
+            impacts: (1...5).map {
+                SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: values["impact"] == String($0))
+            }), status: status)
+    }
+
+    @Sendable func newPage(_ req: Request) async throws -> Response {
+        try await req.requireAnywhere(.ticketsCreate)
+        return try await renderForm(req, values: Form().values)
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        try await req.requireAnywhere(.ticketsCreate)
+        let form = try req.content.decode(Form.self)
+        var input = TicketCreateInput()
+        input.entity_id = form.entity_id.flatMap(UUID.init(uuidString:))
+        input.type = form.type
+        input.category_id = form.category_id.flatMap(UUID.init(uuidString:))
+        input.title = form.title
+        input.description = form.description
+        input.urgency = form.urgency.flatMap { Int($0) }
+        input.impact = form.impact.flatMap { Int($0) }
+        do {
+            let ticket = try await TicketService(request: req).create(input, defaultSource: .web)
+            req.flash("success", req.t("tickets.created", ticket.reference))
+            return req.redirect(to: "/tickets/\(ticket.id!)")
+        } catch let error as ParcError where error.status == .unprocessableEntity {
+            return try await renderForm(req, values: form.values, errors: req.localized(error.fields),
+                                        status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: ticket page
+
+    struct Entry: Encodable {
+        let kind: String
+        let author: String
+        let at: String
+        let body: String
+        let isPrivate: Bool
+        let done: Bool
+        let minutes: String?
+        let taskID: UUID?
+    }
+
+    struct Field: Encodable {
+        let label: String
+        let value: String
+    }
+
+    struct ShowPage: Encodable {
+        let ticket: TicketDTO
+        let tab: String
+        let statusLabel: String
+        let statusTone: String
+        let priorityLabel: String
+        let solutionStatusLabel: String?
+        let fields: [Field]
+        let sla: [Field]
+        let slaTone: String?
+        let entries: [Entry]
+        let spent: String
+        let canUpdate: Bool
+        let canAnswer: Bool
+        let canFollowUp: Bool
+        let statuses: [SelectOption]
+        let levels: [SelectOption]
+        let impacts: [SelectOption]
+        let priorities: [SelectOption]
+        let technicians: [SelectOption]
+        let errors: [String: String]
+        let values: [String: String]
+        let history: [AuditEntryView]
+    }
+
+    static let tabs = ["discussion", "details", "history"]
+
+    @Sendable func showPage(_ req: Request) async throws -> Response {
+        try await render(req, tab: (try? req.query.get(String.self, at: "tab")).flatMap { Self.tabs.contains($0) ? $0 : nil }
+            ?? "discussion")
+    }
+
+    private func render(_ req: Request, tab: String, errors: [String: String] = [:], values: [String: String] = [:],
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let access = try await service.access()
+        let technician = access.readAll.contains(ticket.entityID)
+        let canUpdate = access.mayUpdate(ticket)
+        let dto = try await TicketDTO.load([ticket], request: req)[0]
+        let isRequester = dto.requesters.contains { $0.id == access.userID }
+        var followups = TicketFollowupModel.query(on: req.db).filter(\.$ticketID == ticket.id!)
+        var tasks = TicketTaskModel.query(on: req.db).filter(\.$ticketID == ticket.id!)
+        if !technician {
+            followups = followups.filter(\.$isPrivate == false)
+            tasks = tasks.filter(\.$isPrivate == false)
+        }
+        let followupRows = try await followups.sort(\.$createdAt).sort(\.$id).all()
+        let taskRows = try await tasks.sort(\.$createdAt).sort(\.$id).all()
+        let names = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db)
+            .filter(\.$id ~~ Array(Set(taskRows.compactMap(\.authorID)))).all().map { ($0.id!, $0.displayName) })
+        let language = req.language
+        var entries = followupRows.map {
+            (date: $0.createdAt, entry: Entry(kind: "followup", author: $0.authorName, at: req.formatDateTime($0.createdAt),
+                                              body: $0.body, isPrivate: $0.isPrivate, done: false, minutes: nil, taskID: nil))
+        }
+        entries += taskRows.map {
+            (date: $0.createdAt, entry: Entry(kind: "task", author: $0.authorID.flatMap { names[$0] } ?? "—",
+                                              at: req.formatDateTime($0.createdAt), body: $0.description,
+                                              isPrivate: $0.isPrivate, done: $0.done,
+                                              minutes: req.t("tickets.minutes", ParcFormat.number($0.spentMinutes, language: language)),
+                                              taskID: $0.id))
+        }
+        let spent = taskRows.reduce(0) { $0 + $1.spentMinutes }
+        let tree = try await req.entityTree()
+        let scope = try await req.accessScope()
+        let history = tab == "history" && scope.allows(.auditRead, in: ticket.entityID)
+            ? try await AuditEntryModel.history(objectType: TicketService.objectType, objectID: ticket.id!,
+                                                visibleTo: req.entities(for: .auditRead), on: req.db)
+                .map { AuditEntryView($0, request: req, tree: tree, scope: scope) } : []
+        let technicians: [SelectOption]
+        if canUpdate {
+            let profiles = try await ProfileModel.query(on: req.db).all()
+            let candidates = Set(profiles.compactMap { $0.entityID == ticket.entityID || tree.ancestors(of: ticket.entityID).contains($0.entityID) ? $0.userID : nil })
+            let able = try await service.usersWhoMayWork(Array(candidates), entity: ticket.entityID, tree: tree)
+            let users = try await UserModel.query(on: req.db).filter(\.$id ~~ Array(able)).sort(\.$displayName).all()
+            let current = Set(dto.assignees.compactMap(\.id))
+            technicians = [SelectOption(value: "", label: "—", selected: current.isEmpty)] + users.map {
+                SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: current.contains($0.id!))
+            }
+        } else {
+            technicians = []
+        }
+        var slaFields: [Field] = []
+        if let due = dto.time_to_own_due {
+            slaFields.append(Field(label: req.t("tickets.time_to_own_due"), value: req.formatDateTime(due)
+                + (dto.time_to_own_breached ? " — " + req.t("tickets.sla.late") : "")))
+        }
+        if let due = dto.time_to_resolve_due {
+            slaFields.append(Field(label: req.t("tickets.time_to_resolve_due"), value: req.formatDateTime(due)
+                + (dto.time_to_resolve_paused ? " — " + req.t("tickets.sla.paused") : "")
+                + (dto.time_to_resolve_breached ? " — " + req.t("tickets.sla.late") : "")))
+        }
+        let allowed = TicketTransition.allowedTargets(from: ticket.ticketStatus)
+        let fields = [
+            Field(label: req.t("tickets.type"), value: req.t("tickets.type.\(dto.type)")),
+            Field(label: req.t("assets.entity"), value: dto.entity),
+            Field(label: req.t("tickets.category"), value: dto.category ?? "—"),
+            Field(label: req.t("tickets.requesters"), value: dto.requesters.map(\.name).joined(separator: ", ")),
+            Field(label: req.t("tickets.assignees"),
+                  value: (dto.assignees.map(\.name) + dto.groups.map(\.name)).joined(separator: ", ").nonEmpty ?? "—"),
+            Field(label: req.t("tickets.urgency"), value: req.t("tickets.level.\(dto.urgency)")),
+            Field(label: req.t("tickets.impact"), value: req.t("tickets.level.\(dto.impact)")),
+            Field(label: req.t("tickets.source"), value: req.t("tickets.source.\(dto.source)")),
+            Field(label: req.t("tickets.opened_at"), value: req.formatDateTime(dto.opened_at)),
+        ] + (dto.pending_reason.map { [Field(label: req.t("tickets.pending_reason"), value: $0)] } ?? [])
+        var formValues = ["urgency": String(dto.urgency), "impact": String(dto.impact), "priority": String(dto.priority),
+                          "status": dto.status, "pending_reason": "", "solution": ""]
+        for (key, value) in values { formValues[key] = value }
+        return try await req.renderPage("tickets/show", title: "\(dto.reference) — \(dto.title)", active: "tickets",
+            page: ShowPage(
+                ticket: dto, tab: tab, statusLabel: req.t("tickets.status.\(dto.status)"),
+                statusTone: Self.tone(dto.status), priorityLabel: req.t("tickets.priority.\(dto.priority)"),
+                solutionStatusLabel: dto.solution_status.map { req.t("tickets.solution_status.\($0)") },
+                fields: fields, sla: slaFields,
+                slaTone: dto.time_to_own_breached || dto.time_to_resolve_breached ? "red" : nil,
+                entries: entries.sorted { $0.date < $1.date }.map(\.entry),
+                spent: req.t("tickets.minutes", ParcFormat.number(spent, language: language)),
+                canUpdate: canUpdate,
+                canAnswer: dto.status == "solved" && dto.solution_status == "waiting" && (isRequester || canUpdate),
+                canFollowUp: dto.status != "closed",
+                statuses: ([ticket.ticketStatus] + TicketStatus.allCases.filter { allowed.contains($0) }).map {
+                    SelectOption(value: $0.rawValue, label: req.t("tickets.status.\($0.rawValue)"),
+                                 selected: formValues["status"] == $0.rawValue)
+                },
+                levels: (1...5).map {
+                    SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: formValues["urgency"] == String($0))
+                },
+                impacts: (1...5).map {
+                    SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: formValues["impact"] == String($0))
+                },
+                priorities: (1...6).map {
+                    SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"), selected: formValues["priority"] == String($0))
+                },
+                technicians: technicians, errors: errors, values: formValues, history: history),
+            status: status)
+    }
+
+    // MARK: actions
+
+    struct UpdateForm: Content {
+        var status: String?
+        var urgency: String?
+        var impact: String?
+        var priority: String?
+        var assignee_id: String?
+        var pending_reason: String?
+        var solution: String?
+    }
+
+    @Sendable func update(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(UpdateForm.self)
+        var input = TicketPatchInput()
+        if let status = form.status, status != ticket.status { input.status = status }
+        input.urgency = form.urgency.flatMap { Int($0) }
+        input.impact = form.impact.flatMap { Int($0) }
+        if let priority = form.priority.flatMap({ Int($0) }), priority != ticket.priority,
+           form.urgency.flatMap({ Int($0) }) == ticket.urgency, form.impact.flatMap({ Int($0) }) == ticket.impact {
+            input.priority = priority
+        }
+        if let assignee = form.assignee_id {
+            input.assignee_ids = UUID(uuidString: assignee).map { [$0] } ?? []
+        }
+        if let reason = form.pending_reason, !reason.isEmpty { input.pending_reason = reason }
+        if let solution = form.solution, !solution.isEmpty { input.solution = solution }
+        do {
+            _ = try await service.update(ticket, input)
+            req.flash("success", req.t("common.saved"))
+            return req.redirect(to: "/tickets/\(ticket.id!)?tab=details")
+        } catch let error as ParcError where error.status == .unprocessableEntity {
+            var errors = req.localized(error.fields)
+            if error.fields.isEmpty { errors["status"] = req.localized(error.message) }
+            return try await render(req, tab: "details", errors: errors,
+                                    values: ["status": form.status ?? "", "pending_reason": form.pending_reason ?? "",
+                                             "solution": form.solution ?? ""], status: .unprocessableEntity)
+        }
+    }
+
+    struct FollowupForm: Content {
+        var body: String?
+        var is_private: String?
+    }
+
+    @Sendable func addFollowup(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(FollowupForm.self)
+        do {
+            _ = try await service.addFollowup(to: ticket, FollowupInput(body: form.body, is_private: form.is_private == "on"),
+                                              source: .web)
+            req.flash("success", req.t("tickets.followup_added"))
+            return req.redirect(to: "/tickets/\(ticket.id!)")
+        } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
+            var errors = req.localized(error.fields)
+            if error.fields.isEmpty { errors["body"] = req.localized(error.message) }
+            return try await render(req, tab: "discussion", errors: errors, values: ["body": form.body ?? ""],
+                                    status: error.status)
+        }
+    }
+
+    struct TaskForm: Content {
+        var description: String?
+        var spent_minutes: String?
+        var is_private: String?
+        var done: String?
+    }
+
+    @Sendable func addTask(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(TaskForm.self)
+        var input = TaskInput()
+        input.description = form.description
+        input.is_private = form.is_private == "on"
+        input.done = form.done == "on"
+        let minutes = (form.spent_minutes ?? "").trimmingCharacters(in: .whitespaces)
+        if !minutes.isEmpty {
+            guard let value = Int(minutes) else {
+                return try await render(req, tab: "discussion", errors: ["spent_minutes": req.t("tickets.minutes_invalid")],
+                                        values: ["task": form.description ?? ""], status: .unprocessableEntity)
+            }
+            input.spent_minutes = value
+        }
+        do {
+            _ = try await service.addTask(to: ticket, input)
+            req.flash("success", req.t("tickets.task_added"))
+            return req.redirect(to: "/tickets/\(ticket.id!)")
+        } catch let error as ParcError where error.status == .unprocessableEntity {
+            return try await render(req, tab: "discussion", errors: req.localized(error.fields),
+                                    values: ["task": form.description ?? ""], status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func finishTask(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        var input = TaskInput()
+        input.done = true
+        _ = try await service.updateTask(req.parameters.get("task", as: UUID.self), of: ticket, input)
+        return req.redirect(to: "/tickets/\(ticket.id!)")
+    }
+
+    struct AnswerForm: Content { var comment: String? }
+
+    @Sendable func approve(_ req: Request) async throws -> Response {
+        try await answer(req, approve: true)
+    }
+
+    @Sendable func refuse(_ req: Request) async throws -> Response {
+        try await answer(req, approve: false)
+    }
+
+    private func answer(_ req: Request, approve: Bool) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(AnswerForm.self)
+        let input = SolutionAnswerInput(comment: form.comment)
+        do {
+            _ = approve ? try await service.approveSolution(of: ticket, input)
+                : try await service.refuseSolution(of: ticket, input)
+            req.flash("success", req.t(approve ? "tickets.solution.approved" : "tickets.solution.refused"))
+            return req.redirect(to: "/tickets/\(ticket.id!)")
+        } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
+            var errors = req.localized(error.fields)
+            errors["answer"] = errors["comment"] ?? req.localized(error.message)
+            return try await render(req, tab: "discussion", errors: errors, status: error.status)
+        }
+    }
+}
+
+extension String {
+    /// nil when empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,209 @@
+import Fluent
+import FluentKit
+import FluentSQL
+import Foundation
+import ParcCore
+import SQLKit
+import Vapor
+
+/// The ticket list shared by the API, the pages and the saved views: scoped to what the user may see (every ticket
+/// of the entities they read, their own tickets where they are a requester), filtered, sorted and paged in SQL.
+struct TicketQuery {
+    static let openStatuses: [TicketStatus] = [.new, .assigned, .planned, .pending]
+
+    static let spec = ListQuerySpec(
+        sortable: ["opened_at", "priority", "time_to_resolve_due", "time_to_own_due", "updated_at", "reference", "status",
+                   "title"],
+        filterable: ["status", "priority", "type", "category_id", "entity_id", "assignee_id", "group_id", "requester_id",
+                     "unassigned", "sla", "breaching_within_minutes", "source", "tag"],
+        defaultSort: [.init("opened_at", descending: true)], passthrough: ["format", "view"])
+
+    static let filterDescriptions: [(String, String)] = [
+        ("status", "\(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")) or open (commas: any of)"),
+        ("priority", "1–6 (commas: any of)"), ("type", "incident or request"),
+        ("category_id", "A category and its sub-categories"), ("entity_id", "An entity and its sub-entities"),
+        ("assignee_id", "Assigned to this account, or 'me'"), ("group_id", "Assigned to this group"),
+        ("requester_id", "Requested by this account, or 'me'"), ("unassigned", "true: no technician and no group"),
+        ("sla", "breached (a deadline passed) or running (an open ticket with a deadline)"),
+        ("breaching_within_minutes", "Open, not paused, a deadline within this many minutes from now and not passed"),
+        ("source", TicketSource.allCases.map(\.rawValue).joined(separator: ", ")), ("tag", "Carries this tag"),
+    ]
+
+    let request: Request
+    let query: ListQuery
+
+    private func builder() async throws -> QueryBuilder<TicketModel>? {
+        let service = TicketService(request: request)
+        let access = try await service.access()
+        let filters = query.filters
+        var readAll = access.readAll
+        var own = access.own.subtracting(readAll)
+        if let text = filters["entity_id"] {
+            let id = try Self.uuid(text, "entity_id")
+            let subtree = Set(try await request.entityTree().subtree(of: id))
+            readAll = readAll.intersection(subtree)
+            own = own.intersection(subtree)
+        }
+        guard !readAll.isEmpty || !own.isEmpty else { return nil }
+        var builder = TicketModel.query(on: request.db)
+        let userID = access.userID
+        var visibility: [any SQLExpression] = []
+        if !readAll.isEmpty {
+            visibility.append(SQLBinaryExpression(SQLColumn("entity_id", table: TicketModel.schema), .in,
+                                                  SQLGroupExpression(SQLList(readAll.map { SQLBind($0) as any SQLExpression }))))
+        }
+        if !own.isEmpty {
+            visibility.append(SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("entity_id", table: TicketModel.schema), .in,
+                                    SQLGroupExpression(SQLList(own.map { SQLBind($0) as any SQLExpression }))),
+                .and,
+                SQLQueryString("\(ident: "tickets").\(ident: "id") IN (SELECT \(ident: "ticket_id") FROM \(ident: "ticket_actors") WHERE \(ident: "user_id") = \(bind: userID) AND \(ident: "role") IN ('requester', 'observer'))")))
+        }
+        builder = builder.filter(.sql(SQLGroupExpression(
+            visibility.dropFirst().reduce(visibility[0]) { SQLBinaryExpression($0, .or, $1) })))
+        if let text = filters["status"] {
+            var statuses: [String] = []
+            for value in try Self.values(text, "status", allowed: TicketStatus.allCases.map(\.rawValue) + ["open"]) {
+                statuses += value == "open" ? Self.openStatuses.map(\.rawValue) : [value]
+            }
+            builder = builder.filter(\.$status ~~ statuses)
+        }
+        if let text = filters["priority"] {
+            let values = try Self.values(text, "priority", allowed: (1...6).map(String.init)).compactMap(Int.init)
+            builder = builder.filter(\.$priority ~~ values)
+        }
+        if let text = filters["type"] {
+            builder = builder.filter(\.$type ~~ (try Self.values(text, "type", allowed: TicketKind.allCases.map(\.rawValue))))
+        }
+        if let text = filters["source"] {
+            builder = builder.filter(\.$source ~~ (try Self.values(text, "source", allowed: TicketSource.allCases.map(\.rawValue))))
+        }
+        if let text = filters["category_id"] {
+            let root = try Self.uuid(text, "category_id")
+            builder = builder.filter(\.$categoryID ~~ (try await Self.categorySubtree(root, on: request.db)))
+        }
+        for (parameter, role, column) in [("assignee_id", "assignee", "user_id"), ("requester_id", "requester", "user_id"),
+                                          ("group_id", "assignee", "group_id")] {
+            guard let text = filters[parameter] else { continue }
+            let id = text == "me" && column == "user_id" ? userID : try Self.uuid(text, parameter)
+            builder = builder.filter(.sql(SQLQueryString("\(ident: "tickets").\(ident: "id") IN (SELECT \(ident: "ticket_id") FROM \(ident: "ticket_actors") WHERE \(ident: column) = \(bind: id) AND \(ident: "role") = \(bind: role))")))
+        }
+        if let text = filters["unassigned"] {
+            guard text == "true" || text == "false" else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'unassigned' takes true or false.")
+            }
+            let not = text == "true" ? "NOT " : ""
+            builder = builder.filter(.sql(SQLQueryString("\(ident: "tickets").\(ident: "id") \(unsafeRaw: not)IN (SELECT \(ident: "ticket_id") FROM \(ident: "ticket_actors") WHERE \(ident: "role") = 'assignee')")))
+        }
+        if let text = filters["tag"] {
+            // Tags are stored as a JSON array of strings: match the quoted tag.
+            let escaped = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+            builder = builder.filter(.sql(ContainsText.condition("tags", table: TicketModel.schema, escaped)))
+        }
+        let now = request.now
+        if let text = filters["sla"] {
+            switch text {
+            case "breached":
+                builder = builder.group(.or) { group in
+                    group.filter(\.$timeToOwnBreached == true).filter(\.$timeToResolveBreached == true)
+                        .group(.and) { $0.filter(\.$takenIntoAccountAt == nil).filter(\.$timeToOwnDue < now) }
+                        .group(.and) {
+                            $0.filter(\.$status ~~ [TicketStatus.new, .assigned, .planned].map(\.rawValue))
+                                .filter(\.$timeToResolveDue < now)
+                        }
+                }
+            case "running":
+                builder = builder.filter(\.$status ~~ Self.openStatuses.map(\.rawValue))
+                    .group(.or) { $0.filter(\.$timeToOwnDue != nil).filter(\.$timeToResolveDue != nil) }
+            default:
+                throw ParcError.badRequest("invalid_query", "Parameter 'sla' takes breached or running.")
+            }
+        }
+        if let text = filters["breaching_within_minutes"] {
+            guard let minutes = Int(text), (1...525_600).contains(minutes) else {
+                throw ParcError.badRequest("invalid_query", "Parameter 'breaching_within_minutes' must be 1 to 525600.")
+            }
+            let limit = now.addingTimeInterval(TimeInterval(minutes * 60))
+            builder = builder.filter(\.$status ~~ [TicketStatus.new, .assigned, .planned].map(\.rawValue))
+                .group(.or) { group in
+                    group.group(.and) { $0.filter(\.$timeToResolveDue >= now).filter(\.$timeToResolveDue <= limit) }
+                        .group(.and) {
+                            $0.filter(\.$takenIntoAccountAt == nil).filter(\.$timeToOwnDue >= now)
+                                .filter(\.$timeToOwnDue <= limit)
+                        }
+                }
+        }
+        if let search = query.search {
+            if TicketReference.parse(search) != nil {
+                builder = builder.filter(\.$reference == search.trimmingCharacters(in: .whitespaces))
+            } else {
+                let matches = ["title", "description", "reference"].map {
+                    ContainsText.condition($0, table: TicketModel.schema, search) as any SQLExpression
+                }
+                builder = builder.filter(.sql(SQLGroupExpression(
+                    matches.dropFirst().reduce(matches[0]) { SQLBinaryExpression($0, .or, $1) })))
+            }
+        }
+        return builder
+    }
+
+    /// One page, and how many match in all.
+    func page() async throws -> (total: Int, items: [TicketModel]) {
+        guard let builder = try await builder() else { return (0, []) }
+        let total = try await builder.copy().count()
+        let items = try await sorted(builder).range(query.offset..<(query.offset + query.perPage)).all()
+        return (total, items)
+    }
+
+    /// Every match (CSV export), at most `limit`.
+    func all(limit: Int = 100_000) async throws -> [TicketModel] {
+        guard let builder = try await builder() else { return [] }
+        return try await sorted(builder).limit(limit).all()
+    }
+
+    private func sorted(_ builder: QueryBuilder<TicketModel>) -> QueryBuilder<TicketModel> {
+        var builder = builder
+        for key in query.sort {
+            let direction: DatabaseQuery.Sort.Direction = key.descending ? .descending : .ascending
+            switch key.field {
+            case "priority": builder = builder.sort(\.$priority, direction)
+            case "time_to_resolve_due": builder = builder.sort(\.$timeToResolveDue, direction)
+            case "time_to_own_due": builder = builder.sort(\.$timeToOwnDue, direction)
+            case "updated_at": builder = builder.sort(\.$updatedAt, direction)
+            case "reference", "num": builder = builder.sort(\.$number, direction)
+            case "status": builder = builder.sort(\.$status, direction)
+            case "title": builder = builder.sort(\.$title, direction)
+            default: builder = builder.sort(\.$openedAt, direction)
+            }
+        }
+        return builder.sort(\.$id)
+    }
+
+    static func categorySubtree(_ root: UUID, on db: any Database) async throws -> [UUID] {
+        let all = try await TicketCategoryModel.query(on: db).all()
+        var result: [UUID] = [root]
+        var index = 0
+        while index < result.count, result.count < 10_000 {
+            let parent = result[index]
+            result += all.filter { $0.parentID == parent && !result.contains($0.id!) }.compactMap(\.id)
+            index += 1
+        }
+        return result
+    }
+
+    static func uuid(_ text: String, _ parameter: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw ParcError.badRequest("invalid_query", "Parameter '\(parameter)' must be a UUID.")
+        }
+        return id
+    }
+
+    static func values(_ text: String, _ parameter: String, allowed: [String]) throws -> [String] {
+        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !values.isEmpty, values.allSatisfy(allowed.contains) else {
+            throw ParcError.badRequest("invalid_query",
+                                       "Parameter '\(parameter)' takes \(allowed.joined(separator: ", ")) (commas: any of).")
+        }
+        return values
+    }
+}
