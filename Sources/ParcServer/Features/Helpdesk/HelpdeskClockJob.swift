@@ -34,7 +34,7 @@ struct HelpdeskClockJob: JobHandler {
                 stored.pendingReason = nil
                 stored.pendingResumesAt = nil
                 try await TicketService.recordStatus(target, of: stored.id!, at: resumesAt, actor: nil, on: db)
-                try await TicketService.refreshSLA(of: stored, policy: try await Self.policy(stored, db), now: now, on: db)
+                try await TicketService.refreshSLA(of: stored, policy: try await TicketService.slaPolicy(id: stored.slaPolicyID, on: db), now: now, on: db)
                 try await stored.update(on: db)
                 try await audit.record("ticket.resumed", objectType: TicketService.objectType, objectID: stored.id!,
                                        label: "\(stored.reference) \(stored.title)", entityID: stored.entityID,
@@ -86,11 +86,6 @@ struct HelpdeskClockJob: JobHandler {
     }
 
     static let open: [TicketStatus] = [.new, .assigned, .planned, .pending]
-
-    static func policy(_ ticket: TicketModel, _ db: any Database) async throws -> SLAPolicy? {
-        guard let id = ticket.slaPolicyID, let model = try await SLAPolicyModel.find(id, on: db) else { return nil }
-        return try? SLAPolicy(model)
-    }
 
     static func tree(_ db: any Database) async throws -> EntityTree {
         let rows = try await EntityModel.query(on: db).all()

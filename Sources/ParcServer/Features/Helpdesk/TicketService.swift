@@ -103,84 +103,119 @@ struct TicketService {
         let requesterIDs = input.requester_ids ?? [user.id]
         let people = try await checkPeople(requesters: requesterIDs, observers: input.observer_ids ?? [],
                                            assignees: input.assignee_ids ?? [], entity: entityID, tree: tree, &errors)
-        var groupIDs = try await checkGroups(input.group_ids ?? [], entity: entityID, tree: tree, &errors)
+        let groupIDs = try await checkGroups(input.group_ids ?? [], entity: entityID, tree: tree, &errors)
         let assetIDs = try await checkAssets(input.asset_ids ?? [], entity: entityID, tree: tree,
                                              requester: technician ? nil : user.id, &errors)
         guard errors.isEmpty, let title, let description, let kind, let urgency, let impact else {
             throw ParcError.validation(errors)
         }
-        let configuration = try await HelpdeskConfiguration.load(for: entityID, tree: tree, on: db)
-        let computed = try configuration.matrix.priority(urgency: urgency, impact: impact)
-        let priority = input.priority ?? computed.rawValue
-        if groupIDs.isEmpty, people.assignees.isEmpty, let group = category?.defaultGroupID { groupIDs = [group] }
-        let assignedGroups = groupIDs
-        let now = request.now
+        let opening = TicketOpening(
+            entityID: entityID, kind: kind, title: title, description: description, urgency: urgency, impact: impact,
+            priority: input.priority, category: category, source: source, location: location, tags: tags ?? [],
+            requesters: people.requesters, emailRequesters: [], observers: people.observers,
+            assignees: people.assignees, groups: groupIDs, assets: assetIDs, createdBy: user.id)
+        return try await Self.open(opening, audit: AuditLog(request: request), now: request.now, tree: tree,
+                                   services: request.parc, on: db)
+    }
+
+    /// What a new ticket is made of, already checked: by ``create(_:defaultSource:)`` for the pages and the API, by
+    /// the mail intake for a message.
+    struct TicketOpening: Sendable {
+        var entityID: UUID
+        var kind: TicketKind
+        var title: String
+        var description: String
+        var urgency: Int
+        var impact: Int
+        /// nil: from the entity's matrix.
+        var priority: Int?
+        var category: TicketCategoryModel?
+        var source: TicketSource
+        var location: String?
+        var tags: [String]
+        var requesters: [UUID]
+        /// Requesters known only by mail address.
+        var emailRequesters: [String]
+        var observers: [UUID]
+        var assignees: [UUID]
+        var groups: [UUID]
+        var assets: [UUID]
+        var createdBy: UUID?
+    }
+
+    /// Opens a ticket in one transaction: the row, its reference, its people and assets, its first status and its
+    /// history line. The priority comes from the entity's matrix unless given; the SLA from the category, else the
+    /// entity's default policy.
+    static func open(_ opening: TicketOpening, audit: AuditLog, now: Date, tree: EntityTree, services: ParcServices,
+                     on db: any Database) async throws -> TicketModel {
+        let configuration = try await HelpdeskConfiguration.load(for: opening.entityID, tree: tree, on: db)
+        let priority = try opening.priority
+            ?? configuration.matrix.priority(urgency: opening.urgency, impact: opening.impact).rawValue
+        var groups = opening.groups
+        if groups.isEmpty, opening.assignees.isEmpty, let group = opening.category?.defaultGroupID { groups = [group] }
+        let assignedGroups = groups
         let ticket = TicketModel()
         ticket.id = UUID()
         ticket.reference = "new-" + ticket.id!.uuidString
-        ticket.entityID = entityID
-        ticket.type = kind.rawValue
-        ticket.categoryID = category?.id
-        ticket.title = title
-        ticket.description = description
-        let assigned = !assignedGroups.isEmpty || !people.assignees.isEmpty
+        ticket.entityID = opening.entityID
+        ticket.type = opening.kind.rawValue
+        ticket.categoryID = opening.category?.id
+        ticket.title = opening.title
+        ticket.description = opening.description
+        let assigned = !assignedGroups.isEmpty || !opening.assignees.isEmpty
         ticket.status = (assigned ? TicketStatus.assigned : .new).rawValue
-        ticket.urgency = urgency
-        ticket.impact = impact
+        ticket.urgency = opening.urgency
+        ticket.impact = opening.impact
         ticket.priority = priority
-        ticket.source = source.rawValue
-        ticket.location = location
-        ticket.tagsJSON = Self.json(tags ?? [])
+        ticket.source = opening.source.rawValue
+        ticket.location = opening.location
+        ticket.tagsJSON = Self.json(opening.tags)
         ticket.openedAt = now
-        ticket.takenIntoAccountAt = people.assignees.isEmpty ? nil : now
+        ticket.takenIntoAccountAt = opening.assignees.isEmpty ? nil : now
         ticket.timeToOwnBreached = false
         ticket.timeToResolveBreached = false
-        ticket.createdBy = user.id
-        let policy = try await slaPolicy(id: category?.slaPolicyID ?? configuration.defaultSLAPolicyID)
+        ticket.createdBy = opening.createdBy
+        let policy = try await slaPolicy(id: opening.category?.slaPolicyID ?? configuration.defaultSLAPolicyID, on: db)
         if let policy {
-            let path = try await categoryPath(category?.id)
+            let path = try await categoryPath(opening.category?.id, on: db)
             let targets = policy.targets.targets(priority: priority, categoryPath: path.map(\.uuidString))
             ticket.slaPolicyID = policy.id
             ticket.timeToOwnTarget = targets.timeToOwn?.text
             ticket.timeToResolveTarget = targets.timeToResolve?.text
         }
-        let changes = [TicketStatusChange(ticket.ticketStatus, at: now)]
-        Self.applySLA(to: ticket, policy: policy, changes: changes, now: now)
-        let audit = AuditLog(request: request)
-        let actorID = user.id
-        return try await request.parc.writeTransaction(on: db) { db in
+        applySLA(to: ticket, policy: policy, changes: [TicketStatusChange(ticket.ticketStatus, at: now)], now: now)
+        return try await services.writeTransaction(on: db) { db in
             try await ticket.create(on: db)
             let number = try await (db as! any SQLDatabase).select().column("num").from(TicketModel.schema)
                 .where("id", .equal, ticket.id!).first()?.decode(column: "num", as: Int64.self)
             guard let number else { throw ParcError(.internalServerError, code: "no_number", "The ticket got no number.") }
             ticket.number = number
-            ticket.reference = TicketReference.text(year: Self.year(of: now, tree: tree), number: number)
+            ticket.reference = TicketReference.text(year: Self.year(of: now), number: number)
             try await (db as! any SQLDatabase).update(TicketModel.schema).set("reference", to: ticket.reference)
                 .where("id", .equal, ticket.id!).run()
-            try await Self.replaceActors(of: ticket.id!, requesters: people.requesters, observers: people.observers,
-                                         assignees: people.assignees, groups: assignedGroups, on: db)
-            for asset in assetIDs {
+            try await Self.replaceActors(of: ticket.id!, requesters: opening.requesters, observers: opening.observers,
+                                         assignees: opening.assignees, groups: assignedGroups,
+                                         emailRequesters: opening.emailRequesters, on: db)
+            for asset in opening.assets {
                 let link = TicketAssetModel()
                 link.ticketID = ticket.id!
                 link.assetID = asset
                 try await link.create(on: db)
             }
-            try await Self.recordStatus(ticket.ticketStatus, of: ticket.id!, at: now, actor: actorID, on: db)
+            try await Self.recordStatus(ticket.ticketStatus, of: ticket.id!, at: now, actor: opening.createdBy, on: db)
             var snapshot = ticket.auditSnapshot
             snapshot["reference"] = ticket.reference
-            snapshot["requester_ids"] = people.requesters.map(\.uuidString).sorted().joined(separator: ",")
-            snapshot["assignee_ids"] = people.assignees.map(\.uuidString).sorted().joined(separator: ",")
-            snapshot["group_ids"] = assignedGroups.map(\.uuidString).sorted().joined(separator: ",")
-            snapshot["asset_ids"] = assetIDs.map(\.uuidString).sorted().joined(separator: ",")
+            snapshot["source"] = ticket.source
+            snapshot.merge(try await Self.actorSnapshot(of: ticket.id!, on: db)) { $1 }
             try await audit.record("ticket.created", objectType: Self.objectType, objectID: ticket.id!,
-                                   label: "\(ticket.reference) \(ticket.title)", entityID: entityID,
+                                   label: "\(ticket.reference) \(ticket.title)", entityID: ticket.entityID,
                                    changes: FieldChange.between([:], snapshot), on: db)
             return ticket
         }
     }
 
     /// The year in the reference: the opening's, in UTC (references must not depend on who reads them).
-    static func year(of date: Date, tree: EntityTree) -> Int {
+    static func year(of date: Date) -> Int {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         return calendar.component(.year, from: date)
@@ -270,7 +305,8 @@ struct TicketService {
             if input.requester_ids != nil || input.observer_ids != nil || input.assignee_ids != nil || input.group_ids != nil {
                 try await Self.replaceActors(of: stored.id!, requesters: requesters, observers: observers,
                                              assignees: assignees, groups: assignedGroups,
-                                             keepingEmailRequesters: input.requester_ids == nil ? emails : [], on: db)
+                                             emailRequesters: input.requester_ids == nil ? emails.compactMap(\.email) : [],
+                                             on: db)
                 actors = try await TicketActorModel.query(on: db).filter(\.$ticketID == stored.id!).all()
             }
             if input.asset_ids != nil {
@@ -382,30 +418,41 @@ struct TicketService {
             errors["is_private"] = "Only technicians write private followups."
         }
         guard errors.isEmpty, let body else { throw ParcError.validation(errors) }
-        if ticket.ticketStatus == .closed {
-            throw ParcError(.conflict, code: "ticket_closed",
-                            "The ticket is closed; open a new ticket and link it to \(ticket.reference) as related.")
-        }
-        let now = request.now
-        let audit = AuditLog(request: request)
-        let policy = try await slaPolicy(id: ticket.slaPolicyID)
+        return try await Self.appendFollowup(
+            to: ticket.id!, body: body, isPrivate: input.is_private ?? false, source: source,
+            author: (user.id, user.displayName), byTechnician: technician, audit: AuditLog(request: request),
+            now: request.now, services: request.parc, on: db)
+    }
+
+    /// Adds a followup in one transaction with its history line. A technician's first followup takes the ticket into
+    /// account; a requester's answer reopens a solved ticket (the solution is refused) and resumes a pending one
+    /// (docs/helpdesk.md). A closed ticket takes no followup (409).
+    static func appendFollowup(to ticketID: UUID, body: String, isPrivate: Bool, source: TicketSource,
+                               author: (id: UUID?, name: String), byTechnician technician: Bool, audit: AuditLog,
+                               now: Date, services: ParcServices, on database: any Database) async throws
+        -> TicketFollowupModel
+    {
         let followup = TicketFollowupModel()
         followup.id = UUID()
-        followup.ticketID = ticket.id!
-        followup.authorID = user.id
-        followup.authorName = user.displayName
+        followup.ticketID = ticketID
+        followup.authorID = author.id
+        followup.authorName = String(author.name.prefix(200))
         followup.body = body
-        followup.isPrivate = input.is_private ?? false
+        followup.isPrivate = isPrivate
         followup.source = source.rawValue
         followup.createdAt = now
-        return try await withTicketLocked(ticket.id!) { db in
-            guard let stored = try await TicketModel.find(ticket.id, on: db) else { throw ParcError.notFound("ticket") }
+        return try await services.writeTransaction(on: database) { db in
+            try await (db as! any SQLDatabase).raw("UPDATE tickets SET urgency = urgency WHERE id = \(bind: ticketID)").run()
+            guard let stored = try await TicketModel.find(ticketID, on: db) else { throw ParcError.notFound("ticket") }
+            if stored.ticketStatus == .closed {
+                throw ParcError(.conflict, code: "ticket_closed",
+                                "The ticket is closed; open a new ticket and link it to \(stored.reference) as related.")
+            }
+            let policy = try await slaPolicy(id: stored.slaPolicyID, on: db)
             try await followup.create(on: db)
             let before = stored.auditSnapshot
             if technician, stored.takenIntoAccountAt == nil { stored.takenIntoAccountAt = now }
             if !technician, stored.ticketStatus == .solved || stored.ticketStatus == .pending {
-                // The requester answers: a solved ticket is reopened (the solution is refused), a pending one
-                // resumes (docs/helpdesk.md).
                 let hasAssignee = try await TicketActorModel.query(on: db).filter(\.$ticketID == stored.id!)
                     .filter(\.$role == TicketActorRole.assignee.rawValue).count() > 0
                 let target = TicketTransition.reopenTarget(hasAssignee: hasAssignee)
@@ -413,14 +460,14 @@ struct TicketService {
                 stored.pendingReason = nil
                 stored.pendingResumesAt = nil
                 stored.status = target.rawValue
-                try await Self.recordStatus(target, of: stored.id!, at: now, actor: user.id, on: db)
+                try await recordStatus(target, of: stored.id!, at: now, actor: author.id, on: db)
             }
-            try await Self.refreshSLA(of: stored, policy: policy, now: now, on: db)
+            try await refreshSLA(of: stored, policy: policy, now: now, on: db)
             try await stored.update(on: db)
             var changes = FieldChange.between(before, stored.auditSnapshot)
-            changes.append(FieldChange(field: followup.isPrivate ? "private_followup" : "followup", before: nil,
+            changes.append(FieldChange(field: isPrivate ? "private_followup" : "followup", before: nil,
                                        after: String(body.prefix(200))))
-            try await audit.record("ticket.followup", objectType: Self.objectType, objectID: stored.id!,
+            try await audit.record("ticket.followup", objectType: objectType, objectID: stored.id!,
                                    label: "\(stored.reference) \(stored.title)", entityID: stored.entityID,
                                    changes: changes, on: db)
             return followup
@@ -576,12 +623,22 @@ struct TicketService {
     // MARK: SLA
 
     func slaPolicy(id: UUID?) async throws -> SLAPolicy? {
+        try await Self.slaPolicy(id: id, on: db)
+    }
+
+    /// The stored policy, parsed; nil when it is gone or no longer reads (a ticket then shows no deadline rather
+    /// than failing).
+    static func slaPolicy(id: UUID?, on db: any Database) async throws -> SLAPolicy? {
         guard let id, let model = try await SLAPolicyModel.find(id, on: db) else { return nil }
         return try? SLAPolicy(model)
     }
 
     /// The category and its ancestors, root first.
     func categoryPath(_ id: UUID?) async throws -> [UUID] {
+        try await Self.categoryPath(id, on: db)
+    }
+
+    static func categoryPath(_ id: UUID?, on db: any Database) async throws -> [UUID] {
         var path: [UUID] = []
         var current = id
         while let next = current, path.count < 32, !path.contains(next) {
@@ -724,7 +781,7 @@ struct TicketService {
     }
 
     static func replaceActors(of ticketID: UUID, requesters: [UUID], observers: [UUID], assignees: [UUID],
-                              groups: [UUID], keepingEmailRequesters emails: [TicketActorModel] = [],
+                              groups: [UUID], emailRequesters emails: [String] = [],
                               on db: any Database) async throws {
         try await TicketActorModel.query(on: db).filter(\.$ticketID == ticketID).delete()
         var rows: [TicketActorModel] = []
@@ -738,7 +795,7 @@ struct TicketService {
             rows.append(row)
         }
         for id in requesters { add(.requester, user: id) }
-        for row in emails { add(.requester, email: row.email) }
+        for email in emails { add(.requester, email: email) }
         for id in observers { add(.observer, user: id) }
         for id in assignees { add(.assignee, user: id) }
         for id in groups { add(.assignee, group: id) }
