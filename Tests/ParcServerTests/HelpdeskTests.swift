@@ -381,6 +381,13 @@ struct HelpdeskTests {
                                                                  "done": "on"]).status == .seeOther)
             let badTask = try await alice.post(ticketPath + "/tasks", ["description": "x", "spent_minutes": "beaucoup"])
             #expect(badTask.status == .unprocessableEntity)
+            #expect(try await alice.post(ticketPath, ["status": "assigned", "urgency": "4", "impact": "2", "priority": "3",
+                                                      "diagnosis": "Câble HDMI <b>coupé</b>", "parts": "Câble HDMI 2 m\n\nAdaptateur"])
+                .status == .seeOther)
+            let sheet = try await alice.get(ticketPath + "/sheet")
+            #expect(sheet.status == .ok && sheet.body.string.contains("Câble HDMI &lt;b&gt;coupé&lt;/b&gt;")
+                    && sheet.body.string.contains("<li>Adaptateur</li>") && sheet.body.string.contains("25 min")
+                    && !sheet.body.string.contains("Note interne"), "the sheet holds public work only")
             let noSolution = try await alice.post(ticketPath, ["status": "solved", "urgency": "4", "impact": "2", "priority": "3"])
             #expect(noSolution.status == .unprocessableEntity)
             let solved = try await alice.post(ticketPath, ["status": "solved", "solution": "Câble HDMI remplacé.",

@@ -108,13 +108,17 @@ struct HelpdeskAdminAPI {
         var priority_matrix: [[Int]]??
         var default_sla_policy_id: UUID??
         var approval_days: Int?
-        static let acceptedFields: Set<String> = ["priority_matrix", "default_sla_policy_id", "approval_days"]
+        var unknown_senders: String?
+        static let acceptedFields: Set<String> = ["priority_matrix", "default_sla_policy_id", "approval_days",
+                                                  "unknown_senders"]
         static let schema = OpenAPISchema.object([
             "priority_matrix": .nullable(.array(.array(.integer))), "default_sla_policy_id": .nullable(.uuid),
             "approval_days": .integer,
+            "unknown_senders": .string(description: "Mail from addresses without an account",
+                                       enumValues: HelpdeskConfiguration.UnknownSenderPolicy.allCases.map(\.rawValue)),
         ], required: [])
 
-        private enum Keys: String, CodingKey { case priority_matrix, default_sla_policy_id, approval_days }
+        private enum Keys: String, CodingKey { case priority_matrix, default_sla_policy_id, approval_days, unknown_senders }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
@@ -127,6 +131,7 @@ struct HelpdeskAdminAPI {
                     : .some(try c.decode(UUID.self, forKey: .default_sla_policy_id))
             }
             approval_days = try c.decodeIfPresent(Int.self, forKey: .approval_days)
+            unknown_senders = try c.decodeIfPresent(String.self, forKey: .unknown_senders)
         }
     }
 
@@ -136,10 +141,12 @@ struct HelpdeskAdminAPI {
         let priority_matrix: [[Int]]
         let default_sla_policy_id: UUID?
         let approval_days: Int
+        let unknown_senders: String
         static let schema = OpenAPISchema.object([
             "entity_id": .uuid, "priority_matrix": .array(.array(.integer)), "default_sla_policy_id": .nullable(.uuid),
             "approval_days": .integer,
-        ], required: ["entity_id", "priority_matrix", "approval_days"])
+            "unknown_senders": .string(enumValues: HelpdeskConfiguration.UnknownSenderPolicy.allCases.map(\.rawValue)),
+        ], required: ["entity_id", "priority_matrix", "approval_days", "unknown_senders"])
     }
 
     func register(_ api: APIRoutes) {
@@ -348,7 +355,8 @@ struct HelpdeskAdminAPI {
         let configuration = try await HelpdeskConfiguration.load(for: entityID, tree: try await req.entityTree(), on: req.db)
         return SettingsDTO(entity_id: entityID, priority_matrix: configuration.matrix.cells,
                            default_sla_policy_id: configuration.defaultSLAPolicyID,
-                           approval_days: configuration.approvalDays)
+                           approval_days: configuration.approvalDays,
+                           unknown_senders: configuration.unknownSenders.rawValue)
     }
 
     @Sendable func updateSettings(_ req: Request) async throws -> SettingsDTO {
@@ -369,6 +377,9 @@ struct HelpdeskAdminAPI {
         if let days = input.approval_days, !(1...365).contains(days) {
             errors["approval_days"] = "Give 1 to 365 days."
         }
+        if let policy = input.unknown_senders, HelpdeskConfiguration.UnknownSenderPolicy(rawValue: policy) == nil {
+            errors["unknown_senders"] = "Use refuse or accept."
+        }
         guard errors.isEmpty else { throw ParcError.validation(errors) }
         let audit = AuditLog(request: req)
         let now = req.now
@@ -381,17 +392,20 @@ struct HelpdeskAdminAPI {
             }()
             let before: [String: String?] = ["priority_matrix": row.priorityMatrixJSON,
                                              "default_sla_policy_id": row.defaultSLAPolicyID?.uuidString,
-                                             "approval_days": String(row.approvalDays)]
+                                             "approval_days": String(row.approvalDays),
+                                             "unknown_senders": row.unknownSenders]
             if let matrix = input.priority_matrix {
                 row.priorityMatrixJSON = try matrix.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             }
             if let policy = input.default_sla_policy_id { row.defaultSLAPolicyID = policy }
             if let days = input.approval_days { row.approvalDays = days }
+            if let policy = input.unknown_senders { row.unknownSenders = policy }
             row.updatedAt = now
             try await row.save(on: db)
             let after: [String: String?] = ["priority_matrix": row.priorityMatrixJSON,
                                             "default_sla_policy_id": row.defaultSLAPolicyID?.uuidString,
-                                            "approval_days": String(row.approvalDays)]
+                                            "approval_days": String(row.approvalDays),
+                                            "unknown_senders": row.unknownSenders]
             try await audit.record("helpdesk_settings.updated", objectType: "helpdesk_settings", objectID: entityID,
                                    label: "helpdesk settings", entityID: entityID,
                                    changes: FieldChange.between(before, after), on: db)

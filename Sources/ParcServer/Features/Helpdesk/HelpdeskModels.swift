@@ -46,6 +46,9 @@ final class TicketModel: Model, @unchecked Sendable {
     @OptionalField(key: "solved_at") var solvedAt: Date?
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalField(key: "solution") var solution: String?
+    /// The intervention sheet: what the technician found, and the parts used (one per line).
+    @OptionalField(key: "diagnosis") var diagnosis: String?
+    @OptionalField(key: "parts") var parts: String?
     /// `waiting`, `approved`, `refused`; nil without a solution.
     @OptionalField(key: "solution_status") var solutionStatus: String?
     @OptionalField(key: "created_by") var createdBy: UUID?
@@ -63,7 +66,7 @@ final class TicketModel: Model, @unchecked Sendable {
          "status": status, "urgency": String(urgency), "impact": String(impact), "priority": String(priority),
          "location": location, "tags": tagsJSON, "pending_reason": pendingReason,
          "pending_resumes_at": pendingResumesAt.map { ISO8601DateFormatter().string(from: $0) }, "entity_id": entityID.uuidString,
-         "solution": solution, "solution_status": solutionStatus]
+         "solution": solution, "solution_status": solutionStatus, "diagnosis": diagnosis, "parts": parts]
     }
 }
 
@@ -227,6 +230,9 @@ final class HelpdeskSettingsModel: Model, @unchecked Sendable {
     @OptionalField(key: "default_sla_policy_id") var defaultSLAPolicyID: UUID?
     /// Days after which a solution nobody answered is approved.
     @Field(key: "approval_days") var approvalDays: Int
+    /// What mail from an address no account has does: `refuse` (dropped) or `accept` (a ticket with the address as
+    /// requester); nil inherits.
+    @OptionalField(key: "unknown_senders") var unknownSenders: String?
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}

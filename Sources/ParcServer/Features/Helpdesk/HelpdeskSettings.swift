@@ -9,6 +9,10 @@ struct HelpdeskConfiguration: Sendable {
     var matrix: TicketPriorityMatrix
     var defaultSLAPolicyID: UUID?
     var approvalDays: Int
+    var unknownSenders: UnknownSenderPolicy
+
+    /// Mail from an address no account has: dropped, or a ticket with the address as requester.
+    enum UnknownSenderPolicy: String, CaseIterable, Sendable { case refuse, accept }
 
     static let defaultApprovalDays = 7
 
@@ -25,7 +29,10 @@ struct HelpdeskConfiguration: Sendable {
         }.first
         return HelpdeskConfiguration(matrix: matrix ?? .glpiDefault,
                                      defaultSLAPolicyID: nearestFirst.lazy.compactMap(\.defaultSLAPolicyID).first,
-                                     approvalDays: nearestFirst.first?.approvalDays ?? defaultApprovalDays)
+                                     approvalDays: nearestFirst.first?.approvalDays ?? defaultApprovalDays,
+                                     unknownSenders: nearestFirst.lazy.compactMap {
+                                         $0.unknownSenders.flatMap(UnknownSenderPolicy.init(rawValue:))
+                                     }.first ?? .refuse)
     }
 }
 

@@ -57,6 +57,8 @@ struct TicketDTO: Content, EncodesNulls {
     let time_to_resolve_paused: Bool
     let solution: String?
     let solution_status: String?
+    let diagnosis: String?
+    let parts: String?
     let created_at: Date?
     let updated_at: Date?
 
@@ -80,6 +82,7 @@ struct TicketDTO: Content, EncodesNulls {
         "time_to_own_due": .nullable(.string(format: "date-time")),
         "time_to_resolve_due": .nullable(.string(format: "date-time", description: "Moves while the ticket is pending")),
         "time_to_own_breached": .boolean, "time_to_resolve_breached": .boolean, "time_to_resolve_paused": .boolean,
+        "diagnosis": .nullable(.string()), "parts": .nullable(.string()),
         "solution": .nullable(.string()), "solution_status": .nullable(.string(enumValues: ["waiting", "approved", "refused"])),
         "created_at": .string(format: "date-time"), "updated_at": .string(format: "date-time"),
     ], required: ["id", "reference", "title", "status", "priority", "opened_at", "time_to_own_due", "time_to_resolve_due"])
@@ -153,7 +156,8 @@ struct TicketDTO: Content, EncodesNulls {
                 time_to_resolve_breached: ticket.timeToResolveBreached
                     || (!paused.contains(ticket.id!) && (ticket.timeToResolveDue.map { request.now > $0 } ?? false)),
                 time_to_resolve_paused: paused.contains(ticket.id!),
-                solution: ticket.solution, solution_status: ticket.solutionStatus,
+                solution: ticket.solution, solution_status: ticket.solutionStatus, diagnosis: ticket.diagnosis,
+                parts: ticket.parts,
                 created_at: ticket.createdAt, updated_at: ticket.updatedAt)
         }
     }

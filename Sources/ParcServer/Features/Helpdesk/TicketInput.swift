@@ -59,9 +59,11 @@ struct TicketPatchInput: StrictContent {
     var pending_reason: String?
     var pending_resumes_at: Date?
     var solution: String?
+    var diagnosis: String?
+    var parts: String?
 
     static let acceptedFields: Set<String> = TicketCreateInput.acceptedFields.subtracting(["source"])
-        .union(["status", "pending_reason", "pending_resumes_at", "solution"])
+        .union(["status", "pending_reason", "pending_resumes_at", "solution", "diagnosis", "parts"])
 
     static let schema = OpenAPISchema.object([
         "title": .string(), "description": .string(), "type": .string(enumValues: TicketKind.allCases.map(\.rawValue)),
@@ -72,11 +74,14 @@ struct TicketPatchInput: StrictContent {
         "status": .string(enumValues: TicketStatus.allCases.map(\.rawValue)),
         "pending_reason": .string(), "pending_resumes_at": .string(format: "date-time"),
         "solution": .string(description: "Markdown; required to solve"),
+        "diagnosis": .string(description: "For the intervention sheet"),
+        "parts": .string(description: "Parts used, one per line, for the intervention sheet"),
     ], required: [])
 
     private enum Keys: String, CodingKey {
         case title, description, type, urgency, impact, priority, category_id, entity_id, requester_ids, observer_ids,
-             assignee_ids, group_ids, asset_ids, location, tags, status, pending_reason, pending_resumes_at, solution
+             assignee_ids, group_ids, asset_ids, location, tags, status, pending_reason, pending_resumes_at, solution,
+             diagnosis, parts
     }
 
     init() {}
@@ -104,6 +109,8 @@ struct TicketPatchInput: StrictContent {
         pending_reason = try c.decodeIfPresent(String.self, forKey: .pending_reason)
         pending_resumes_at = try c.decodeIfPresent(Date.self, forKey: .pending_resumes_at)
         solution = try c.decodeIfPresent(String.self, forKey: .solution)
+        diagnosis = try c.decodeIfPresent(String.self, forKey: .diagnosis)
+        parts = try c.decodeIfPresent(String.self, forKey: .parts)
     }
 }
 

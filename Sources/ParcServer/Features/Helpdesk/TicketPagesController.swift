@@ -13,6 +13,7 @@ struct TicketPagesController {
         routes.get("tickets", "new", use: newPage)
         routes.on(.POST, "tickets", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: create)
         routes.get("tickets", ":id", use: showPage)
+        routes.get("tickets", ":id", "sheet", use: sheetPage)
         routes.on(.POST, "tickets", ":id", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: update)
         routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: TicketsAPIController.bodyLimit),
                   use: addFollowup)
@@ -335,7 +336,8 @@ struct TicketPagesController {
             Field(label: req.t("tickets.opened_at"), value: req.formatDateTime(dto.opened_at)),
         ] + (dto.pending_reason.map { [Field(label: req.t("tickets.pending_reason"), value: $0)] } ?? [])
         var formValues = ["urgency": String(dto.urgency), "impact": String(dto.impact), "priority": String(dto.priority),
-                          "status": dto.status, "pending_reason": "", "solution": ""]
+                          "status": dto.status, "pending_reason": "", "solution": "", "diagnosis": dto.diagnosis ?? "",
+                          "parts": dto.parts ?? ""]
         for (key, value) in values { formValues[key] = value }
         return try await req.renderPage("tickets/show", title: "\(dto.reference) — \(dto.title)", active: "tickets",
             page: ShowPage(
@@ -366,6 +368,52 @@ struct TicketPagesController {
             status: status)
     }
 
+    // MARK: intervention sheet
+
+    struct SheetTask: Encodable {
+        let description: String
+        let minutes: String
+        let done: Bool
+    }
+
+    struct SheetPage: Encodable {
+        let ticket: TicketDTO
+        let opened: String
+        let solved: String?
+        let printedAt: String
+        let statusLabel: String
+        let tasks: [SheetTask]
+        let spent: String
+        let parts: [String]
+        let assets: [String]
+        let technicians: String
+    }
+
+    /// The intervention sheet: what was asked, found and done, the time and the parts, with room for signatures —
+    /// a page that prints cleanly (navigation, forms and private entries are left out of print).
+    @Sendable func sheetPage(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let dto = try await TicketDTO.load([ticket], request: req)[0]
+        let tasks = try await TicketTaskModel.query(on: req.db).filter(\.$ticketID == ticket.id!)
+            .filter(\.$isPrivate == false).sort(\.$createdAt).sort(\.$id).all()
+        let language = req.language
+        let minutes = { (value: Int) in req.t("tickets.minutes", ParcFormat.number(value, language: language)) }
+        let assets = dto.asset_ids.isEmpty ? [] : try await AssetModel.query(on: req.db).filter(\.$id ~~ dto.asset_ids)
+            .scoped(to: try await req.entities(for: .assetsRead), \.$entityID).all()
+            .map { [$0.name, $0.inventoryNumber, $0.serial].compactMap { $0 }.joined(separator: " — ") }
+        return try await req.renderPage("tickets/sheet", title: req.t("tickets.sheet.title", dto.reference),
+                                        active: "tickets", page: SheetPage(
+            ticket: dto, opened: req.formatDateTime(dto.opened_at), solved: dto.solved_at.map { req.formatDateTime($0) },
+            printedAt: req.formatDateTime(req.now), statusLabel: req.t("tickets.status.\(dto.status)"),
+            tasks: tasks.map { SheetTask(description: $0.description, minutes: minutes($0.spentMinutes), done: $0.done) },
+            spent: minutes(tasks.reduce(0) { $0 + $1.spentMinutes }),
+            parts: (dto.parts ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty },
+            assets: assets,
+            technicians: (dto.assignees.map(\.name) + dto.groups.map(\.name)).joined(separator: ", ")))
+    }
+
     // MARK: actions
 
     struct UpdateForm: Content {
@@ -376,6 +424,8 @@ struct TicketPagesController {
         var assignee_id: String?
         var pending_reason: String?
         var solution: String?
+        var diagnosis: String?
+        var parts: String?
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
@@ -395,6 +445,8 @@ struct TicketPagesController {
         }
         if let reason = form.pending_reason, !reason.isEmpty { input.pending_reason = reason }
         if let solution = form.solution, !solution.isEmpty { input.solution = solution }
+        input.diagnosis = form.diagnosis
+        input.parts = form.parts
         do {
             _ = try await service.update(ticket, input)
             req.flash("success", req.t("common.saved"))
@@ -404,7 +456,8 @@ struct TicketPagesController {
             if error.fields.isEmpty { errors["status"] = req.localized(error.message) }
             return try await render(req, tab: "details", errors: errors,
                                     values: ["status": form.status ?? "", "pending_reason": form.pending_reason ?? "",
-                                             "solution": form.solution ?? ""], status: .unprocessableEntity)
+                                             "solution": form.solution ?? "", "diagnosis": form.diagnosis ?? "",
+                                             "parts": form.parts ?? ""], status: .unprocessableEntity)
         }
     }
 

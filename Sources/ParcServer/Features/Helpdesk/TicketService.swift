@@ -247,6 +247,9 @@ struct TicketService {
                                              singleLine: false, required: false, &errors)
         let solution = Self.checkedText(input.solution, "solution", limit: TicketLimits.description, singleLine: false,
                                         required: false, &errors)
+        let diagnosis = Self.checkedText(input.diagnosis, "diagnosis", limit: TicketLimits.description,
+                                         singleLine: false, required: false, &errors)
+        let parts = Self.checkedText(input.parts, "parts", limit: 10_000, singleLine: false, required: false, &errors)
         var requested: TicketStatus?
         if let text = input.status {
             if let status = TicketStatus(rawValue: text) { requested = status } else {
@@ -285,6 +288,8 @@ struct TicketService {
             if let category { stored.categoryID = category?.id }
             if let location { stored.location = location.isEmpty ? nil : location }
             if let tags { stored.tagsJSON = Self.json(tags) }
+            if let diagnosis { stored.diagnosis = diagnosis.isEmpty ? nil : diagnosis }
+            if let parts { stored.parts = parts.isEmpty ? nil : parts }
             if input.entity_id != nil { stored.entityID = entityID }
             if let urgency { stored.urgency = urgency }
             if let impact { stored.impact = impact }

@@ -26,10 +26,13 @@ actor SQLiteWriteQueue {
 }
 
 extension ParcServices {
-    /// One transaction on `database`: in the write queue on SQLite, at once on PostgreSQL.
+    /// One transaction on `database`: in the write queue on SQLite, at once on PostgreSQL. Inside a transaction
+    /// already (the mail intake records a message and its ticket together), `body` runs in it: waiting in the queue
+    /// there could wait for a writer that waits for the lock this transaction holds.
     func writeTransaction<T: Sendable>(on database: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
+        if database.inTransaction { return try await body(database) }
         let transaction: @Sendable () async throws -> T = { try await database.transaction(body) }
         if database.isPostgres { return try await transaction() }
         return try await sqliteWrites.run(transaction)

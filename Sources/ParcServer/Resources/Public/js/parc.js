@@ -51,6 +51,7 @@
             }
             var copy = t.closest('[data-copy]');
             if (copy) copySecret(copy);
+            if (t.closest('[data-print]')) { window.print(); return; }
             var link = t.closest('a[data-confirm]');
             if (link && !window.confirm(link.getAttribute('data-confirm'))) e.preventDefault();
             if (body.classList.contains('nav-open') && !t.closest('#sidebar, .nav-toggle')) setNav(false, false);
