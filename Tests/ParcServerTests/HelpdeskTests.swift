@@ -405,6 +405,20 @@ struct HelpdeskTests {
             let history = try await alice.get(ticketPath + "?tab=history")
             #expect(history.status == .ok && history.body.string.contains("Solution approved")
                     && history.body.string.contains("Ticket opened"), "\(history.body.string.suffix(3000))")
+            // The survey: the requester rates once; technicians read the answer; results count it.
+            let closedPage = try await rita.get(ticketPath)
+            #expect(closedPage.body.string.contains("/satisfaction"))
+            #expect(try await rita.post(ticketPath + "/satisfaction", ["rating": "9"]).status == .unprocessableEntity)
+            #expect(try await rita.post(ticketPath + "/satisfaction", ["rating": "4", "comment": "Rapide"]).status == .seeOther)
+            #expect(try await rita.post(ticketPath + "/satisfaction", ["rating": "5"]).status == .conflict)
+            #expect(try await alice.post(ticketPath + "/satisfaction", ["rating": "5"]).status == .forbidden)
+            let answer = try json(try await w.call(w.t.alphaToken, .GET, "/api/v1/tickets/\(id)/satisfaction"))
+            #expect(answer["rating"] as? Int == 4 && answer["comment"] as? String == "Rapide")
+            let results = try json(try await w.call(w.t.alphaToken, .GET, "/api/v1/satisfaction?days=30"))
+            #expect(results["answers"] as? Int == 1 && results["average"] as? Double == 4
+                    && results["distribution"] as? [Int] == [0, 0, 0, 1, 0] && results["closed_tickets"] as? Int == 1)
+            #expect(try json(try await w.call(w.t.betaToken, .GET, "/api/v1/satisfaction"))["answers"] as? Int == 0)
+            #expect(try await w.call(w.t.alphaToken, .GET, "/api/v1/satisfaction?days=0").status == .badRequest)
             // Beta's admin cannot open Alpha's ticket page.
             let bob = WebClient(app)
             try await bob.signIn("bob")

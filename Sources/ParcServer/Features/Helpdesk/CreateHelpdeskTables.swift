@@ -135,6 +135,14 @@ struct CreateHelpdeskTables: AsyncMigration {
             .field("created_at", .datetime, .required)
             .unique(on: "ticket_id", "other_id")
             .create()
+        try await database.schema("ticket_satisfaction")
+            .field("ticket_id", .uuid, .identifier(auto: false), .references("tickets", "id", onDelete: .cascade))
+            .field("entity_id", .uuid, .required, .references("entities", "id", onDelete: .cascade))
+            .field("rating", .int, .required)
+            .field("comment", .string)
+            .field("user_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .field("answered_at", .datetime, .required)
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "tickets_reference").unique().on("tickets").column("reference").run()
         for (name, table, columns) in [
@@ -152,6 +160,7 @@ struct CreateHelpdeskTables: AsyncMigration {
             ("ticket_assets_asset", "ticket_assets", ["asset_id"]),
             ("ticket_categories_entity", "ticket_categories", ["entity_id", "parent_id"]),
             ("support_group_members_user", "support_group_members", ["user_id"]),
+            ("ticket_satisfaction_entity", "ticket_satisfaction", ["entity_id", "answered_at"]),
         ] {
             var index = sql.create(index: name).on(table)
             for column in columns { index = index.column(column) }
@@ -160,7 +169,7 @@ struct CreateHelpdeskTables: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["ticket_links", "ticket_assets", "ticket_tasks", "ticket_followups", "ticket_status_changes",
+        for table in ["ticket_satisfaction", "ticket_links", "ticket_assets", "ticket_tasks", "ticket_followups", "ticket_status_changes",
                       "ticket_actors", "tickets", "helpdesk_settings", "ticket_categories", "sla_policies",
                       "support_group_members", "support_groups"] {
             try await database.schema(table).delete()

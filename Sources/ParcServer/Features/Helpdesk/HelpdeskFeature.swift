@@ -17,6 +17,7 @@ struct HelpdeskFeature: ParcFeature {
                                                 kind: "helpdesk.clock", payload: "{}"))
         TicketsAPIController().register(api)
         HelpdeskAdminAPI().register(api)
+        SatisfactionAPIController().register(api)
         TicketPagesController().register(routes)
     }
 }

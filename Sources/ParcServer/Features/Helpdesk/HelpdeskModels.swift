@@ -138,6 +138,21 @@ final class TicketTaskModel: Model, @unchecked Sendable {
     init() {}
 }
 
+/// The requester's answer to the satisfaction survey of a closed ticket: one per ticket.
+final class TicketSatisfactionModel: Model, @unchecked Sendable {
+    static let schema = "ticket_satisfaction"
+
+    @ID(custom: "ticket_id", generatedBy: .user) var id: UUID?
+    @Field(key: "entity_id") var entityID: UUID
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    @Field(key: "rating") var rating: Int
+    @OptionalField(key: "comment") var comment: String?
+    @OptionalField(key: "user_id") var userID: UUID?
+    @Field(key: "answered_at") var answeredAt: Date
+
+    init() {}
+}
+
 /// An asset the ticket is about.
 final class TicketAssetModel: Model, @unchecked Sendable {
     static let schema = "ticket_assets"

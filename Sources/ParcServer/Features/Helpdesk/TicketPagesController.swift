@@ -21,6 +21,7 @@ struct TicketPagesController {
         routes.post("tickets", ":id", "tasks", ":task", "done", use: finishTask)
         routes.post("tickets", ":id", "solution", "approve", use: approve)
         routes.post("tickets", ":id", "solution", "refuse", use: refuse)
+        routes.post("tickets", ":id", "satisfaction", use: rate)
     }
 
     // MARK: list
@@ -252,6 +253,10 @@ struct TicketPagesController {
         let errors: [String: String]
         let values: [String: String]
         let history: [AuditEntryView]
+        let survey: SatisfactionDTO?
+        let surveyLabel: String?
+        let canRate: Bool
+        let ratings: [SelectOption]
     }
 
     static let tabs = ["discussion", "details", "history"]
@@ -293,6 +298,7 @@ struct TicketPagesController {
                                               taskID: $0.id))
         }
         let spent = taskRows.reduce(0) { $0 + $1.spentMinutes }
+        let survey = try await TicketSatisfactionModel.find(ticket.id, on: req.db)
         let tree = try await req.entityTree()
         let scope = try await req.accessScope()
         let history = tab == "history" && scope.allows(.auditRead, in: ticket.entityID)
@@ -364,7 +370,13 @@ struct TicketPagesController {
                 priorities: (1...6).map {
                     SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"), selected: formValues["priority"] == String($0))
                 },
-                technicians: technicians, errors: errors, values: formValues, history: history),
+                technicians: technicians, errors: errors, values: formValues, history: history,
+                survey: survey.map(SatisfactionDTO.init),
+                surveyLabel: survey.map { req.t("tickets.survey.rating.\($0.rating)") },
+                canRate: survey == nil && isRequester && dto.status == "closed",
+                ratings: (1...5).reversed().map {
+                    SelectOption(value: String($0), label: req.t("tickets.survey.rating.\($0)"), selected: $0 == 5)
+                }),
             status: status)
     }
 
@@ -526,6 +538,26 @@ struct TicketPagesController {
     }
 
     struct AnswerForm: Content { var comment: String? }
+
+    struct RatingForm: Content {
+        var rating: String?
+        var comment: String?
+    }
+
+    @Sendable func rate(_ req: Request) async throws -> Response {
+        let ticket = try await TicketService(request: req).find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(RatingForm.self)
+        do {
+            _ = try await Satisfaction.answer(ticket, SatisfactionInput(rating: form.rating.flatMap { Int($0) },
+                                                                        comment: form.comment), request: req)
+            req.flash("success", req.t("tickets.survey.thanks"))
+            return req.redirect(to: "/tickets/\(ticket.id!)")
+        } catch let error as ParcError where [.unprocessableEntity, .conflict, .forbidden].contains(error.status) {
+            var errors = req.localized(error.fields)
+            errors["rating"] = errors["rating"] ?? errors["comment"] ?? req.localized(error.message)
+            return try await render(req, tab: "discussion", errors: errors, status: error.status)
+        }
+    }
 
     @Sendable func approve(_ req: Request) async throws -> Response {
         try await answer(req, approve: true)

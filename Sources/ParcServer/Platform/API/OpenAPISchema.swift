@@ -4,6 +4,7 @@ import Foundation
 indirect enum OpenAPISchema: Sendable {
     case string(format: String? = nil, description: String? = nil, enumValues: [String]? = nil)
     case integer
+    case number
     case boolean
     case array(OpenAPISchema)
     case object([String: OpenAPISchema], required: [String])
@@ -20,6 +21,7 @@ indirect enum OpenAPISchema: Sendable {
             if let enumValues { schema["enum"] = enumValues }
             return schema
         case .integer: return ["type": "integer"]
+        case .number: return ["type": "number"]
         case .boolean: return ["type": "boolean"]
         case let .array(items): return ["type": "array", "items": items.json]
         case let .object(properties, required):
