@@ -1,16 +1,10 @@
-import NIOSSL
+/// The TLS client context for one delivery: the shared mail TLS context, built from ``SMTPConfiguration/TLSOptions``.
+typealias SMTPTLSContext = MailTLSClientContext
 
-/// The TLS client context for one delivery, built from ``SMTPConfiguration/TLSOptions``.
-struct SMTPTLSContext: Sendable {
-    let context: NIOSSLContext
-    /// The name sent as SNI and checked against the certificate (nil for an IP address).
-    let serverHostname: String?
-
+extension MailTLSClientContext {
     init(configuration: SMTPConfiguration) throws(SMTPError) {
         do {
-            let tls = try MailTLSClientContext(options: configuration.tls, host: configuration.host)
-            context = tls.context
-            serverHostname = tls.serverHostname
+            self = try MailTLSClientContext(options: configuration.tls, host: configuration.host)
         } catch {
             throw SMTPError(
                 kind: .invalidConfiguration,

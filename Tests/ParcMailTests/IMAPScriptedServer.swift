@@ -132,8 +132,9 @@ final class IMAPScriptedServer: Sendable {
                 case .sendBytes(let bytes):
                     context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
                 case .sendAndClose(let text):
-                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)))
-                        .whenComplete { _ in context.close(promise: nil) }
+                    let channel = context.channel
+                    context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(string: text)))
+                        .whenComplete { _ in channel.close(promise: nil) }
                 case .silence:
                     break
                 }

@@ -41,33 +41,15 @@ public actor IMAPSession {
         let channel: any Channel
         let greetingFuture: EventLoopFuture<IMAPStatusResponse>
         do {
-            (channel, greetingFuture) = try await ClientBootstrap(group: group)
-                .connectTimeout(TimeAmount(configuration.connectTimeout))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let implicitTLS {
-                            try pipeline.addHandler(
-                                NIOSSLClientHandler(
-                                    context: implicitTLS.context,
-                                    serverHostname: implicitTLS.serverHostname
-                                )
-                            )
-                        }
-                        let promise = channel.eventLoop.makePromise(of: IMAPStatusResponse.self)
-                        do {
-                            try pipeline.addHandler(
-                                IMAPClientHandler(limits: limits, greetingPromise: promise,
-                                                  greetingTimeout: greetingTimeout)
-                            )
-                        } catch {
-                            promise.fail(error)
-                            throw error
-                        }
-                        return (channel, promise.futureResult)
-                    }
-                }
+            (channel, greetingFuture) = try await MailChannelConnector.connect(
+                group: group,
+                host: configuration.host,
+                port: configuration.port,
+                connectTimeout: configuration.connectTimeout,
+                implicitTLS: implicitTLS
+            ) { (promise: EventLoopPromise<IMAPStatusResponse>) in
+                IMAPClientHandler(limits: limits, greetingPromise: promise, greetingTimeout: greetingTimeout)
+            }
         } catch {
             throw IMAPError.transport(error, while: "connecting", configuration: configuration)
         }

@@ -139,6 +139,8 @@ struct MailboxCollector {
         case .markSeen:
             try await session.markSeen(uid: uid)
         case .move:
+            // Read in the processed folder too: MOVE and COPY keep the flags.
+            try await session.markSeen(uid: uid)
             try await session.move(uid: uid, to: mailbox.processedFolder ?? "Processed")
         }
     }
