@@ -15,6 +15,7 @@ struct DovecotFixtureServer {
     let directory: URL
     /// The self-signed certificate, to use as the trusted CA file.
     let certificatePath: String
+    private let script: String
     private let process: Process
 
     /// Starts a server, runs `body`, and stops the server whatever happens.
@@ -27,9 +28,11 @@ struct DovecotFixtureServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parcmail-imap-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        let script = try SMTPFixtureServer.fixturePath("dovecot_fixture", "sh")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [try SMTPFixtureServer.fixturePath("dovecot_fixture", "sh"), directory.path, login, password]
+        process.arguments = [script, directory.path, login, password]
+        defer { stop(process, script: script, directory: directory) }
         let log = directory.appendingPathExtension("log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
@@ -38,21 +41,15 @@ struct DovecotFixtureServer {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let server: DovecotFixtureServer
-        do {
-            let ports = try await waitForPorts(directory.appendingPathComponent("ready"), process: process, log: log)
-            server = DovecotFixtureServer(
-                plainPort: ports.0,
-                tlsPort: ports.1,
-                directory: directory,
-                certificatePath: directory.appendingPathComponent("cert.pem").path,
-                process: process
-            )
-        } catch {
-            stop(process)
-            throw error
-        }
-        defer { server.stop() }
+        let ports = try await waitForPorts(directory.appendingPathComponent("ready"), process: process, log: log)
+        let server = DovecotFixtureServer(
+            plainPort: ports.0,
+            tlsPort: ports.1,
+            directory: directory,
+            certificatePath: directory.appendingPathComponent("cert.pem").path,
+            script: script,
+            process: process
+        )
         return try await body(server)
     }
 
@@ -94,9 +91,9 @@ struct DovecotFixtureServer {
     /// Whether the server still runs.
     var isRunning: Bool { process.isRunning }
 
-    /// Stops the server (SIGTERM to the fixture script, which stops Dovecot).
+    /// Kills the server and its client sessions at once: the server going away.
     func stop() {
-        Self.stop(process)
+        Self.stop(process, script: script, directory: directory)
     }
 
     private func chownToDovecot(_ path: String) -> Bool {
@@ -127,11 +124,15 @@ struct DovecotFixtureServer {
         throw CancellationError()
     }
 
-    private static func stop(_ process: Process) {
-        guard process.isRunning else {
-            return
+    private static func stop(_ process: Process, script: String, directory: URL) {
+        if process.isRunning {
+            let stopper = Process()
+            stopper.executableURL = URL(fileURLWithPath: "/bin/bash")
+            stopper.arguments = [script, "--stop", directory.path]
+            if (try? stopper.run()) != nil {
+                stopper.waitUntilExit()
+            }
         }
-        process.terminate()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline {
             usleep(20_000)

@@ -38,10 +38,9 @@ public actor IMAPSession {
         let implicitTLS = configuration.security == .tls ? tls : nil
         let limits = configuration.framerLimits
         let greetingTimeout = TimeAmount(configuration.commandTimeout)
-        let channel: any Channel
-        let greetingFuture: EventLoopFuture<IMAPStatusResponse>
+        let connection: (any Channel, EventLoopFuture<IMAPStatusResponse>)
         do {
-            (channel, greetingFuture) = try await MailChannelConnector.connect(
+            connection = try await MailChannelConnector.connect(
                 group: group,
                 host: configuration.host,
                 port: configuration.port,
@@ -53,6 +52,7 @@ public actor IMAPSession {
         } catch {
             throw IMAPError.transport(error, while: "connecting", configuration: configuration)
         }
+        let (channel, greetingFuture) = connection
         let greeting: IMAPStatusResponse
         do {
             greeting = try await greetingFuture.get()

@@ -40,6 +40,8 @@ struct LocalIMAPServer {
             if ports.count != 2 { try await Task.sleep(for: .milliseconds(50)) }
         }
         guard ports.count == 2 else {
+            _ = try? await LaunchedProcess.run(URL(fileURLWithPath: "/bin/bash"),
+                                               [script.path, "--stop", directory.path], input: "")
             await process.terminate()
             throw TestProcessError("Dovecot did not start; its output:\n\(process.output())")
         }
@@ -47,9 +49,16 @@ struct LocalIMAPServer {
         do {
             try await body(server)
         } catch {
-            await process.terminate()
+            await server.stop()
             throw error
         }
+        await server.stop()
+    }
+
+    /// Kills Dovecot and its client sessions at once (the fixture's --stop), then waits for it to be gone.
+    func stop() async {
+        _ = try? await LaunchedProcess.run(URL(fileURLWithPath: "/bin/bash"),
+                                           [Self.script.path, "--stop", directory.path], input: "")
         await process.terminate()
     }
 
