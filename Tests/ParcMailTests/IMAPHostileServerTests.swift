@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import ParcMail
@@ -202,6 +203,32 @@ struct IMAPHostileServerTests {
             #expect(error.kind == .protocolViolation)
             #expect(error.message.contains("STARTTLS"))
             #expect(!server.commands.contains { $0.contains("LOGIN") || $0.contains("AUTHENTICATE") })
+        }
+    }
+
+    @Test("AUTHENTICATE PLAIN without SASL-IR sends the credentials after the server's continuation request")
+    func authenticatePlainWithContinuation() async throws {
+        let pendingTag = NIOLockedValueBox<String?>(nil)
+        try await Server.with(script: { tag, command in
+            if command == "AUTHENTICATE PLAIN" {
+                pendingTag.withLockedValue { $0 = tag }
+                return .send("+ \r\n")
+            }
+            if let waiting = pendingTag.withLockedValue({ $0 }), command.isEmpty {
+                pendingTag.withLockedValue { $0 = nil }
+                let decoded = Data(base64Encoded: tag).map { Array($0) } ?? []
+                let expected = [0] + Array("helpdesk".utf8) + [0] + Array("secret".utf8)
+                return .send(decoded == expected ? "\(waiting) OK done\r\n" : "\(waiting) NO bad credentials\r\n")
+            }
+            return nil
+        }) { server in
+            var configuration = server.configuration()
+            configuration.authentication = .plain
+            let session = try await IMAPClient(configuration: configuration).connect()
+            _ = try await session.select("INBOX")
+            await session.close()
+            #expect(server.commands.contains("P1 AUTHENTICATE PLAIN"))
+            #expect(!server.commands.contains { $0.contains("LOGIN") })
         }
     }
 
