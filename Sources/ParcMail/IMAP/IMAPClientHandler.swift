@@ -74,12 +74,7 @@ final class IMAPClientHandler: ChannelDuplexHandler {
         guard failure == nil else {
             return
         }
-        var incoming = unwrapInboundIn(data)
-        if received == nil {
-            received = incoming
-        } else {
-            received!.writeBuffer(&incoming)
-        }
+        received.accumulate(unwrapInboundIn(data))
         while failure == nil, received != nil {
             let before = received!.readableBytes
             let frame: IMAPResponseFrame?
