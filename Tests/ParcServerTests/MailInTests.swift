@@ -277,6 +277,24 @@ struct MailInTests {
         }
     }
 
+    @Test("a mailbox is claimed by one run at a time, and taken over once the claim has lapsed",
+          arguments: TestDatabase.all)
+    func claim(_ database: TestDatabase) async throws {
+        try await withApp(database, configuration: Self.configuration()) { app, clock in
+            let t = try await Tenancy.make(app)
+            let id = try await Self.createMailbox(app, t.betaToken, """
+                {"entity_id":"\(t.beta.id!)","name":"Support","host":"imap.example.org","login":"support",
+                 "password":"pass"}
+                """)
+            let first = try #require(try await MailboxModel.find(id, on: app.db))
+            let second = try #require(try await MailboxModel.find(id, on: app.db))
+            #expect(try await MailCollectionJob.claim(first, now: clock.now, on: app.db))
+            #expect(try await !MailCollectionJob.claim(second, now: clock.now, on: app.db))
+            clock.advance(MailCollectionJob.lease + 1)
+            #expect(try await MailCollectionJob.claim(second, now: clock.now, on: app.db))
+        }
+    }
+
     @Test("mail ingest: delivered, duplicate, dropped, unreadable, too large, transient and unknown entity")
     func ingest() async throws {
         try await withApp(.sqlite, configuration: Self.configuration()) { app, _ in
