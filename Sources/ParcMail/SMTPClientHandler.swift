@@ -105,12 +105,7 @@ final class SMTPClientHandler: ChannelDuplexHandler {
         guard failure == nil else {
             return
         }
-        var incoming = unwrapInboundIn(data)
-        if received == nil {
-            received = incoming
-        } else {
-            received!.writeBuffer(&incoming)
-        }
+        received.accumulate(unwrapInboundIn(data))
         while failure == nil, received != nil {
             do {
                 guard let reply = try decoder.decodeReply(from: &received!) else {

@@ -41,32 +41,15 @@ struct SMTPSession {
         let implicitTLS = configuration.security == .tls ? tls : nil
         let greetingTimeout = commandTimeout
         do {
-            let (channel, greeting) = try await ClientBootstrap(group: eventLoopGroup)
-                .connectTimeout(TimeAmount(configuration.connectTimeout))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let implicitTLS {
-                            try pipeline.addHandler(
-                                NIOSSLClientHandler(
-                                    context: implicitTLS.context,
-                                    serverHostname: implicitTLS.serverHostname
-                                )
-                            )
-                        }
-                        let greetingPromise = channel.eventLoop.makePromise(of: SMTPReply.self)
-                        do {
-                            try pipeline.addHandler(
-                                SMTPClientHandler(greetingPromise: greetingPromise, greetingTimeout: greetingTimeout)
-                            )
-                        } catch {
-                            greetingPromise.fail(error)
-                            throw error
-                        }
-                        return (channel, greetingPromise.futureResult)
-                    }
-                }
+            let (channel, greeting) = try await MailChannelConnector.connect(
+                group: eventLoopGroup,
+                host: configuration.host,
+                port: configuration.port,
+                connectTimeout: configuration.connectTimeout,
+                implicitTLS: implicitTLS
+            ) { (promise: EventLoopPromise<SMTPReply>) in
+                SMTPClientHandler(greetingPromise: promise, greetingTimeout: greetingTimeout)
+            }
             return (SMTPConnection(channel: channel), greeting)
         } catch {
             throw .transport(error, stage: .connecting, configuration: configuration)

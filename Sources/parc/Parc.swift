@@ -10,7 +10,7 @@ struct Parc: AsyncParsableCommand {
         commandName: "parc",
         abstract: "Parc — the IT support technician's workbench: fleet, network, support, in one server.",
         version: ParcVersion.current,
-        subcommands: [Serve.self, Admin.self]
+        subcommands: [Serve.self, Admin.self, Mail.self]
     )
 }
 
@@ -29,6 +29,7 @@ struct StorageOptions: ParsableArguments {
         var configuration = ParcConfiguration()
         configuration.dataDirectory = URL(fileURLWithPath: dataDir ?? env["PARC_DATA_DIR"] ?? "parc-data")
         configuration.databaseURL = databaseURL ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.secretKey = env["PARC_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         return configuration
     }
 }

@@ -30,23 +30,7 @@ public enum AdminCommands {
             let audit = AuditLog(system: "parc admin", now: app.parc.clock.now())
             let entityID: UUID
             if let entity {
-                let all = try await EntityModel.query(on: app.db).all()
-                let tree = EntityTree(all.map(\.node))
-                let byName = all.filter { $0.name == entity }
-                // An id, then a full path, then a name only when it is unambiguous (names repeat across customers).
-                guard let match = all.first(where: { $0.id?.uuidString.lowercased() == entity.lowercased() })
-                    ?? all.first(where: { tree.path(of: $0.id!) == entity || tree.path(of: $0.id!, separator: "/") == entity })
-                    ?? (byName.count == 1 ? byName.first : nil)
-                else {
-                    if byName.count > 1 {
-                        throw ParcStartupError("Several entities are named '\(entity)': "
-                            + byName.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", ")
-                            + ". Give the full path, e.g. --entity '\(tree.path(of: byName[0].id!, separator: "/"))'.")
-                    }
-                    throw ParcStartupError("No entity named '\(entity)'. Known entities: "
-                        + all.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", "))
-                }
-                entityID = match.id!
+                entityID = try await Self.entity(named: entity, on: app.db)
             } else if let root = try await EntityModel.query(on: app.db).filter(\.$parentID == nil).sort(\.$createdAt).first() {
                 entityID = root.id!
             } else {
@@ -67,6 +51,27 @@ public enum AdminCommands {
                 throw ParcStartupError(error.message)
             }
         }
+    }
+
+    /// The entity an `--entity` option names: an id, then a full path, then a name when it is unambiguous (names
+    /// repeat across customers).
+    static func entity(named entity: String, on db: any Database) async throws -> UUID {
+        let all = try await EntityModel.query(on: db).all()
+        let tree = EntityTree(all.map(\.node))
+        let byName = all.filter { $0.name == entity }
+        guard let match = all.first(where: { $0.id?.uuidString.lowercased() == entity.lowercased() })
+            ?? all.first(where: { tree.path(of: $0.id!) == entity || tree.path(of: $0.id!, separator: "/") == entity })
+            ?? (byName.count == 1 ? byName.first : nil)
+        else {
+            if byName.count > 1 {
+                throw ParcStartupError("Several entities are named '\(entity)': "
+                    + byName.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", ")
+                    + ". Give the full path, e.g. --entity '\(tree.path(of: byName[0].id!, separator: "/"))'.")
+            }
+            throw ParcStartupError("No entity named '\(entity)'. Known entities: "
+                + all.map { tree.path(of: $0.id!, separator: "/") }.sorted().joined(separator: ", "))
+        }
+        return match.id!
     }
 
     /// Creates an API token for an account and returns the secret.

@@ -39,6 +39,8 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     let registry = FeatureRegistry()
     app.parc = ParcServices(configuration: configuration, catalog: try Catalog.loadBundled(), registry: registry,
                             clock: options.clock, metrics: ParcMetrics.registry)
+    // Mail to tickets: collected and piped messages go to the helpdesk (docs/mail-in.md).
+    app.parc.mailIn.use(TicketMailSink(services: app.parc))
     app.passwords.use(.bcrypt(cost: options.passwordHashCost))
     app.http.server.configuration.hostname = configuration.host
     app.http.server.configuration.port = configuration.port

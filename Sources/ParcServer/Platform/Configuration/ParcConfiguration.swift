@@ -23,6 +23,9 @@ public struct ParcConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// Outgoing mail; nil keeps mails queued until configured.
     public var mail: MailSettings?
+    /// The key that encrypts stored secrets such as mailbox passwords (base64 of 32 bytes, `PARC_SECRET_KEY`);
+    /// nil uses `secret.key` in the data directory, created on first use (decision 0048).
+    public var secretKey: String?
 
     public init(dataDirectory: URL = URL(fileURLWithPath: "parc-data"), databaseURL: String? = nil,
                 host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, metricsToken: String? = nil,

@@ -16,6 +16,10 @@ final class ParcServices: Sendable {
     let accessCache = AccessCache()
     let inventory = InventoryServices()
     let sqliteWrites = SQLiteWriteQueue()
+    /// Stored secrets (mailbox passwords) encrypted under the server's key.
+    let secrets: SecretBox
+    /// Where collected and piped mail goes (``InboundMailServices/use(_:)``).
+    let mailIn = InboundMailServices()
 
     init(configuration: ParcConfiguration, catalog: Catalog, registry: FeatureRegistry, clock: ParcClock,
          metrics: PrometheusCollectorRegistry) {
@@ -24,6 +28,7 @@ final class ParcServices: Sendable {
         self.registry = registry
         self.clock = clock
         self.metrics = metrics
+        self.secrets = SecretBox(configuredKey: configuration.secretKey, dataDirectory: configuration.dataDirectory)
     }
 }
 

@@ -1,0 +1,129 @@
+import Fluent
+import FluentKit
+import Foundation
+import ParcCore
+import ParcMail
+import SQLKit
+import Vapor
+
+/// Mail to tickets (docs/mail-in.md §3): a message quoting a ticket's reference becomes a followup of that ticket
+/// when its sender is on the ticket or works it; any other personal message opens a ticket in the mailbox's entity,
+/// its sender the requester. Automatic replies, bounces, bulk mail and Parc's own mail coming back are dropped.
+/// A sender without an account follows the entity's policy (`unknown_senders`: `refuse` by default, or `accept`).
+struct TicketMailSink: InboundMailSink {
+    let services: ParcServices
+
+    static let actorName = "mail"
+
+    func accept(_ raw: [UInt8], from source: InboundMailSource, on db: any Database) async throws -> InboundMailOutcome {
+        let message: InboundMessage
+        do {
+            message = try InboundMessageParser().parse(raw)
+        } catch {
+            return .dropped(.unreadable, detail: "\(error)")
+        }
+        let tree = try await HelpdeskClockJob.tree(db)
+        let identity = try await Self.identity(tree: tree, services: services, on: db)
+        let classification = InboundMailClassifier(configuration: .init(
+            instanceID: identity.instanceID, ownAddresses: identity.ownAddresses,
+            messageIDDomains: identity.domains)).classify(message)
+        switch classification {
+        case .personal: break
+        case .loop: return .dropped(.loop, detail: classification.description)
+        case .bounce: return .dropped(.bounce, detail: classification.description)
+        case .autoReply: return .dropped(.autoReply, detail: classification.description)
+        case .bulk: return .dropped(.refused, detail: classification.description)
+        }
+        guard let sender = (message.replyAddress ?? message.from)?.address.lowercased() else {
+            return .dropped(.unreadable, detail: "the message names no sender (From)")
+        }
+        let now = services.clock.now()
+        let audit = AuditLog(system: "\(Self.actorName) <\(sender)>", now: now)
+        let user = try await UserModel.query(on: db).filter(\.$isActive == true).all()
+            .first { $0.email?.lowercased() == sender }
+        let scope = Set(tree.subtree(of: source.entityID))
+        if let match = TicketReferenceFinder(subjectTag: .default, messageIDDomains: identity.domains).find(in: message),
+           let ticket = try await TicketModel.query(on: db).filter(\.$reference == match.reference).first(),
+           scope.contains(ticket.entityID) {
+            let actors = try await TicketActorModel.query(on: db).filter(\.$ticketID == ticket.id!).all()
+            var works = false
+            if let user { works = try await Self.mayWork(user.id!, ticket.entityID, tree: tree, on: db) }
+            let onTicket = actors.contains { actor in
+                (user != nil && actor.userID == user?.id) || actor.email?.lowercased() == sender
+            }
+            guard works || onTicket else {
+                return .dropped(.refused, detail: "\(sender) is neither on ticket \(ticket.reference) nor works it")
+            }
+            let body = Self.text(message.body.newMarkdown.isEmpty ? message.body.markdown : message.body.newMarkdown,
+                                 attachments: message)
+            guard !body.isEmpty else { return .dropped(.refused, detail: "the reply holds no new text") }
+            _ = try await TicketService.appendFollowup(
+                to: ticket.id!, body: body, isPrivate: false, source: .mail,
+                author: (user?.id, user?.displayName ?? sender), byTechnician: works, audit: audit, now: now,
+                services: services, on: db)
+            return .addedFollowup(ticketID: ticket.id!)
+        }
+        let configuration = try await HelpdeskConfiguration.load(for: source.entityID, tree: tree, on: db)
+        if user == nil, configuration.unknownSenders != .accept {
+            return .dropped(.unknownSender, detail: "\(sender) has no account and the entity refuses unknown senders")
+        }
+        var title = TicketSubjectTag.default.title(fromSubject: message.subject)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        title = String(title.unicodeScalars.filter { $0.properties.generalCategory != .control }
+            .map(Character.init).prefix(TicketLimits.title))
+        if title.isEmpty { title = "(no subject) — \(sender)" }
+        var description = Self.text(message.body.markdown, attachments: message)
+        if description.isEmpty { description = "—" }
+        let opening = TicketService.TicketOpening(
+            entityID: source.entityID, kind: .incident, title: title, description: description, urgency: 3, impact: 3,
+            priority: nil, category: nil, source: .mail, location: nil, tags: [],
+            requesters: user.map { [$0.id!] } ?? [], emailRequesters: user == nil ? [sender] : [], observers: [],
+            assignees: [], groups: [], assets: [], createdBy: user?.id)
+        let ticket = try await TicketService.open(opening, audit: audit, now: now, tree: tree, services: services, on: db)
+        return .createdTicket(id: ticket.id!)
+    }
+
+    /// The text of a ticket or followup from mail: within the limit, and naming the attachments, which Parc does not
+    /// keep yet.
+    static func text(_ markdown: String, attachments message: InboundMessage) -> String {
+        var text = String(markdown.unicodeScalars.filter {
+            $0.properties.generalCategory != .control || $0 == "\n" || $0 == "\t"
+        }.map(Character.init)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let names = message.attachments.map(\.filename) + message.omittedAttachments.map(\.filename)
+        if !names.isEmpty {
+            text += "\n\n_Attachments not kept: " + names.joined(separator: ", ") + "_"
+        }
+        if text.count > TicketLimits.description {
+            text = String(text.prefix(TicketLimits.description - 40)) + "\n\n_[truncated]_"
+        }
+        return text
+    }
+
+    static func mayWork(_ user: UUID, _ entity: UUID, tree: EntityTree, on db: any Database) async throws -> Bool {
+        let profiles = try await ProfileModel.query(on: db).filter(\.$userID == user).all().compactMap { row -> Profile? in
+            guard let role = Role(rawValue: row.role) else { return nil }
+            return Profile(entityID: row.entityID, role: role, recursive: row.recursive)
+        }
+        return AccessScope(profiles: profiles, tree: tree).allows(.ticketsUpdate, in: entity)
+    }
+
+    struct Identity {
+        let instanceID: String
+        let ownAddresses: Set<String>
+        let domains: Set<String>
+    }
+
+    /// How Parc recognises its own mail: the installation's identifier (its root entity's id, random and stable),
+    /// the addresses it sends from and collects, and the domain of its Message-IDs.
+    static func identity(tree: EntityTree, services: ParcServices, on db: any Database) async throws -> Identity {
+        let instance = tree.roots.map(\.uuidString).sorted().first ?? "parc"
+        var addresses = Set<String>()
+        var domains = Set<String>()
+        if let from = services.configuration.mail?.from.address.lowercased() {
+            addresses.insert(from)
+            if let domain = from.split(separator: "@").last { domains.insert(String(domain)) }
+        }
+        if let host = services.configuration.publicURL?.host?.lowercased() { domains.insert(host) }
+        return Identity(instanceID: instance, ownAddresses: addresses, domains: domains)
+    }
+}
