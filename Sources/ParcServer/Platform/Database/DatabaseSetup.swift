@@ -43,8 +43,10 @@ enum DatabaseSetup {
         case let .postgres(url, searchPath):
             var configuration = try postgresConfiguration(url)
             if let searchPath { configuration.searchPath = [searchPath] }
+            // A burst of requests (1,000 tickets opened at once, a fleet's agents after an outage) waits its turn
+            // for a connection rather than failing after a few seconds (decision 0038).
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
-                                        connectionPoolTimeout: .seconds(10), sqlLogLevel: .debug), as: .psql)
+                                        connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug), as: .psql)
         }
     }
 
