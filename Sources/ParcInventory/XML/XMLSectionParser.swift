@@ -156,7 +156,7 @@ struct XMLSectionParser: XMLScanHandler {
                 inContent = true
             } else if Self.equals(name, "DEVICEID") || Self.equals(name, "QUERY") || Self.equals(name, "TOKEN") {
                 stack = [XMLNode(name: names[1])]
-                text.removeAll(keepingCapacity: true)
+                if !text.isEmpty { text.removeAll(keepingCapacity: true) }
                 collecting = true
             } else {
                 skipFromDepth = depth
@@ -171,7 +171,7 @@ struct XMLSectionParser: XMLScanHandler {
             }
             if wanted(elementName) {
                 stack = [XMLNode(name: elementName)]
-                text.removeAll(keepingCapacity: true)
+                if !text.isEmpty { text.removeAll(keepingCapacity: true) }
                 collecting = true
             } else {
                 if position == 1 { skippedSections.append(elementName) }
@@ -187,7 +187,7 @@ struct XMLSectionParser: XMLScanHandler {
                 throw .tooManyEntries(path: currentPath(), limit: limits.maxEntriesPerSection)
             }
             // The parent has a child now: its text, if any, is dropped (the formats hold text in leaves only).
-            text.removeAll(keepingCapacity: true)
+            if !text.isEmpty { text.removeAll(keepingCapacity: true) }
             stack.append(XMLNode(name: String(decoding: name, as: UTF8.self)))
             collecting = true
         }
@@ -214,7 +214,7 @@ struct XMLSectionParser: XMLScanHandler {
         if node.children.isEmpty {
             node.text = String(decoding: text, as: UTF8.self)
         }
-        text.removeAll(keepingCapacity: true)
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         collecting = false
         if !stack.isEmpty {
             let parent = stack.count - 1
