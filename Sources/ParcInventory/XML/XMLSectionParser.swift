@@ -18,8 +18,9 @@ struct XMLNode {
 
     /// The trimmed text of the first child called `name`; nil when absent or blank.
     func value(_ name: String) -> String? {
-        for child in children where child.name == name {
-            return InventoryValues.trimmed(child.text)
+        // By index: iterating the elements would copy (retain and release) each child on the way.
+        for index in children.indices where children[index].name == name {
+            return InventoryValues.trimmed(children[index].text)
         }
         return nil
     }
