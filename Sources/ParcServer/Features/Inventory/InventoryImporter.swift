@@ -74,8 +74,9 @@ struct InventoryImporter {
         }
         // SQLite has one writer: imports take turns, and those that queued meanwhile commit together, each in
         // its own savepoint (``SQLiteGroupCommit``), catalogue rows included.
+        let ready = prepared
         let written = try await services.sqliteWriter.run(on: db) { connection in
-            try await write(prepared, catalogue: cached, resolveInline: true, on: connection)
+            try await write(ready, catalogue: cached, resolveInline: true, on: connection)
         }
         if let catalogue = written.catalogue { services.catalogue.remember(catalogue) }
         services.softwareDigests.remember(prepared)
