@@ -273,8 +273,25 @@ struct XMLScannerTests {
         #expect(unknown?.detail.contains("X-NO-SUCH") == true)
         let utf16 = Self.detail { _ = try InventoryXML.readInventory(body("UTF-16", [0x41])) }
         #expect(utf16?.detail.contains("UTF-16") == true)
+        // Converting may grow a body: the size limit holds for the converted text.
+        let latin = body("ISO-8859-1", Array(repeating: 0xE9, count: 600))
+        #expect(throws: InventoryFormatError.tooLarge(bytes: latin.count + 600, limit: latin.count + 100)) {
+            try InventoryXML.readInventory(latin, limits: InventoryLimits(maxInputBytes: latin.count + 100))
+        }
+        let windows = body("windows-1252", Array(repeating: 0x80, count: 600))
+        let refused = HostileInputTests.error {
+            _ = try InventoryXML.readInventory(windows, limits: InventoryLimits(maxInputBytes: windows.count + 100))
+        }
+        guard case .tooLarge(_, let limit)? = refused else {
+            Issue.record("expected tooLarge, got \(String(describing: refused))")
+            return
+        }
+        #expect(limit == windows.count + 100)
         // A byte that is not valid in the declared encoding.
         let invalid = Self.detail { _ = try InventoryXML.readInventory(body("UTF-8", [0xE9])) }
         #expect(invalid?.detail.contains("not UTF-8") == true)
+        let sjis = Self.detail { _ = try InventoryXML.readInventory(body("Shift_JIS", [0x81, 0x20])) }
+        #expect(sjis?.detail.contains("not valid Shift_JIS") == true)
+        #expect(sjis?.line == 1)
     }
 }

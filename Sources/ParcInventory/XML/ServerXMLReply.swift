@@ -28,7 +28,7 @@ public struct ServerXMLReply: Hashable, Sendable {
         else { return nil }
         let reader: ReplyReader
         do {
-            reader = try (XMLEncoding.utf8(data) ?? data).withScannableBytes { (raw) throws(InventoryFormatError) in
+            reader = try (XMLEncoding.utf8(data, limit: maxBytes) ?? data).withScannableBytes { (raw) throws(InventoryFormatError) in
                 var scanner = XMLScanner(raw, handler: ReplyReader())
                 try scanner.scan()
                 return scanner.handler

@@ -8,15 +8,19 @@ import Foundation
 /// with an error that names them. Only the declaration is consulted: a body that starts with a UTF-8 byte order
 /// mark is UTF-8.
 enum XMLEncoding {
-    /// `data` converted to UTF-8, or nil when it needs no conversion.
-    static func utf8(_ data: Data) throws(InventoryFormatError) -> Data? {
+    /// `data` converted to UTF-8, or nil when it needs no conversion. A conversion longer than `limit` bytes is
+    /// ``InventoryFormatError/tooLarge(bytes:limit:)``: converting may grow a body (up to three times for Latin-1
+    /// text), and the size limit holds for what is parsed.
+    static func utf8(_ data: Data, limit: Int) throws(InventoryFormatError) -> Data? {
         guard let declared = declaredEncoding(data) else { return nil }
         let name = declared.uppercased()
         switch name {
         case "UTF-8", "UTF8", "US-ASCII", "ASCII":
             return nil
         case "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "LATIN-1", "L1":
-            return latin1(data)
+            let converted = latin1(data)
+            guard converted.count <= limit else { throw .tooLarge(bytes: converted.count, limit: limit) }
+            return converted
         default:
             if name.hasPrefix("UTF-16") || name.hasPrefix("UTF-32") || name.hasPrefix("UCS") || name.hasPrefix("UTF16")
                 || name.hasPrefix("UTF32")
@@ -25,7 +29,7 @@ enum XMLEncoding {
                     line: 1, column: 1, path: "the document",
                     detail: "the declared encoding \(declared) does not match a body that starts in ASCII; send UTF-8")
             }
-            return try iconv(data, from: declared)
+            return try iconv(data, from: declared, limit: limit)
         }
     }
 
@@ -71,7 +75,7 @@ enum XMLEncoding {
         return output
     }
 
-    static func iconv(_ data: Data, from encoding: String) throws(InventoryFormatError) -> Data {
+    static func iconv(_ data: Data, from encoding: String, limit: Int) throws(InventoryFormatError) -> Data {
         let converter = iconv_open("UTF-8", encoding)
         guard let converter, converter != iconv_t(bitPattern: -1) else {
             throw .malformedXML(
@@ -79,11 +83,14 @@ enum XMLEncoding {
                 detail: "the declared encoding \(encoding) is not one Parc knows; send UTF-8")
         }
         defer { iconv_close(converter) }
-        // Four output bytes per input byte cover every encoding iconv converts from (at most U+10FFFF per byte).
-        var output = [UInt8](repeating: 0, count: data.count * 4 + 16)
-        let result: (written: Int, failedAt: Int?) = data.withUnsafeBytes { input in
+        // Four output bytes per input byte cover any encoding (at most U+10FFFF per byte), but never more than
+        // the limit: iconv stops with E2BIG when the output is full.
+        var output = [UInt8](repeating: 0, count: min(data.count * 4 + 16, limit + 1))
+        let result: (written: Int, failedAt: Int?, full: Bool) = data.withUnsafeBytes { input in
             output.withUnsafeMutableBytes { buffer in
-                guard let inputBase = input.baseAddress, let outputBase = buffer.baseAddress else { return (0, nil) }
+                guard let inputBase = input.baseAddress, let outputBase = buffer.baseAddress else {
+                    return (0, nil, false)
+                }
                 var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
                     mutating: inputBase.assumingMemoryBound(to: CChar.self))
                 var inLeft = input.count
@@ -91,8 +98,12 @@ enum XMLEncoding {
                 var outLeft = buffer.count
                 let status = Foundation.iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
                 let written = buffer.count - outLeft
-                return status == -1 ? (written, input.count - inLeft) : (written, nil)
+                guard status == -1 else { return (written, nil, false) }
+                return errno == E2BIG ? (written, nil, true) : (written, input.count - inLeft, false)
             }
+        }
+        if result.full || result.written > limit {
+            throw .tooLarge(bytes: max(result.written, limit + 1), limit: limit)
         }
         if let failedAt = result.failedAt {
             let location = data.withUnsafeBytes { raw in
@@ -104,5 +115,4 @@ enum XMLEncoding {
         }
         return Data(output[0..<result.written])
     }
-
 }

@@ -85,7 +85,7 @@ struct XMLSectionParser: XMLScanHandler {
             throw .tooLarge(bytes: data.count, limit: limits.maxInputBytes)
         }
         try Self.precheck(data)
-        let body = try XMLEncoding.utf8(data) ?? data
+        let body = try XMLEncoding.utf8(data, limit: limits.maxInputBytes) ?? data
         self = try body.withScannableBytes { (raw) throws(InventoryFormatError) in
             var scanner = XMLScanner(raw, handler: self)
             try scanner.scan()
