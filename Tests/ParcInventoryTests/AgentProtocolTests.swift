@@ -114,7 +114,7 @@ struct AgentProtocolTests {
                 == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><RESPONSE>ACCOUNT_UPDATE</RESPONSE>"
                 + "<ACCOUNTINFO><KEYNAME>TAG</KEYNAME><KEYVALUE>R&amp;D &lt;lab&gt; &#13;</KEYVALUE></ACCOUNTINFO></REPLY>\n")
         // And our own reader reads it back as XML.
-        let parser = XMLSectionParser(limits: .default, wanted: { _ in false }, section: { _, _ in })
+        var parser = XMLSectionParser(limits: .default, wanted: { _ in false }, section: { _, _ in })
         #expect(throws: InventoryFormatError.unexpectedRoot(found: "REPLY")) {
             try parser.parse(Data(reply.utf8))
         }

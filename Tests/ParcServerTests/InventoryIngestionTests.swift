@@ -126,6 +126,42 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("the software digest hint never hides what the database lacks (decision 0046)", arguments: TestDatabase.all)
+    func softwareDigestHint(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let asset = try #require(try await db.assets().first)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.count == 6)
+
+            // The server now holds a hint that this machine's software is unchanged. Make the database disagree
+            // behind its back: links gone, stored digest cleared. The same inventory must bring them back.
+            try await db.sql.delete(from: "asset_software").run()
+            try await db.sql.update("assets").set("inventory_fingerprints", to: "{}").run()
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            #expect(try await db.software(of: asset.id!) == software)
+
+            // The machine deleted altogether comes back whole at its next inventory, with its software.
+            try await db.sql.delete(from: "asset_software").run()
+            try await db.sql.delete(from: "asset_components").run()
+            try await db.sql.delete(from: "asset_match_keys").run()
+            try await db.sql.delete(from: "assets").run()
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let again = try #require(try await db.assets().first)
+            #expect(again.id != asset.id)
+            #expect(try await db.software(of: again.id!) == software)
+
+            // And an unchanged machine stays unchanged: no history line, the same links.
+            let before = try await db.count("audit_log")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            #expect(try await db.count("audit_log") == before)
+            #expect(try await db.software(of: again.id!) == software)
+        } }
+    }
+
     @Test("FusionInventory and OCS exchanges: PROLOG answered SEND, replies compressed as asked",
           arguments: TestDatabase.all)
     func protocolExchanges(_ database: TestDatabase) async throws {

@@ -19,7 +19,7 @@ public enum InventoryXML {
         -> AgentXMLRequest
     {
         var builder = XMLReportBuilder()
-        let parser = XMLSectionParser(
+        var parser = XMLSectionParser(
             limits: limits, wanted: { XMLReportBuilder.wanted.contains($0) },
             section: { (node: XMLNode, position: Int) throws(InventoryFormatError) in
                 try builder.add(node, position: position)

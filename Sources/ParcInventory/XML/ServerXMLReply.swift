@@ -1,5 +1,4 @@
 import Foundation
-import FoundationXML
 
 /// A server's `<REPLY>` to an agent's XML request, as FusionInventory agents read it (PROTOCOL.md): the body is
 /// inflated when its first bytes are zlib or gzip (agents go by the bytes, not the Content-Type), then parsed; the
@@ -27,44 +26,46 @@ public struct ServerXMLReply: Hashable, Sendable {
             let data = try? compression.decompress(body, limit: maxBytes),
             (try? XMLSectionParser.precheck(data)) != nil
         else { return nil }
-        let reader = ReplyReader()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.externalEntityResolvingPolicy = .never
-        parser.delegate = reader
-        guard parser.parse(), reader.isReply, reader.rootClosed else { return nil }
+        let reader: ReplyReader
+        do {
+            reader = try (XMLEncoding.utf8(data, limit: maxBytes) ?? data).withScannableBytes { (raw) throws(InventoryFormatError) in
+                var scanner = XMLScanner(raw, handler: ReplyReader())
+                try scanner.scan()
+                return scanner.handler
+            }
+        } catch {
+            return nil
+        }
+        guard reader.isReply else { return nil }
         return ServerXMLReply(
             response: InventoryValues.trimmed(reader.texts["RESPONSE"]),
             error: InventoryValues.trimmed(reader.texts["ERROR"]))
     }
 }
 
-/// Collects the text of `REPLY`'s child elements.
-private final class ReplyReader: NSObject, XMLParserDelegate {
+/// Collects the text of `REPLY`'s child elements; deeper than 16 levels, the reply is refused.
+private struct ReplyReader: XMLScanHandler {
     private(set) var isReply = false
-    /// libxml2 may end a cut-short document without an error: only a closed root is a whole reply.
-    private(set) var rootClosed = false
     private(set) var texts: [String: String] = [:]
     private var path: [String] = []
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
-        attributes attributeDict: [String: String] = [:]
-    ) {
-        if path.isEmpty { isReply = elementName == "REPLY" }
-        path.append(elementName)
-        if path.count > 16 { parser.abortParsing() }
+    mutating func startElement(_ name: UnsafeRawBufferPointer) throws(InventoryFormatError) {
+        let name = String(decoding: name, as: UTF8.self)
+        if path.isEmpty { isReply = name == "REPLY" }
+        path.append(name)
+        if path.count > 16 { throw .tooDeep(path: currentPath(), limit: 16) }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
-    ) {
+    mutating func endElement() throws(InventoryFormatError) {
         path.removeLast()
-        if path.isEmpty { rootClosed = true }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    mutating func characters(_ text: UnsafeRawBufferPointer) throws(InventoryFormatError) {
         guard path.count == 2, let name = path.last else { return }
-        texts[name, default: ""] += string
+        texts[name, default: ""] += String(decoding: text, as: UTF8.self)
+    }
+
+    func currentPath() -> String {
+        path.isEmpty ? "the document" : path.joined(separator: "/")
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import FoundationXML
 
 /// An element of an XML inventory section: name, text and child elements; attributes are never used by the
 /// format and are ignored.
@@ -19,8 +18,9 @@ struct XMLNode {
 
     /// The trimmed text of the first child called `name`; nil when absent or blank.
     func value(_ name: String) -> String? {
-        for child in children where child.name == name {
-            return InventoryValues.trimmed(child.text)
+        // By index: iterating the elements would copy (retain and release) each child on the way.
+        for index in children.indices where children[index].name == name {
+            return InventoryValues.trimmed(children[index].text)
         }
         return nil
     }
@@ -31,15 +31,17 @@ struct XMLNode {
     }
 }
 
-/// Streams an agent's `<REQUEST>` through Foundation's XMLParser (libxml2's SAX interface) and hands each element
-/// under `<CONTENT>` to `section`, as a small tree, as soon as it ends: memory stays proportional to the largest
-/// section entry, not to the document. Sections `wanted` does not accept are skipped without keeping their text.
+/// Reads an agent's `<REQUEST>` with ``XMLScanner`` and hands each element under `<CONTENT>` to `section`, as a
+/// small tree, as soon as it ends: memory stays proportional to the largest section entry, not to the document.
+/// Sections `wanted` does not accept are skipped without keeping their names or text.
 ///
 /// Safety: a body with a document type declaration is refused before parsing (``InventoryFormatError/documentTypeDeclaration``),
-/// so no entity can be declared, expanded or fetched (the parser's external entity policy is `never` as well);
-/// depth, element count, children per element and kept text length are checked as the parse goes, and the parse
-/// stops at the first violation or libxml2 error.
-final class XMLSectionParser: NSObject, XMLParserDelegate {
+/// and the scanner refuses one too, so no entity can be declared, expanded or fetched; depth, element count,
+/// children per element and kept text length are checked as the scan goes, and it stops at the first violation.
+///
+/// A struct, not a class: the scanner owns it while it reads, so its state is accessed without Swift's dynamic
+/// exclusivity checks (a class's stored properties pay one per access, ten thousand elements times several).
+struct XMLSectionParser: XMLScanHandler {
     /// What REQUEST holds besides CONTENT.
     private(set) var deviceID: String?
     private(set) var query: String?
@@ -51,11 +53,14 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
     private let wanted: (String) -> Bool
     private let section: (XMLNode, _ position: Int) throws(InventoryFormatError) -> Void
 
-    private var failure: InventoryFormatError?
     private var depth = 0
     private var nodeCount = 0
     private var skipFromDepth: Int?
     private var stack: [XMLNode] = []
+    /// The text of the innermost open element while it has no child element, as UTF-8.
+    private var text: [UInt8] = []
+    /// True while the innermost open element is kept and has no child element yet: its text is collected.
+    private var collecting = false
     /// Element names from the root to the current element down to a section (depth 3), for messages; deeper names
     /// are those of `stack`.
     private var names: [String] = []
@@ -63,9 +68,6 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
     private var currentSectionPosition = 0
     private var rootClosed = false
     private var inContent = false
-    /// The running parser, to abort it; strong (a weak reference would put both objects on the slow reference
-    /// counting path) and cleared when the parse ends.
-    private var parser: XMLParser?
 
     init(
         limits: InventoryLimits, wanted: @escaping (String) -> Bool,
@@ -74,31 +76,20 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         self.limits = limits
         self.wanted = wanted
         self.section = section
+        text.reserveCapacity(256)
     }
 
     /// Parses `data`; throws the first problem found.
-    func parse(_ data: Data) throws(InventoryFormatError) {
+    mutating func parse(_ data: Data) throws(InventoryFormatError) {
         guard data.count <= limits.maxInputBytes else {
             throw .tooLarge(bytes: data.count, limit: limits.maxInputBytes)
         }
         try Self.precheck(data)
-        // Fed in chunks (the stream reader's 128 KiB): libxml2 refuses more than 10 MB of pending input in one
-        // push ("huge input lookup"), which one `XMLParser(data:)` chunk of a large body would be.
-        let parser = XMLParser(stream: InputStream(data: data))
-        parser.shouldResolveExternalEntities = false
-        parser.externalEntityResolvingPolicy = .never
-        parser.shouldProcessNamespaces = false
-        parser.shouldReportNamespacePrefixes = false
-        parser.delegate = self
-        self.parser = parser
-        let succeeded = parser.parse()
-        self.parser = nil
-        if let failure { throw failure }
-        guard succeeded, rootClosed else {
-            // libxml2 in recovery mode may end without reporting a fatal error: still refuse the body.
-            throw .malformedXML(
-                line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1), path: currentPath(),
-                detail: "the document ends before its root element is closed")
+        let body = try XMLEncoding.utf8(data, limit: limits.maxInputBytes) ?? data
+        self = try body.withScannableBytes { (raw) throws(InventoryFormatError) in
+            var scanner = XMLScanner(raw, handler: self)
+            try scanner.scan()
+            return scanner.handler
         }
     }
 
@@ -135,16 +126,8 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         if let failure { throw failure }
     }
 
-    // MARK: Failing
-
-    private func fail(_ error: InventoryFormatError) {
-        guard failure == nil else { return }
-        failure = error
-        parser?.abortParsing()
-    }
-
     /// `REQUEST/CONTENT/SOFTWARES[41]/NAME`.
-    private func currentPath() -> String {
+    func currentPath() -> String {
         var parts: [String] = []
         for (index, name) in names.enumerated() {
             if index == 2 && inContent {
@@ -157,41 +140,40 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
         return parts.isEmpty ? "the document" : parts.joined(separator: "/")
     }
 
-    // MARK: XMLParserDelegate
+    // MARK: XMLScanHandler
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
-        attributes attributeDict: [String: String] = [:]
-    ) {
-        guard failure == nil else { return }
+    mutating func startElement(_ name: UnsafeRawBufferPointer) throws(InventoryFormatError) {
         depth += 1
-        if depth <= 3 { names.append(elementName) }
         nodeCount += 1
-        if nodeCount > limits.maxNodes { return fail(.tooManyNodes(limit: limits.maxNodes)) }
-        if depth > limits.maxDepth { return fail(.tooDeep(path: currentPath(), limit: limits.maxDepth)) }
+        if depth <= 3 { names.append(String(decoding: name, as: UTF8.self)) }
+        if nodeCount > limits.maxNodes { throw .tooManyNodes(limit: limits.maxNodes) }
+        if depth > limits.maxDepth { throw .tooDeep(path: currentPath(), limit: limits.maxDepth) }
         if skipFromDepth != nil { return }
         switch depth {
         case 1:
-            guard elementName == "REQUEST" else { return fail(.unexpectedRoot(found: elementName)) }
-            if rootClosed { return fail(.unexpectedRoot(found: elementName)) }
+            if rootClosed || !Self.equals(name, "REQUEST") { throw .unexpectedRoot(found: names[0]) }
         case 2:
-            if elementName == "CONTENT" {
+            if Self.equals(name, "CONTENT") {
                 inContent = true
-            } else if elementName == "DEVICEID" || elementName == "QUERY" || elementName == "TOKEN" {
-                stack = [XMLNode(name: elementName)]
+            } else if Self.equals(name, "DEVICEID") || Self.equals(name, "QUERY") || Self.equals(name, "TOKEN") {
+                stack = [XMLNode(name: names[1])]
+                if !text.isEmpty { text.removeAll(keepingCapacity: true) }
+                collecting = true
             } else {
                 skipFromDepth = depth
             }
         case 3 where inContent && names[1] == "CONTENT":
+            let elementName = names[2]
             let position = (sectionPositions[elementName] ?? 0) + 1
             sectionPositions[elementName] = position
             currentSectionPosition = position
             if position > limits.maxEntriesPerSection {
-                return fail(
-                    .tooManyEntries(path: "REQUEST/CONTENT/" + elementName, limit: limits.maxEntriesPerSection))
+                throw .tooManyEntries(path: "REQUEST/CONTENT/" + elementName, limit: limits.maxEntriesPerSection)
             }
             if wanted(elementName) {
                 stack = [XMLNode(name: elementName)]
+                if !text.isEmpty { text.removeAll(keepingCapacity: true) }
+                collecting = true
             } else {
                 if position == 1 { skippedSections.append(elementName) }
                 skipFromDepth = depth
@@ -202,18 +184,17 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
                 return
             }
             let parent = stack.count - 1
-            if stack[parent].children.isEmpty { stack[parent].text = "" }
             if stack[parent].children.count >= limits.maxEntriesPerSection {
-                return fail(.tooManyEntries(path: currentPath(), limit: limits.maxEntriesPerSection))
+                throw .tooManyEntries(path: currentPath(), limit: limits.maxEntriesPerSection)
             }
-            stack.append(XMLNode(name: elementName))
+            // The parent has a child now: its text, if any, is dropped (the formats hold text in leaves only).
+            if !text.isEmpty { text.removeAll(keepingCapacity: true) }
+            stack.append(XMLNode(name: String(decoding: name, as: UTF8.self)))
+            collecting = true
         }
     }
 
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
-    ) {
-        guard failure == nil else { return }
+    mutating func endElement() throws(InventoryFormatError) {
         defer {
             if depth <= 3 { names.removeLast() }
             depth -= 1
@@ -226,13 +207,21 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
             rootClosed = true
             return
         }
-        if depth == 2 && elementName == "CONTENT" {
+        if depth == 2 && names[1] == "CONTENT" {
             inContent = false
             return
         }
-        guard let node = stack.popLast() else { return }
+        guard var node = stack.popLast() else { return }
+        if node.children.isEmpty {
+            node.text = String(decoding: text, as: UTF8.self)
+        }
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
+        collecting = false
         if !stack.isEmpty {
-            stack[stack.count - 1].children.append(node)
+            let parent = stack.count - 1
+            // A section entry holds ten fields or so: one allocation, not five growths.
+            if stack[parent].children.isEmpty { stack[parent].children.reserveCapacity(16) }
+            stack[parent].children.append(node)
             return
         }
         if depth == 2 {
@@ -244,71 +233,19 @@ final class XMLSectionParser: NSObject, XMLParserDelegate {
             }
             return
         }
-        do {
-            try section(node, currentSectionPosition)
-        } catch {
-            fail(error)
+        try section(node, currentSectionPosition)
+    }
+
+    mutating func characters(_ bytes: UnsafeRawBufferPointer) throws(InventoryFormatError) {
+        guard collecting, skipFromDepth == nil else { return }
+        if text.count + bytes.count > limits.maxStringBytes {
+            throw .stringTooLong(path: currentPath(), limit: limits.maxStringBytes)
         }
+        text.append(contentsOf: bytes)
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        append(string)
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        append(String(decoding: CDATABlock, as: UTF8.self))
-    }
-
-    private func append(_ string: String) {
-        guard failure == nil, skipFromDepth == nil, !stack.isEmpty else { return }
-        let top = stack.count - 1
-        guard stack[top].children.isEmpty else { return }
-        if stack[top].text.utf8.count + string.utf8.count > limits.maxStringBytes {
-            return fail(.stringTooLong(path: currentPath(), limit: limits.maxStringBytes))
-        }
-        stack[top].text += string
-    }
-
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        let code = (parseError as NSError).code
-        fail(
-            .malformedXML(
-                line: max(parser.lineNumber, 1), column: max(parser.columnNumber, 1), path: currentPath(),
-                detail: Self.describe(libxml2Code: code)))
-    }
-
-    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
-        fail(.documentTypeDeclaration)
-    }
-
-    func parser(
-        _ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?
-    ) {
-        fail(.documentTypeDeclaration)
-    }
-
-    /// Called for every entity reference libxml2 does not know: never resolve one, so libxml2 reports it as
-    /// undeclared.
-    func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        nil
-    }
-
-    /// A readable reason for the libxml2 error codes bodies hit (xmlerror.h).
-    static func describe(libxml2Code code: Int) -> String {
-        switch code {
-        case 4: "the document is empty or does not start with an element"
-        case 5, 86: "extra content after the root element"
-        case 9: "a character that is not allowed in XML, or bytes that are not UTF-8"
-        case 22, 23: "an unescaped & or a malformed entity reference"
-        case 26: "an entity that is not declared (only &amp; &lt; &gt; &quot; &apos; and character references exist)"
-        case 38, 39, 40, 41: "a malformed attribute"
-        case 64: "an XML declaration that is not at the very start"
-        case 68: "a malformed tag name"
-        case 73: "a tag is not closed (> expected); was the body cut short?"
-        case 76: "an end tag does not match its start tag"
-        case 77, 85: "the document ends inside an element: it was cut short"
-        case 89: "an entity refers to itself"
-        default: "libxml2 error \(code)"
-        }
+    @inline(__always)
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
     }
 }

@@ -45,51 +45,73 @@ struct InventoryImporter {
     /// Rows in one multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 bound parameters.
     static let batchRows = 500
 
-    /// What the transaction wrote, and the catalogue rows it used (remembered once committed).
+    /// What the transaction wrote, and the catalogue rows it used (remembered once committed; nil when the
+    /// software was unchanged and none were needed).
     struct Written: Sendable {
         let result: InventoryImportResult
-        let catalogue: CatalogueResolution
+        let catalogue: CatalogueResolution?
     }
 
     func run(_ report: InventoryReport, entityID: UUID, source: InventorySource) async throws -> InventoryImportResult {
         let dictionary = try await services.dictionary.dictionary(on: db, now: audit.now)
-        let prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
-                                             dictionary: dictionary)
+        var prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
+                                             dictionary: dictionary, programs: false)
+        // A machine that brings the software digest its last import here stored needs neither its program list
+        // nor catalogue numbers (decision 0046). Only a hint: the transaction compares with the stored digest and
+        // prepares the programs when they differ.
+        if prepared.softwareDigest != services.softwareDigests.digest(for: prepared.keysDigest) {
+            prepared.preparePrograms()
+        }
         // A fleet shares most of its software: usually every program is in the cache already.
-        let cached = services.catalogue.versionNumbers(identities: prepared.software.map(\.identity))
-            .map { CatalogueResolution(ids: $0, fromCache: true) }
-        if db.isPostgres { return try await importPrepared(prepared, cached: cached, on: db) }
+        let cached = prepared.programsPrepared
+            ? services.catalogue.versionNumbers(identities: prepared.software.map(\.identity))
+                .map { CatalogueResolution(ids: $0, fromCache: true) }
+            : nil
+        if db.isPostgres {
+            let result = try await importPrepared(prepared, cached: cached, on: db)
+            services.softwareDigests.remember(prepared)
+            return result
+        }
         // SQLite has one writer: imports take turns, and those that queued meanwhile commit together, each in
         // its own savepoint (``SQLiteGroupCommit``), catalogue rows included.
+        let ready = prepared
         let written = try await services.sqliteWriter.run(on: db) { connection in
-            var catalogue = cached
-            if catalogue == nil { catalogue = try await resolveCatalogue(prepared.software, on: connection) }
-            guard let catalogue else { throw InventoryImportError.catalogue("no catalogue ids") }
-            return Written(result: try await write(prepared, versionIDs: catalogue.ids, on: connection),
-                           catalogue: catalogue)
+            try await write(ready, catalogue: cached, resolveInline: true, on: connection)
         }
-        services.catalogue.remember(written.catalogue)
+        if let catalogue = written.catalogue { services.catalogue.remember(catalogue) }
+        services.softwareDigests.remember(prepared)
         return written.result
     }
 
     /// PostgreSQL: catalogue rows in their own statements first (they only grow), then the import in one
-    /// transaction, retried when a concurrent first import of the same machine won the race.
+    /// transaction, retried when a concurrent first import of the same machine won the race, or when the
+    /// machine's software changed although the digest hint said it had not (the catalogue rows are then
+    /// resolved outside the transaction, as always on PostgreSQL).
     private func importPrepared(_ prepared: PreparedInventory, cached: CatalogueResolution?, on db: any Database)
         async throws -> InventoryImportResult
     {
-        let catalogue: CatalogueResolution
-        if let cached { catalogue = cached } else {
-            catalogue = try await resolveCatalogue(prepared.software, on: db)
-            services.catalogue.remember(catalogue)
+        var prepared = prepared
+        var catalogue = cached
+        func resolve() async throws {
+            prepared.preparePrograms()
+            guard catalogue == nil else { return }
+            let resolved = try await resolveCatalogue(prepared.software, on: db)
+            services.catalogue.remember(resolved)
+            catalogue = resolved
         }
+        if prepared.programsPrepared { try await resolve() }
         var attempt = 0
         while true {
             attempt += 1
             do {
+                let current = (prepared, catalogue)
                 return try await db.transaction { db in
-                    try await write(prepared, versionIDs: catalogue.ids, on: db)
+                    try await write(current.0, catalogue: current.1, resolveInline: false, on: db).result
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
+                continue
+            } catch InventoryImportError.catalogueNeeded where attempt < 4 {
+                try await resolve()
                 continue
             }
         }
@@ -183,9 +205,15 @@ struct InventoryImporter {
 
     // MARK: Transaction
 
-    private func write(_ prepared: PreparedInventory, versionIDs: [String: Int64], on db: any Database) async throws
-        -> InventoryImportResult
+    /// The import itself. `catalogue` holds the version numbers of the report's programs, or is nil when the
+    /// digest hint said the software had not changed: if it did change after all, the numbers are resolved here
+    /// when `resolveInline` (SQLite, where catalogue rows are created inside the group anyway), else
+    /// ``InventoryImportError/catalogueNeeded`` asks the caller to resolve them outside the transaction.
+    private func write(_ prepared: PreparedInventory, catalogue: CatalogueResolution?, resolveInline: Bool,
+                       on db: any Database) async throws -> Written
     {
+        var prepared = prepared
+        var usedCatalogue: CatalogueResolution?
         let sql = db as! any SQLDatabase
         let now = audit.now
         var created = false
@@ -244,6 +272,15 @@ struct InventoryImporter {
             changedSections.append(section.section.rawValue)
         }
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
+            prepared.preparePrograms()
+            if let catalogue {
+                usedCatalogue = catalogue
+            } else if resolveInline {
+                usedCatalogue = try await resolveCatalogue(prepared.software, on: db)
+            } else {
+                throw InventoryImportError.catalogueNeeded
+            }
+            let versionIDs = usedCatalogue?.ids ?? [:]
             changes.append(contentsOf: try await replaceSoftware(prepared, versionIDs: versionIDs,
                                                                  assetNumber: try await number(of: asset, on: sql),
                                                                  created: created, on: sql))
@@ -284,7 +321,9 @@ struct InventoryImporter {
             try await audit.record("inventory.updated", objectType: "asset", objectID: assetID, label: asset.name,
                                    entityID: asset.entityID, changes: Array(changes.prefix(500)), on: db)
         }
-        return InventoryImportResult(assetID: assetID, created: created, changedSections: changedSections)
+        return Written(
+            result: InventoryImportResult(assetID: assetID, created: created, changedSections: changedSections),
+            catalogue: usedCatalogue)
     }
 
     /// The asset's row number (`assets.num`, set by the database on insert), which `asset_software` links to.
@@ -409,10 +448,14 @@ struct InventoryImporter {
 enum InventoryImportError: Error, CustomStringConvertible {
     case catalogue(String)
     case noRowNumber(UUID?)
+    /// PostgreSQL: the software changed although the digest hint said not; the transaction is rolled back and
+    /// retried with catalogue numbers resolved outside it.
+    case catalogueNeeded
 
     var description: String {
         switch self {
         case .catalogue(let what): "The software catalogue could not be updated: \(what)."
+        case .catalogueNeeded: "The software changed since the last inventory; its catalogue numbers are needed."
         case .noRowNumber(let id): "Asset \(id?.uuidString ?? "?") has no row number (assets.num): run `parc migrate`."
         }
     }

@@ -16,6 +16,30 @@ final class InventoryServices: Sendable {
         "PRAGMA temp_store = MEMORY",
     ])
     let dictionary = SoftwareDictionaryCache()
+    let softwareDigests = SoftwareDigestHints()
+}
+
+/// The software digest each machine (by the digest of its match keys) had after its last import committed by
+/// this process (decision 0046). When a report brings the same digest, the import skips preparing its ~800
+/// programs and looking up their catalogue numbers, which an unchanged machine does not use. A hint only: the
+/// import transaction compares with the digest stored on the asset and prepares the programs when they differ,
+/// so a stale or missing hint costs time, never correctness. Emptied when it holds 100,000 machines.
+final class SoftwareDigestHints: Sendable {
+    private let digests = NIOLockedValueBox<[String: String]>([:])
+    static let capacity = 100_000
+
+    func digest(for keysDigest: String) -> String? {
+        digests.withLockedValue { $0[keysDigest] }
+    }
+
+    /// After a committed import: the asset now stores `prepared`'s software digest.
+    func remember(_ prepared: PreparedInventory) {
+        guard let digest = prepared.softwareDigest else { return }
+        digests.withLockedValue { hints in
+            if hints.count >= Self.capacity, hints[prepared.keysDigest] == nil { hints.removeAll() }
+            hints[prepared.keysDigest] = digest
+        }
+    }
 }
 
 /// Ids of catalogue rows already in the database (programs by UUID, versions by their row number `num`,

@@ -75,9 +75,14 @@ struct PreparedInventory {
     let assetType: AssetType
     let fallbackName: String
     let sections: [Section]
-    let software: [Program]
+    /// The programs after the dictionary, each once; empty until ``preparePrograms()`` ran (``init`` runs it
+    /// unless told the software is probably unchanged).
+    private(set) var software: [Program] = []
+    /// Whether ``software`` holds the report's programs.
+    private(set) var programsPrepared = false
     /// nil when the report does not carry the software section (a partial inventory without it).
     let softwareDigest: String?
+    let dictionary: SoftwareDictionary
     let keys: [Key]
     let keysDigest: String
     let sourceKind: String
@@ -86,10 +91,13 @@ struct PreparedInventory {
     let linkedAssetID: UUID?
     let report: InventoryReport
 
+    /// Everything an import of `report` writes. With `programs: false`, the program list is left for
+    /// ``preparePrograms()``: a machine whose software digest did not change needs none of it.
     init(_ report: InventoryReport, entityID: UUID, source: InventorySource, matchOrder: [InventoryMatchCriterion],
-         dictionary: SoftwareDictionary = .empty) throws
+         dictionary: SoftwareDictionary = .empty, programs: Bool = true) throws
     {
         self.report = report
+        self.dictionary = dictionary
         self.entityID = entityID
         assetType = AssetType(report.deviceType)
         let identity = report.identity
@@ -106,29 +114,9 @@ struct PreparedInventory {
             Section(section: $0, digest: fingerprints[$0] ?? report.fingerprint(of: $0))
         }
         if touched.contains(.software) {
-            var programs: [Program] = []
-            var seen = Set<String>()
-            for item in report.software {
-                // The dictionary renames, merges (two names renamed to one) or ignores programs.
-                guard let (renamed, renamedPublisher) = dictionary.apply(name: item.name, publisher: item.publisher)
-                else { continue }
-                let name = String(renamed.prefix(255))
-                let publisher = renamedPublisher.map { String($0.prefix(255)) }
-                let key = SoftwareCatalogueKey(name: name, publisher: publisher)
-                guard !key.name.isEmpty else { continue }
-                let program = Program(
-                    name: name, publisher: publisher, nameKey: key.name, publisherKey: key.publisher,
-                    version: String((item.version ?? "").prefix(255)),
-                    architecture: String((item.architecture ?? "").prefix(64)),
-                    installDate: item.installDate?.description)
-                guard seen.insert(program.identity).inserted else { continue }
-                programs.append(program)
-            }
-            software = programs
             // What the agent said, and the dictionary that turned it into catalogue entries.
             softwareDigest = (fingerprints[.software] ?? report.fingerprint(of: .software)) + "." + dictionary.fingerprint
         } else {
-            software = []
             softwareDigest = nil
         }
         var keys = report.matchKeys(order: matchOrder).map {
@@ -144,6 +132,34 @@ struct PreparedInventory {
         var hasher = SHA256()
         for key in keys { hasher.update(data: Data("\(key.criterion)\u{1}\(key.value)\u{1}\(key.scope)\u{0}".utf8)) }
         keysDigest = Self.hex(hasher.finalize())
+        if programs { preparePrograms() }
+    }
+
+    /// Fills ``software``: the report's programs after the dictionary, each identity once.
+    mutating func preparePrograms() {
+        guard !programsPrepared else { return }
+        programsPrepared = true
+        guard softwareDigest != nil else { return }
+        var programs: [Program] = []
+        programs.reserveCapacity(report.software.count)
+        var seen = Set<String>()
+        for item in report.software {
+            // The dictionary renames, merges (two names renamed to one) or ignores programs.
+            guard let (renamed, renamedPublisher) = dictionary.apply(name: item.name, publisher: item.publisher)
+            else { continue }
+            let name = String(renamed.prefix(255))
+            let publisher = renamedPublisher.map { String($0.prefix(255)) }
+            let key = SoftwareCatalogueKey(name: name, publisher: publisher)
+            guard !key.name.isEmpty else { continue }
+            let program = Program(
+                name: name, publisher: publisher, nameKey: key.name, publisherKey: key.publisher,
+                version: String((item.version ?? "").prefix(255)),
+                architecture: String((item.architecture ?? "").prefix(64)),
+                installDate: item.installDate?.description)
+            guard seen.insert(program.identity).inserted else { continue }
+            programs.append(program)
+        }
+        software = programs
     }
 
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
