@@ -82,9 +82,7 @@ struct ArticleQuery {
         var whole = condition
         if !terms.isEmpty {
             // Sorted otherwise than by relevance: the matches, in that order.
-            let (_, matches) = try await KnowledgeSearch.ranked(terms, where: condition, limit: 100_000, countTotal: false,
-                                                                on: request.db)
-            whole = matches.isEmpty ? "1 = 0" : whole + " AND kb_articles.id IN (\(binds: matches.map { $0.id! }))"
+            whole = whole + " AND " + KnowledgeSearch.matchCondition(terms, on: request.db)
         }
         var order: [SQLQueryString] = []
         for key in query.sort where key.field != "relevance" {

@@ -26,8 +26,13 @@ enum KnowledgeIndex {
             return
         }
         try await remove(article, on: db)
-        try await sql.raw("INSERT INTO kb_article_search (title, body) VALUES (\(bind: title), \(bind: body))").run()
-        try await sql.raw("UPDATE kb_articles SET search_row = last_insert_rowid() WHERE id = \(bind: article.id!)").run()
+        // The next row number from the articles' own (indexed) column; the caller's transaction keeps it unique.
+        let next = try await sql.raw("SELECT COALESCE(MAX(search_row), 0) + 1 AS next FROM kb_articles").first()?
+            .decode(column: "next", as: Int.self) ?? 1
+        try await sql.raw("""
+            INSERT INTO kb_article_search (rowid, title, body) VALUES (\(bind: next), \(bind: title), \(bind: body))
+            """).run()
+        try await sql.raw("UPDATE kb_articles SET search_row = \(bind: next) WHERE id = \(bind: article.id!)").run()
     }
 
     static func remove(_ article: ArticleModel, on db: any Database) async throws {

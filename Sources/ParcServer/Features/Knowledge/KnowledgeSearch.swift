@@ -47,6 +47,14 @@ enum KnowledgeSearch {
         return "(" + parts.joined(separator: " OR ") + ")"
     }
 
+    /// The articles matching `terms`, as a condition on `kb_articles` (for lists sorted otherwise than by relevance).
+    static func matchCondition(_ terms: KnowledgeSearchTerms, on db: any Database) -> SQLQueryString {
+        if (db as? any SQLDatabase)?.dialect.name == "postgresql" {
+            return "kb_articles.search_vector @@ (to_tsquery('french', \(bind: terms.tsQuery)) || to_tsquery('english', \(bind: terms.tsQuery)))"
+        }
+        return "kb_articles.search_row IN (SELECT rowid FROM kb_article_search WHERE kb_article_search MATCH \(bind: terms.fts5Match))"
+    }
+
     /// The articles matching `terms` among those `condition` admits, best first: one page, and the total when asked.
     static func ranked(_ terms: KnowledgeSearchTerms, where condition: SQLQueryString, limit: Int, offset: Int = 0,
                        countTotal: Bool, on db: any Database) async throws -> (total: Int, articles: [ArticleModel]) {
