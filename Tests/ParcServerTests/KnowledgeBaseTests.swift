@@ -43,6 +43,13 @@ struct KnowledgeWorld {
         return (try json(response)["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
     }
 
+    /// The titles `GET /api/v1/articles/suggest` proposes.
+    func suggested(_ token: String, _ query: String) async throws -> Set<String> {
+        let response = try await get(token, "/api/v1/articles/suggest?\(query)")
+        #expect(response.status == .ok, "\(query): \(response.body.string)")
+        return Set((try json(response)["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String })
+    }
+
     func percentEncoded(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
@@ -151,8 +158,7 @@ struct KnowledgeBaseTests {
             #expect(try await w.get(w.requesterToken, "/api/v1/articles/\(betaStaff["id"]!)").status == .notFound)
             #expect(try await w.get(w.requesterToken, "/api/v1/articles/\(alphaFAQ["id"]!)").status == .notFound)
             #expect(try await w.get(w.requesterToken, "/api/v1/articles/\(betaFAQ["id"]!)").status == .ok)
-            let suggested = try json(try await w.get(w.requesterToken, "/api/v1/articles/suggest?q=vpn&limit=20"))
-            #expect(Set((suggested["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }) == requesterSees)
+            #expect(try await w.suggested(w.requesterToken, "q=vpn&limit=20") == requesterSees)
             // A requester cannot write.
             #expect(try await send(app, .POST, "/api/v1/articles", headers: .json(w.requesterToken),
                                    body: #"{"entity_id":"\#(t.beta.id!)","title":"x","body":"y"}"#).status == .forbidden)
@@ -162,11 +168,9 @@ struct KnowledgeBaseTests {
             #expect(Set(try await w.titles(t.alphaToken, "/api/v1/articles")) == aliceSees)
             #expect(Set(try await w.titles(t.alphaToken, "/api/v1/articles?q=vpn&per_page=200")) == aliceSees)
             #expect(try await w.get(t.alphaToken, "/api/v1/articles/\(betaFAQ["id"]!)").status == .notFound)
-            let aliceSuggest = try json(try await w.get(t.alphaToken, "/api/v1/articles/suggest?q=vpn&limit=20"))
-            #expect(Set((aliceSuggest["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }) == aliceSees)
-            let portal = try json(try await w.get(t.alphaToken, "/api/v1/articles/suggest?q=vpn&limit=20&audience=requester"))
-            #expect(Set((portal["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String })
-                    == ["Alpha VPN FAQ", "Root VPN FAQ"], "the requester audience shows the FAQ only")
+            #expect(try await w.suggested(t.alphaToken, "q=vpn&limit=20") == aliceSees)
+            #expect(try await w.suggested(t.alphaToken, "q=vpn&limit=20&audience=requester") == ["Alpha VPN FAQ", "Root VPN FAQ"],
+                    "the requester audience shows the FAQ only")
             // Alice cannot write in Beta, nor change Beta's article (which she cannot even see).
             #expect(try await send(app, .POST, "/api/v1/articles", headers: .json(t.alphaToken),
                                    body: #"{"entity_id":"\#(t.beta.id!)","title":"x","body":"y"}"#).status == .notFound)
@@ -183,14 +187,10 @@ struct KnowledgeBaseTests {
                     ["Beta VPN interne", "Beta VPN FAQ", "Root VPN FAQ", "Root VPN Beta seulement"])
 
             // The service the ticket page calls, narrowed to a ticket's entity.
-            let scope = AccessScope(profiles: [Profile(entityID: t.root.id!, role: .superAdmin, recursive: true)],
-                                    tree: EntityTree([
-                                        .init(id: t.root.id!, parentID: nil, name: "Root"),
-                                        .init(id: t.alpha.id!, parentID: t.root.id!, name: "Alpha"),
-                                        .init(id: t.beta.id!, parentID: t.root.id!, name: "Beta")]))
             let tree = EntityTree([.init(id: t.root.id!, parentID: nil, name: "Root"),
                                    .init(id: t.alpha.id!, parentID: t.root.id!, name: "Alpha"),
                                    .init(id: t.beta.id!, parentID: t.root.id!, name: "Beta")])
+            let scope = AccessScope(profiles: [Profile(entityID: t.root.id!, role: .superAdmin, recursive: true)], tree: tree)
             let forAlpha = try await KnowledgeSearch.suggest(text: "vpn", scope: scope, tree: tree, entity: t.alpha.id!,
                                                              audience: .technician, limit: 20, on: app.db)
             #expect(Set(forAlpha.map(\.title)) == aliceSees)

@@ -35,24 +35,17 @@ extension ArticleInput {
         case entity_id, recursive, category_id, title, body, visibility, entity_ids, template, review_on
     }
 
-    /// Tells a field set to `null` (`.some(nil)`) from a field left out (`nil`).
-    private static func nullable<T: Decodable>(_ container: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> T?? {
-        guard container.contains(key) else { return nil }
-        if try container.decodeNil(forKey: key) { return .some(nil) }
-        return .some(try container.decode(T.self, forKey: key))
-    }
-
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         entity_id = try container.decodeIfPresent(UUID.self, forKey: .entity_id)
         recursive = try container.decodeIfPresent(Bool.self, forKey: .recursive)
-        category_id = try Self.nullable(container, .category_id)
+        category_id = try container.decodeNullable(UUID.self, forKey: .category_id)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         body = try container.decodeIfPresent(String.self, forKey: .body)
         visibility = try container.decodeIfPresent(String.self, forKey: .visibility)
         entity_ids = try container.decodeIfPresent([UUID].self, forKey: .entity_ids)
         template = try container.decodeIfPresent(String.self, forKey: .template)
-        review_on = try Self.nullable(container, .review_on)
+        review_on = try container.decodeNullable(String.self, forKey: .review_on)
     }
 }
 
