@@ -45,7 +45,7 @@ struct SafeMarkdownTests {
             "<blockquote>\n<p>cité</p>\n<blockquote>\n<p>deux fois</p>\n</blockquote>\n</blockquote>\n")
         #expect(html("| Poste | IP |\n|---|--:|\n| pc1 | 10.0.0.1 |\n| pc\\|2 |") ==
             "<div class=\"md-table\"><table>\n<thead><tr><th>Poste</th><th class=\"md-right\">IP</th></tr></thead>\n"
-            + "<tbody>\n<tr><td>pc1</td><td class=\"md-right\">10.0.0.1</td></tr>\n<tr><td>pc|2</td><td></td></tr>\n"
+            + "<tbody>\n<tr><td>pc1</td><td class=\"md-right\">10.0.0.1</td></tr>\n<tr><td>pc|2</td><td class=\"md-right\"></td></tr>\n"
             + "</tbody>\n</table></div>\n")
         #expect(html("texte\n- puce") == "<p>texte</p>\n<ul>\n<li>puce</li>\n</ul>\n")
     }

@@ -146,6 +146,7 @@ struct KnowledgeService {
                                        after: "\(article.body.count) characters (edited)"))
         }
         guard !changes.isEmpty else { return article }
+        let recorded = changes
         let audit = AuditLog(request: request)
         let now = request.now
         try await db.transaction { db in
@@ -160,7 +161,7 @@ struct KnowledgeService {
             }
             if textChanged { try await KnowledgeIndex.store(article, on: db) }
             try await audit.record("kb_article.updated", objectType: Self.objectType, objectID: article.id!,
-                                   label: article.title, entityID: article.entityID, changes: changes, on: db)
+                                   label: article.title, entityID: article.entityID, changes: recorded, on: db)
         }
         return article
     }
