@@ -17,8 +17,8 @@ public struct SearchSnippet: Sendable, Equatable {
 
     public let parts: [Part]
 
-    /// The extract of `text` around its first word that starts with one of the (folded) search words; the start of
-    /// the text when none does. About `length` characters, cut at word boundaries, with `…` where it was cut.
+    /// The extract of `text` around its first word that starts with one of the (folded) search words, among its
+    /// first 3,000 words; the start of the text when none does. About `length` characters, cut at word boundaries, with `…` where it was cut.
     public init(text: String, terms: KnowledgeSearchTerms, length: Int = 200) {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
         var tokens: [(range: Range<String.Index>, match: Bool)] = []
@@ -36,7 +36,9 @@ public struct SearchSnippet: Sendable, Equatable {
             if match && firstMatch == nil { firstMatch = tokens.count }
             tokens.append((index..<end, match))
             index = end
-            if tokens.count > 20_000 { break }
+            // Enough words after the first match for any extract; and a match this far in is not worth finding.
+            if let firstMatch, tokens.count > firstMatch + length { break }
+            if firstMatch == nil && tokens.count > 3_000 { break }
         }
         guard !tokens.isEmpty else {
             parts = flat.isEmpty ? [] : [Part(String(flat.prefix(length)), isMatch: false)]
