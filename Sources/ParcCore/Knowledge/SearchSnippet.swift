@@ -63,8 +63,8 @@ public struct SearchSnippet: Sendable, Equatable {
         }
         if end < flat.endIndex {
             let rest = flat[end...]
-            if tokens.last!.range.upperBound <= end {
-                parts.append(Part(String(rest.prefix(20)), isMatch: false))
+            if rest.count <= 20 && !rest.contains(where: { $0.isLetter || $0.isNumber }) {
+                parts.append(Part(String(rest), isMatch: false))
             } else {
                 parts.append(Part(" …", isMatch: false))
             }
