@@ -86,9 +86,10 @@ struct KnowledgeBaseTests {
 
             // A change of text is a new revision; the previous one is kept.
             let patched = try await send(app, .PATCH, "/api/v1/articles/\(id)", headers: .json(t.alphaToken),
-                                         body: #"{"body":"## Symptôme\n\nLe papier *coince* encore.","review_on":null}"#)
+                                         body: ##"{"body":"## Symptôme\n\nLe papier *coince* encore.","review_on":null}"##)
             #expect(patched.status == .ok, "\(patched.body.string)")
-            #expect(try json(patched)["revision"] as? Int == 2 && try json(patched)["review_due"] as? Bool == false)
+            let patchedJSON = try json(patched)
+            #expect(patchedJSON["revision"] as? Int == 2 && patchedJSON["review_due"] as? Bool == false)
             let unchanged = try await send(app, .PATCH, "/api/v1/articles/\(id)", headers: .json(t.alphaToken),
                                            body: #"{"visibility":"faq"}"#)
             #expect(try json(unchanged)["revision"] as? Int == 2, "no new revision without a change of text")
