@@ -86,7 +86,7 @@ struct KnowledgeBaseTests {
 
             // A change of text is a new revision; the previous one is kept.
             let patched = try await send(app, .PATCH, "/api/v1/articles/\(id)", headers: .json(t.alphaToken),
-                                         body: ##"{"body":"## Symptôme\n\nLe papier *coince* encore.","review_on":null}"##)
+                                         body: ###"{"body":"## Symptôme\n\nLe papier *coince* encore.","review_on":null}"###)
             #expect(patched.status == .ok, "\(patched.body.string)")
             let patchedJSON = try json(patched)
             #expect(patchedJSON["revision"] as? Int == 2 && patchedJSON["review_due"] as? Bool == false)
