@@ -323,7 +323,10 @@ struct KnowledgeBaseTests {
             }
             let oversized = try await post(#"{"entity_id":"\#(alpha)","title":"Long","body":"\#(String(repeating: "a", count: KnowledgeService.bodyLimit + 1))"}"#)
             #expect(oversized.status == .unprocessableEntity && oversized.body.string.contains("200,000"))
-            let huge = try await post(#"{"entity_id":"\#(alpha)","title":"Huge","body":"\#(String(repeating: "a", count: 1_100_000))"}"#)
+            // Over 1 MB the HTTP layer refuses the body before it is read whole (only a running server collects it so).
+            let huge = try await send(app, .POST, "/api/v1/articles", headers: .json(t.alphaToken),
+                                      body: #"{"entity_id":"\#(alpha)","title":"Huge","body":"\#(String(repeating: "a", count: 1_100_000))"}"#,
+                                      running: true)
             #expect(huge.status == .payloadTooLarge)
             #expect(try await post(#"{"entity_id":"\#(alpha)","title":"x""#).status == .badRequest)
             let unknown = try await post(#"{"entity_id":"\#(alpha)","title":"x","body":"y","titel":"z"}"#)
