@@ -87,8 +87,8 @@ struct KnowledgeCategories {
             var changes: [FieldChange] = []
             if before != category.name { changes.append(FieldChange(field: "name", before: before, after: category.name)) }
             if beforeParent != category.parentID {
-                changes.append(FieldChange(field: "parent_id", before: beforeParent?.uuidString,
-                                           after: category.parentID?.uuidString))
+                changes.append(FieldChange(field: "parent", before: try await KnowledgeService.categoryName(beforeParent, on: db),
+                                           after: try await KnowledgeService.categoryName(category.parentID, on: db)))
             }
             try await audit.record("kb_category.updated", objectType: KnowledgeService.categoryObjectType,
                                    objectID: category.id!, label: category.name, entityID: category.entityID,

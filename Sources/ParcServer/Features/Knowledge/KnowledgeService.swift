@@ -119,8 +119,9 @@ struct KnowledgeService {
         article.updatedAt = request.now
         let listed = try await apply(input, to: article, isNew: true, current: [])
         let audit = AuditLog(request: request)
+        let category = try await Self.categoryName(article.categoryID, on: db)
         try await db.transaction { db in
-            try await Self.insert(article, listed: listed ?? [], audit: audit, on: db)
+            try await Self.insert(article, listed: listed ?? [], category: category, audit: audit, on: db)
         }
         return article
     }
@@ -131,6 +132,7 @@ struct KnowledgeService {
         try await request.require(.kbWrite, in: article.entityID)
         if let target = input.entity_id, target != article.entityID { try await request.require(.kbWrite, in: target) }
         let before = article.auditSnapshot
+        let beforeCategory = article.categoryID
         let current = try await Self.listedEntities(of: [article.id!], on: db)[article.id!] ?? []
         let previousText = (article.title, article.body)
         if let target = input.entity_id { article.entityID = target }
@@ -139,6 +141,10 @@ struct KnowledgeService {
         if let listed, Set(listed) != Set(current) {
             changes.append(FieldChange(field: "entity_ids", before: current.map(\.uuidString).sorted().joined(separator: ","),
                                        after: listed.map(\.uuidString).sorted().joined(separator: ",")))
+        }
+        if beforeCategory != article.categoryID {
+            changes.append(FieldChange(field: "category", before: try await Self.categoryName(beforeCategory, on: db),
+                                       after: try await Self.categoryName(article.categoryID, on: db)))
         }
         let textChanged = previousText != (article.title, article.body)
         if article.body != previousText.1 && !changes.contains(where: { $0.field == "body" }) {
@@ -227,20 +233,29 @@ struct KnowledgeService {
             errors["category_id"] = categoryMessage
         }
         guard errors.isEmpty else { throw ParcError.validation(errors) }
-        try await db.transaction { db in try await insert(article, listed: [], audit: audit, on: db) }
+        let category = try await categoryName(article.categoryID, on: db)
+        try await db.transaction { db in try await insert(article, listed: [], category: category, audit: audit, on: db) }
         return article.id!
     }
 
     // MARK: internals
 
-    private static func insert(_ article: ArticleModel, listed: [UUID], audit: AuditLog, on db: any Database) async throws {
+    /// A category's name for the history.
+    static func categoryName(_ id: UUID?, on db: any Database) async throws -> String? {
+        guard let id else { return nil }
+        return try await KBCategoryModel.find(id, on: db)?.name
+    }
+
+    private static func insert(_ article: ArticleModel, listed: [UUID], category: String?, audit: AuditLog,
+                               on db: any Database) async throws {
         try await article.create(on: db)
         try await revision(of: article, authorID: article.authorID, authorName: article.authorName, at: audit.now)
             .create(on: db)
         try await storeListed(listed, of: article.id!, replacing: false, on: db)
         try await KnowledgeIndex.store(article, on: db)
         try await audit.record("kb_article.created", objectType: objectType, objectID: article.id!, label: article.title,
-                               entityID: article.entityID, changes: FieldChange.between([:], article.auditSnapshot),
+                               entityID: article.entityID,
+                               changes: FieldChange.between([:], article.auditSnapshot.merging(["category": category]) { $1 }),
                                on: db)
     }
 

@@ -40,10 +40,11 @@ final class ArticleModel: Model, @unchecked Sendable {
 
     var articleVisibility: ArticleVisibility { ArticleVisibility(rawValue: visibility) ?? .technicians }
 
-    /// The fields the history compares (the body by its size: the revisions tab shows its text).
+    /// The fields the history compares (the body by its size: the revisions tab shows its text; the category by
+    /// its name, added by the service).
     var auditSnapshot: [String: String?] {
         ["title": title, "visibility": visibility, "template": template, "recursive": recursive ? "true" : "false",
-         "category_id": categoryID?.uuidString, "review_on": reviewOn, "entity_id": entityID.uuidString,
+         "review_on": reviewOn, "entity_id": entityID.uuidString,
          "body": "\(body.count) characters"]
     }
 }
