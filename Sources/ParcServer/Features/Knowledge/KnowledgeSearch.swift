@@ -77,22 +77,33 @@ enum KnowledgeSearch {
             rank = "bm25(kb_article_search, 8.0, 1.0)"
             direction = "ASC"
         }
-        // Every match is ranked on narrow rows (id, rank, date) and counted in the same pass (a window, not a second
-        // scan); only the page's articles are read whole.
-        let total: SQLQueryString = countTotal ? ", COUNT(*) OVER () AS kb_total" : ""
-        let outerTotal: SQLQueryString = countTotal ? ", page.kb_total" : ""
-        let rows = try await sql.raw("""
-            SELECT kb_articles.*\(outerTotal) FROM (
-                SELECT kb_articles.id AS kb_id, \(rank) AS kb_rank, kb_articles.updated_at AS kb_updated\(total)
-                FROM \(from) WHERE \(match) AND \(condition)
-                ORDER BY kb_rank \(direction), kb_updated DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
-            ) AS page JOIN kb_articles ON kb_articles.id = page.kb_id
-            ORDER BY page.kb_rank \(direction), page.kb_updated DESC
-            """).all()
+        let rows: [any SQLRow]
+        if sql.dialect.name == "postgresql" {
+            // Every match is ranked on narrow rows (id, rank, date) and counted in the same pass (a window, not a
+            // second scan); only the page's articles are read whole.
+            let total: SQLQueryString = countTotal ? ", COUNT(*) OVER () AS kb_total" : ""
+            let outerTotal: SQLQueryString = countTotal ? ", page.kb_total" : ""
+            rows = try await sql.raw("""
+                SELECT kb_articles.*\(outerTotal) FROM (
+                    SELECT kb_articles.id AS kb_id, \(rank) AS kb_rank, kb_articles.updated_at AS kb_updated\(total)
+                    FROM \(from) WHERE \(match) AND \(condition)
+                    ORDER BY kb_rank \(direction), kb_updated DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
+                ) AS page JOIN kb_articles ON kb_articles.id = page.kb_id
+                ORDER BY page.kb_rank \(direction), page.kb_updated DESC
+                """).all()
+        } else {
+            // FTS5's bm25() cannot run under a window function: the page, then the count when there may be more.
+            rows = try await sql.raw("""
+                SELECT kb_articles.* FROM \(from) WHERE \(match) AND \(condition)
+                ORDER BY \(rank) \(direction), kb_articles.updated_at DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
+                """).all()
+        }
         let articles = try rows.map { try $0.decode(model: ArticleModel.self) }
         guard countTotal else { return (articles.count, articles) }
-        if let first = rows.first { return (try first.decode(column: "kb_total", as: Int.self), articles) }
-        if offset == 0 { return (0, []) }
+        if sql.dialect.name == "postgresql", let first = rows.first {
+            return (try first.decode(column: "kb_total", as: Int.self), articles)
+        }
+        if offset == 0 && articles.count < limit { return (articles.count, articles) }
         let count = try await sql.raw("SELECT COUNT(*) AS n FROM \(from) WHERE \(match) AND \(condition)").first()
         return (try count?.decode(column: "n", as: Int.self) ?? 0, articles)
     }
