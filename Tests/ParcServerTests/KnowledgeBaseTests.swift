@@ -71,6 +71,10 @@ struct KnowledgeBaseTests {
             let sub = try await send(app, .POST, "/api/v1/kb-categories", headers: .json(t.alphaToken),
                                      body: #"{"entity_id":"\#(t.alpha.id!)","parent_id":"\#(categoryID)","name":"Laser"}"#)
             #expect(try json(sub)["path"] as? String == "Imprimantes › Laser")
+            let subID = try #require(try json(sub)["id"] as? String)
+            let moved = try await send(app, .PATCH, "/api/v1/kb-categories/\(subID)", headers: .json(t.alphaToken),
+                                       body: #"{"parent_id":null,"name":"Laser couleur"}"#)
+            #expect(try json(moved)["path"] as? String == "Laser couleur", "null makes it a top category")
 
             // MUT: create
             let created = try await w.article(t.alphaToken, [

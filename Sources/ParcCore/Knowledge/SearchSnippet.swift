@@ -18,7 +18,8 @@ public struct SearchSnippet: Sendable, Equatable {
     public let parts: [Part]
 
     /// The extract of `text` around its first word that starts with one of the (folded) search words, among its
-    /// first 3,000 words; the start of the text when none does. About `length` characters, cut at word boundaries, with `…` where it was cut.
+    /// first 3,000 words; the start of the text when none does. About `length` characters, cut at word boundaries,
+    /// with `…` where it was cut.
     public init(text: String, terms: KnowledgeSearchTerms, length: Int = 200) {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
         var tokens: [(range: Range<String.Index>, match: Bool)] = []

@@ -56,18 +56,34 @@ struct ArticleVoteInput: StrictContent, Decodable {
     static let acceptedFields: Set<String> = ["helpful"]
 }
 
-/// A category as `POST` and `PATCH /api/v1/kb-categories` take it.
+/// A category as `POST` and `PATCH /api/v1/kb-categories` take it. `"parent_id": null` makes it a top category.
 struct KBCategoryInput: StrictContent, Decodable {
     var entity_id: UUID?
-    var parent_id: UUID?
+    var parent_id: UUID??
     var name: String?
     static let acceptedFields: Set<String> = ["entity_id", "parent_id", "name"]
 
-    static let schema = OpenAPISchema.object(["entity_id": .uuid, "parent_id": .uuid, "name": .string()],
+    static let schema = OpenAPISchema.object(["entity_id": .uuid, "parent_id": .nullable(.uuid), "name": .string()],
                                              required: [])
+
+    init(entity_id: UUID?, parent_id: UUID??, name: String?) {
+        self.entity_id = entity_id
+        self.parent_id = parent_id
+        self.name = name
+    }
+
+    private enum Keys: String, CodingKey { case entity_id, parent_id, name }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        entity_id = try container.decodeIfPresent(UUID.self, forKey: .entity_id)
+        parent_id = try container.decodeNullable(UUID.self, forKey: .parent_id)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+    }
 }
 
-/// A ticket's solution (or any text) to turn into an article: see ``KnowledgeService/createArticle(from:author:entity:audit:on:)``.
+/// A ticket's solution (or any text) to turn into an article: see
+/// ``KnowledgeService/createArticle(from:author:entity:audit:on:)``.
 struct ArticleDraft: Sendable {
     var title: String
     /// Markdown.

@@ -42,10 +42,12 @@ struct ArticleQuery {
             parts.append("kb_articles.category_id IN (\(binds: Array(wanted)))")
         }
         if let text = filters["visibility"] {
-            parts.append("kb_articles.visibility IN (\(binds: try Self.values(text, "visibility", allowed: ArticleVisibility.allCases.map(\.rawValue))))")
+            let values = try Self.values(text, "visibility", allowed: ArticleVisibility.allCases.map(\.rawValue))
+            parts.append("kb_articles.visibility IN (\(binds: values))")
         }
         if let text = filters["template"] {
-            parts.append("kb_articles.template IN (\(binds: try Self.values(text, "template", allowed: ArticleTemplate.allCases.map(\.rawValue))))")
+            let values = try Self.values(text, "template", allowed: ArticleTemplate.allCases.map(\.rawValue))
+            parts.append("kb_articles.template IN (\(binds: values))")
         }
         if let text = filters["entity_id"] {
             let entity = try Self.uuid(text, "entity_id")
@@ -56,7 +58,9 @@ struct ArticleQuery {
             guard text == "true" || text == "false" else {
                 throw ParcError.badRequest("invalid_query", "Parameter 'review_due' takes true or false.")
             }
-            if text == "true" { parts.append("kb_articles.review_on IS NOT NULL AND kb_articles.review_on < \(bind: Self.today(request))") }
+            if text == "true" {
+                parts.append("kb_articles.review_on IS NOT NULL AND kb_articles.review_on < \(bind: Self.today(request))")
+            }
         }
         return parts.joined(separator: " AND ")
     }

@@ -125,7 +125,8 @@ struct KnowledgeCategories {
             }
             category.name = name
         }
-        if let parent = input.parent_id {
+        if case .some(nil) = input.parent_id { category.parentID = nil }
+        if case .some(.some(let parent)) = input.parent_id {
             // The parent is a category of the same entity, and not the category itself or one below it.
             let all = try await KBCategoryModel.query(on: db).filter(\.$entityID == category.entityID).all()
             var below: Set<UUID> = category.id.map { [$0] } ?? []

@@ -451,8 +451,8 @@ struct KnowledgePagesController {
         let parent = (form.parent_id ?? "").isEmpty ? nil : UUID(uuidString: form.parent_id!)
         if let parent, let category = try await KBCategoryModel.find(parent, on: req.db) { entity = category.entityID }
         do {
-            _ = try await KnowledgeCategories(request: req).create(KBCategoryInput(entity_id: entity, parent_id: parent,
-                                                                                   name: form.name))
+            let input = KBCategoryInput(entity_id: entity, parent_id: .some(parent), name: form.name)
+            _ = try await KnowledgeCategories(request: req).create(input)
             req.flash("success", req.t("common.saved"))
             return req.redirect(to: "/kb/categories")
         } catch let error as ParcError where error.status == .unprocessableEntity {

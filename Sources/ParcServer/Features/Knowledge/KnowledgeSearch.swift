@@ -51,7 +51,8 @@ enum KnowledgeSearch {
     /// The articles matching `terms`, as a condition on `kb_articles` (for lists sorted otherwise than by relevance).
     static func matchCondition(_ terms: KnowledgeSearchTerms, on db: any Database) -> SQLQueryString {
         if (db as? any SQLDatabase)?.dialect.name == "postgresql" {
-            return "kb_articles.search_vector @@ (to_tsquery('french', \(bind: terms.tsQuery)) || to_tsquery('english', \(bind: terms.tsQuery)))"
+            return "kb_articles.search_vector @@ (to_tsquery('french', \(bind: terms.tsQuery)) || "
+                + "to_tsquery('english', \(bind: terms.tsQuery)))"
         }
         return "kb_articles.search_row IN (SELECT rowid FROM kb_article_search WHERE kb_article_search MATCH \(bind: terms.fts5Match))"
     }
@@ -66,7 +67,8 @@ enum KnowledgeSearch {
         let rank: SQLQueryString
         let direction: SQLQueryString
         if sql.dialect.name == "postgresql" {
-            from = "kb_articles, (SELECT to_tsquery('french', \(bind: terms.tsQuery)) || to_tsquery('english', \(bind: terms.tsQuery)) AS q) AS query"
+            from = "kb_articles, (SELECT to_tsquery('french', \(bind: terms.tsQuery)) || "
+                + "to_tsquery('english', \(bind: terms.tsQuery)) AS q) AS query"
             match = "kb_articles.search_vector @@ query.q"
             rank = "ts_rank(kb_articles.search_vector, query.q)"
             direction = "DESC"
