@@ -11,7 +11,7 @@ struct HelpdeskFeature: ParcFeature {
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "tickets", labelKey: "nav.tickets", path: "/tickets", icon: "inbox",
-                                     section: "nav.section.support", permission: .ticketsCreate, order: 100))
+                                     section: "nav.section.helpdesk", permission: .ticketsCreate, order: 100))
         registry.addJob(HelpdeskClockJob())
         registry.addSchedule(ScheduleDefinition(name: "helpdesk.clock", cron: "* * * * *", timeZone: "UTC",
                                                 kind: "helpdesk.clock", payload: "{}"))

@@ -47,25 +47,18 @@ extension LicenceInput {
              expires_on, comment
     }
 
-    /// Tells a field set to `null` (`.some(nil)`) from a field left out (`nil`).
-    private static func nullable<T: Decodable>(_ container: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> T?? {
-        guard container.contains(key) else { return nil }
-        if try container.decodeNil(forKey: key) { return .some(nil) }
-        return .some(try container.decode(T.self, forKey: key))
-    }
-
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         entity_id = try container.decodeIfPresent(UUID.self, forKey: .entity_id)
         name = try container.decodeIfPresent(String.self, forKey: .name)
-        software_id = try Self.nullable(container, .software_id)
+        software_id = try container.decodeNullable(UUID.self, forKey: .software_id)
         licence_type = try container.decodeIfPresent(String.self, forKey: .licence_type)
-        seats = try Self.nullable(container, .seats)
+        seats = try container.decodeNullable(Int.self, forKey: .seats)
         licence_key = try container.decodeIfPresent(String.self, forKey: .licence_key)
         purchase_date = try container.decodeIfPresent(String.self, forKey: .purchase_date)
         supplier = try container.decodeIfPresent(String.self, forKey: .supplier)
         order_number = try container.decodeIfPresent(String.self, forKey: .order_number)
-        cost = try Self.nullable(container, .cost)
+        cost = try container.decodeNullable(Double.self, forKey: .cost)
         expires_on = try container.decodeIfPresent(String.self, forKey: .expires_on)
         comment = try container.decodeIfPresent(String.self, forKey: .comment)
     }

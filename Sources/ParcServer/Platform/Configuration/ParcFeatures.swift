@@ -1,5 +1,5 @@
 /// Every feature of Parc, in the order their migrations run. A new capability adds itself here.
 enum ParcFeatures {
     static let all: [any ParcFeature] = [AgentsFeature(), InventoryFeature(), BackupFeature(), AlertsFeature(),
-                                          SoftwareFeature(), HelpdeskFeature(), MailInFeature()]
+                                          SoftwareFeature(), HelpdeskFeature(), KnowledgeFeature(), MailInFeature()]
 }
