@@ -419,6 +419,19 @@ struct HelpdeskTests {
                     && results["distribution"] as? [Int] == [0, 0, 0, 1, 0] && results["closed_tickets"] as? Int == 1)
             #expect(try json(try await w.call(w.t.betaToken, .GET, "/api/v1/satisfaction"))["answers"] as? Int == 0)
             #expect(try await w.call(w.t.alphaToken, .GET, "/api/v1/satisfaction?days=0").status == .badRequest)
+            // The solution becomes an article; once published as FAQ, the next requester finds it while typing.
+            let article = try await alice.post(ticketPath + "/article", [:])
+            #expect(article.status == .seeOther, "\(article.body.string)")
+            let articleID = try #require(article.headers.first(name: .location)?.split(separator: "/").dropLast().last)
+            #expect(try await rita.post(ticketPath + "/article", [:]).status == .forbidden, "requesters do not write articles")
+            let before = try await rita.get("/tickets/suggestions?q=ecran%20noir")
+            #expect(before.status == .ok && !before.body.string.contains("Écran noir"), "a draft is for technicians")
+            let publish = try await w.call(w.t.alphaToken, .PATCH, "/api/v1/articles/\(articleID)", #"{"visibility":"faq"}"#)
+            #expect(publish.status == .ok, "\(publish.body.string)")
+            let found = try await rita.get("/tickets/suggestions?q=ecran%20noi")
+            #expect(found.status == .ok && found.body.string.contains("Écran noir") && found.body.string.contains("/kb/"),
+                    "\(found.body.string)")
+            #expect(try await rita.get("/tickets/new").body.string.contains("data-suggest"))
             // Beta's admin cannot open Alpha's ticket page.
             let bob = WebClient(app)
             try await bob.signIn("bob")

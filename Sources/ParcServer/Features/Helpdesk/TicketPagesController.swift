@@ -22,6 +22,8 @@ struct TicketPagesController {
         routes.post("tickets", ":id", "solution", "approve", use: approve)
         routes.post("tickets", ":id", "solution", "refuse", use: refuse)
         routes.post("tickets", ":id", "satisfaction", use: rate)
+        routes.post("tickets", ":id", "article", use: makeArticle)
+        routes.get("tickets", "suggestions", use: suggestions)
     }
 
     // MARK: list
@@ -223,6 +225,8 @@ struct TicketPagesController {
         let done: Bool
         let minutes: String?
         let taskID: UUID?
+        /// The body rendered by ``SafeMarkdown``: inert whatever was written.
+        let html: String
     }
 
     struct Field: Encodable {
@@ -253,6 +257,10 @@ struct TicketPagesController {
         let errors: [String: String]
         let values: [String: String]
         let history: [AuditEntryView]
+        let descriptionHTML: String
+        let solutionHTML: String?
+        let suggestions: [KnowledgeSearch.Suggestion]
+        let canMakeArticle: Bool
         let survey: SatisfactionDTO?
         let surveyLabel: String?
         let canRate: Bool
@@ -288,14 +296,15 @@ struct TicketPagesController {
         let language = req.language
         var entries = followupRows.map {
             (date: $0.createdAt, entry: Entry(kind: "followup", author: $0.authorName, at: req.formatDateTime($0.createdAt),
-                                              body: $0.body, isPrivate: $0.isPrivate, done: false, minutes: nil, taskID: nil))
+                                              body: $0.body, isPrivate: $0.isPrivate, done: false, minutes: nil, taskID: nil,
+                                              html: SafeMarkdown.html(from: $0.body)))
         }
         entries += taskRows.map {
             (date: $0.createdAt, entry: Entry(kind: "task", author: $0.authorID.flatMap { names[$0] } ?? "—",
                                               at: req.formatDateTime($0.createdAt), body: $0.description,
                                               isPrivate: $0.isPrivate, done: $0.done,
                                               minutes: req.t("tickets.minutes", ParcFormat.number($0.spentMinutes, language: language)),
-                                              taskID: $0.id))
+                                              taskID: $0.id, html: SafeMarkdown.html(from: $0.description)))
         }
         let spent = taskRows.reduce(0) { $0 + $1.spentMinutes }
         let survey = try await TicketSatisfactionModel.find(ticket.id, on: req.db)
@@ -371,6 +380,13 @@ struct TicketPagesController {
                     SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"), selected: formValues["priority"] == String($0))
                 },
                 technicians: technicians, errors: errors, values: formValues, history: history,
+                descriptionHTML: SafeMarkdown.html(from: dto.description),
+                solutionHTML: dto.solution.map { SafeMarkdown.html(from: $0) },
+                suggestions: tab == "discussion" && technician && !["solved", "closed"].contains(dto.status)
+                    ? (try? await KnowledgeSearch.suggest(text: dto.title, on: req, entity: ticket.entityID,
+                                                          audience: .technician, limit: 3)) ?? [] : [],
+                canMakeArticle: dto.solution != nil && ["solved", "closed"].contains(dto.status)
+                    && scope.allows(.kbWrite, in: ticket.entityID),
                 survey: survey.map(SatisfactionDTO.init),
                 surveyLabel: survey.map { req.t("tickets.survey.rating.\($0.rating)") },
                 canRate: survey == nil && isRequester && dto.status == "closed",
@@ -538,6 +554,40 @@ struct TicketPagesController {
     }
 
     struct AnswerForm: Content { var comment: String? }
+
+    /// "Turn this solution into an article": a draft article for technicians with the problem and its solution,
+    /// opened in the article form to review and publish.
+    @Sendable func makeArticle(_ req: Request) async throws -> Response {
+        let ticket = try await TicketService(request: req).find(req.parameters.get("id", as: UUID.self))
+        try await req.require(.kbWrite, in: ticket.entityID)
+        guard let solution = ticket.solution, [.solved, .closed].contains(ticket.ticketStatus) else {
+            throw ParcError(.conflict, code: "no_solution", "The ticket has no solution to turn into an article yet.")
+        }
+        let user = try req.requireUser()
+        let body = "## \(req.t("tickets.article.problem"))\n\n\(ticket.description)\n\n## \(req.t("tickets.solution"))\n\n\(solution)\n\n"
+            + "_\(req.t("tickets.article.source", ticket.reference))_\n"
+        let id = try await KnowledgeService.createArticle(
+            from: ArticleDraft(title: ticket.title, body: String(body.prefix(190_000))), author: user.id,
+            entity: ticket.entityID, audit: AuditLog(request: req), on: req.db)
+        req.flash("success", req.t("tickets.article.created"))
+        return req.redirect(to: "/kb/\(id)/edit")
+    }
+
+    struct SuggestionItem: Content {
+        let title: String
+        let url: String
+        let snippet: String
+    }
+
+    /// FAQ articles matching what a requester is typing, for the new-ticket form (as you type; session-signed).
+    @Sendable func suggestions(_ req: Request) async throws -> [SuggestionItem] {
+        try await req.requireAnywhere(.ticketsCreate)
+        let text = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        let technician = try await req.accessScope().allowsAnywhere(.kbReadInternal)
+        return try await KnowledgeSearch.suggest(text: text, on: req, audience: technician ? .technician : .requester,
+                                                 limit: 5)
+            .map { SuggestionItem(title: $0.title, url: $0.url, snippet: $0.snippet) }
+    }
 
     struct RatingForm: Content {
         var rating: String?

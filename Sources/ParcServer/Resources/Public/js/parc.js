@@ -65,6 +65,36 @@
             if (message && !window.confirm(message)) e.preventDefault();
         });
 
+        // FAQ articles while a requester types a ticket's title (the form works without it).
+        var suggestTimer = null;
+        doc.addEventListener('input', function (e) {
+            var input = e.target.closest ? e.target.closest('[data-suggest]') : null;
+            if (!input) return;
+            clearTimeout(suggestTimer);
+            suggestTimer = setTimeout(function () {
+                var box = doc.getElementById(input.getAttribute('aria-describedby'));
+                var text = input.value.trim();
+                if (!box) return;
+                if (text.length < 3) { box.hidden = true; return; }
+                fetch(input.getAttribute('data-suggest') + '?q=' + encodeURIComponent(text), { credentials: 'same-origin' })
+                    .then(function (r) { return r.ok ? r.json() : []; })
+                    .then(function (items) {
+                        var list = box.querySelector('ul');
+                        list.textContent = '';
+                        items.forEach(function (item) {
+                            var li = doc.createElement('li');
+                            var a = doc.createElement('a');
+                            a.href = item.url; a.textContent = item.title; a.target = '_blank'; a.rel = 'noopener';
+                            var span = doc.createElement('span');
+                            span.className = 'muted'; span.textContent = ' ' + item.snippet;
+                            li.appendChild(a); li.appendChild(span); list.appendChild(li);
+                        });
+                        box.hidden = items.length === 0;
+                    })
+                    .catch(function () { box.hidden = true; });
+            }, 250);
+        });
+
         doc.addEventListener('change', function (e) {
             var t = e.target;
             if (t.matches('[data-autosubmit]') && t.form) {
