@@ -95,13 +95,13 @@ struct IMAPHostileServerTests {
             // Announces 4 GB and sends nothing more: the client must not wait for it.
             command.hasPrefix("UID FETCH") ? .send("* 1 FETCH (UID 1 BODY[] {4000000000}\r\n") : nil
         }) { server in
-            let start = ContinuousClock.now
+            // The server never sends the bytes: a client that waited for them would end on its command timeout
+            // (`.timeout`), so the kind alone shows it refused at the announcement (no timing in the test).
             let error = try await Self.failure(server) { session async throws(IMAPError) in
                 _ = try await session.fetch(uid: 1)
             }
-            #expect(error.kind == .messageTooLarge)
+            #expect(error.kind == .messageTooLarge, "\(error)")
             #expect(!error.isTransient)
-            #expect(ContinuousClock.now - start < .seconds(8), "the client waited for the literal's bytes")
         }
     }
 

@@ -8,7 +8,7 @@ import Vapor
 
 /// The ticket list shared by the API, the pages and the saved views: scoped to what the user may see (every ticket
 /// of the entities they read, their own tickets where they are a requester), filtered, sorted and paged in SQL.
-struct TicketQuery {
+struct TicketQuery: ListFilterParsing {
     static let openStatuses: [TicketStatus] = [.new, .assigned, .planned, .pending]
 
     static let spec = ListQuerySpec(
@@ -189,21 +189,5 @@ struct TicketQuery {
             index += 1
         }
         return result
-    }
-
-    static func uuid(_ text: String, _ parameter: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else {
-            throw ParcError.badRequest("invalid_query", "Parameter '\(parameter)' must be a UUID.")
-        }
-        return id
-    }
-
-    static func values(_ text: String, _ parameter: String, allowed: [String]) throws -> [String] {
-        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !values.isEmpty, values.allSatisfy(allowed.contains) else {
-            throw ParcError.badRequest("invalid_query",
-                                       "Parameter '\(parameter)' takes \(allowed.joined(separator: ", ")) (commas: any of).")
-        }
-        return values
     }
 }

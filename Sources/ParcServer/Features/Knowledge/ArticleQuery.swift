@@ -8,7 +8,7 @@ import Vapor
 
 /// The article list shared by the API and the pages: the articles the user reads, filtered, searched (ranked by
 /// relevance unless another order is asked), sorted and paged.
-struct ArticleQuery {
+struct ArticleQuery: ListFilterParsing {
     static let spec = ListQuerySpec(
         sortable: ["title", "updated_at", "created_at", "views", "review_on", "relevance"],
         filterable: ["category_id", "visibility", "template", "entity_id", "review_due"],
@@ -103,21 +103,5 @@ struct ArticleQuery {
             """).all()
         return (try count?.decode(column: "n", as: Int.self) ?? 0, try rows.map { try $0.decode(model: ArticleModel.self) },
                 terms)
-    }
-
-    static func uuid(_ text: String, _ parameter: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else {
-            throw ParcError.badRequest("invalid_query", "Parameter '\(parameter)' must be a UUID.")
-        }
-        return id
-    }
-
-    static func values(_ text: String, _ parameter: String, allowed: [String]) throws -> [String] {
-        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !values.isEmpty, values.allSatisfy(allowed.contains) else {
-            throw ParcError.badRequest("invalid_query",
-                                       "Parameter '\(parameter)' takes \(allowed.joined(separator: ", ")) (commas: any of).")
-        }
-        return values
     }
 }

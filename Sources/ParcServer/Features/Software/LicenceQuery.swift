@@ -11,7 +11,7 @@ import Vapor
 ///
 /// Compliance is computed, not stored (it moves with every inventory), so the filters on it and the sort by it run
 /// over the licences that pass the stored filters. An entity holds licences by the hundred, not by the million.
-struct LicenceQuery {
+struct LicenceQuery: ListFilterParsing {
     static let spec = ListQuerySpec(
         sortable: ["name", "licence_type", "seats", "assigned", "expires_on", "created_at", "compliance"],
         filterable: ["entity_id", "software_id", "licence_type", "compliance", "expiring_within_days", "asset_id",
@@ -110,21 +110,5 @@ struct LicenceQuery {
         case "compliance": return order(lhs.compliance.status.rawValue, rhs.compliance.status.rawValue)
         default: return order(lhs.licence.name.lowercased(), rhs.licence.name.lowercased())
         }
-    }
-
-    private static func uuid(_ text: String, _ parameter: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else {
-            throw ParcError.badRequest("invalid_query", "Parameter '\(parameter)' must be a UUID.")
-        }
-        return id
-    }
-
-    private static func values(_ text: String, _ parameter: String, allowed: [String]) throws -> [String] {
-        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !values.isEmpty, values.allSatisfy(allowed.contains) else {
-            throw ParcError.badRequest("invalid_query",
-                                       "Parameter '\(parameter)' takes \(allowed.joined(separator: ", ")) (commas: any of).")
-        }
-        return values
     }
 }
