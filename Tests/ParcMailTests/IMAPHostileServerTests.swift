@@ -96,7 +96,7 @@ struct IMAPHostileServerTests {
             command.hasPrefix("UID FETCH") ? .send("* 1 FETCH (UID 1 BODY[] {4000000000}\r\n") : nil
         }) { server in
             // The server never sends the bytes: a client that waited for them would end on its command timeout
-            // (`.timeout`), so the kind alone shows it refused at the announcement (no timing in the test).
+            // (`.timedOut`), so the kind alone shows it refused at the announcement (no timing in the test).
             let error = try await Self.failure(server) { session async throws(IMAPError) in
                 _ = try await session.fetch(uid: 1)
             }
