@@ -441,6 +441,187 @@ struct HelpdeskTests {
         }
     }
 
+    @Test("links both ways, no cycles of parents, and a duplicate merged into its ticket", arguments: TestDatabase.all)
+    func linksAndMerge(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let w = try await HelpdeskWorld.make(app)
+            let main = try await w.open(w.requesterToken, #""title":"Wi-Fi coupé salle 12""#)
+            let dup = try await w.open(w.t.alphaToken, #""title":"Plus de Wi-Fi en salle 12""#)
+            let child = try await w.open(w.t.alphaToken, #""title":"Borne Wi-Fi à remplacer""#)
+            let mainID = try #require(main["id"] as? String), dupID = try #require(dup["id"] as? String)
+            let childID = try #require(child["id"] as? String)
+            let linked = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(childID)/links",
+                                          #"{"other_id":"\#(mainID)","kind":"parent"}"#)
+            #expect(linked.status == .created, "\(linked.body.string)")
+            let fromMain = try JSONSerialization.jsonObject(with: Data(try await w.call(w.t.alphaToken, .GET,
+                "/api/v1/tickets/\(mainID)/links").body.string.utf8)) as? [[String: Any]] ?? []
+            #expect(fromMain.map { $0["kind"] as? String } == ["child"])
+            let cycle = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(mainID)/links",
+                                         #"{"other_id":"\#(childID)","kind":"parent"}"#)
+            #expect(cycle.status == .conflict || cycle.status == .unprocessableEntity, "\(cycle.body.string)")
+            #expect(try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(mainID)/links",
+                                     #"{"other_id":"\#(mainID)","kind":"related"}"#).status == .unprocessableEntity)
+            #expect(try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(mainID)/links",
+                                     #"{"other_id":"\#(childID)","kind":"sibling"}"#).status == .unprocessableEntity)
+            #expect(try await w.call(w.requesterToken, .POST, "/api/v1/tickets/\(mainID)/links",
+                                     #"{"other_id":"\#(childID)","kind":"related"}"#).status == .forbidden)
+            // Merge the duplicate: its words join the main ticket, it is closed, the link stays.
+            _ = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(dupID)/followups", #"{"body":"Depuis 8 h"}"#)
+            let merged = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(dupID)/merge", #"{"into_id":"\#(mainID)"}"#)
+            #expect(merged.status == .ok, "\(merged.body.string)")
+            let closed = try await w.get(w.t.alphaToken, dupID)
+            #expect(closed["status"] as? String == "closed" && (closed["solution"] as? String)?.contains(main["reference"] as! String) == true)
+            let discussion = try json(try await w.call(w.t.alphaToken, .GET, "/api/v1/tickets/\(mainID)/followups"))
+            let bodies = (discussion["items"] as? [[String: Any]])?.compactMap { $0["body"] as? String } ?? []
+            #expect(bodies.contains { $0.contains("Plus de Wi-Fi en salle 12") } && bodies.contains { $0.contains("Depuis 8 h") })
+            let requesters = (try await w.get(w.t.alphaToken, mainID)["requesters"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(Set(requesters ?? []) == ["Rita", "Alice"], "the duplicate's requester joins")
+            #expect(try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(dupID)/merge", #"{"into_id":"\#(mainID)"}"#)
+                .status == .conflict, "a closed ticket is not merged again")
+            let dupHistory = try await w.history(dupID), mainHistory = try await w.history(mainID)
+            #expect(dupHistory.contains("ticket.merged") && mainHistory.contains("ticket.merged_in"))
+            // The page: the links in the details tab, a link and a merge by reference.
+            let alice = WebClient(app)
+            try await alice.signIn("alice")
+            let details = try await alice.get("/tickets/\(mainID)?tab=details")
+            #expect(details.status == .ok && details.body.string.contains(child["reference"] as! String))
+            let unknown = try await alice.post("/tickets/\(childID)/links", ["reference": "2026-99999", "kind": "related"])
+            #expect(unknown.status == .unprocessableEntity)
+            let other = try await w.open(w.t.alphaToken, #""title":"Projecteur salle 12""#)
+            #expect(try await alice.post("/tickets/\(other["id"]!)/links", ["reference": main["reference"] as! String,
+                                                                            "kind": "related"]).status == .seeOther)
+            #expect(try await alice.post("/tickets/\(other["id"]!)/merge", ["reference": main["reference"] as! String])
+                .status == .seeOther)
+            #expect(try await w.get(w.t.alphaToken, other["id"]!)["status"] as? String == "closed")
+            // Beta cannot link to Alpha's tickets.
+            let beta = try await w.open(w.t.betaToken, #""entity_id":"\#(w.t.beta.id!)""#)
+            #expect(try await w.call(w.t.betaToken, .POST, "/api/v1/tickets/\(beta["id"]!)/links",
+                                     #"{"other_id":"\#(mainID)","kind":"related"}"#).status == .notFound)
+        }
+    }
+
+    @Test("mail out: acknowledgement, assignment, followups, solution, SLA warning and breach; opt-outs and entity wording",
+          arguments: TestDatabase.all)
+    func notifications(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, clock in
+            let w = try await HelpdeskWorld.make(app)
+            func mails(to address: String) async throws -> [MailOutboxModel] {
+                try await MailOutboxModel.query(on: app.db).all().filter { $0.recipients == address }
+                    .sorted { $0.createdAt < $1.createdAt }
+            }
+            _ = try await w.officePolicy(w.t.alpha.id!)
+            clock.advance(rfc3339("2026-12-01T08:00:00Z").timeIntervalSince(clock.now))
+            let ticket = try await w.open(w.requesterToken, #""title":"Scanner HS""#)
+            let id = try #require(ticket["id"] as? String)
+            let reference = try #require(ticket["reference"] as? String)
+            var rita = try await mails(to: "rita@example.org")
+            #expect(rita.count == 1 && rita[0].subject == "[Parc #\(reference)] Scanner HS" && rita[0].textBody.contains("/tickets/\(id)"))
+            // Assigned by the super-admin: Alice is told; the author of a change never is.
+            _ = try await w.patch(w.t.superToken, id, #"{"assignee_ids":["\#(w.t.alphaTech.id!)"]}"#)
+            #expect(try await mails(to: "alice@example.org").map(\.subject) == ["[Parc #\(reference)] Assigned to you: Scanner HS"])
+            _ = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(id)/followups", #"{"body":"Je passe à 10 h."}"#)
+            _ = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(id)/followups", #"{"body":"Note","is_private":true}"#)
+            rita = try await mails(to: "rita@example.org")
+            #expect(rita.count == 2 && rita[1].textBody.contains("Je passe à 10 h.") && !rita.contains { $0.textBody.contains("Note") })
+            #expect(try await mails(to: "alice@example.org").count == 1, "not told of her own followups")
+            // The requester's answer reaches the technician.
+            _ = try await w.call(w.requesterToken, .POST, "/api/v1/tickets/\(id)/followups", #"{"body":"D'accord"}"#)
+            #expect(try await mails(to: "alice@example.org").last?.textBody.contains("D'accord") == true)
+            // Opt-out: Rita turns followups off; the entity words its solved mail its own way.
+            let prefs = try json(try await w.call(w.requesterToken, .PATCH, "/api/v1/account/ticket-notifications",
+                                                  #"{"events":{"followup":false}}"#))
+            #expect((prefs["events"] as? [String: Bool])?["followup"] == false && (prefs["events"] as? [String: Bool])?["solved"] == true)
+            #expect(try await w.call(w.requesterToken, .PATCH, "/api/v1/account/ticket-notifications",
+                                     #"{"events":{"spam":false}}"#).status == .unprocessableEntity)
+            let custom = try await w.call(w.t.superToken, .PUT, "/api/v1/ticket-mail-templates/\(w.t.root.id!)/solved/en",
+                                          #"{"subject":"Done: {{title}}","body":"Fixed: {{text}} — see {{url}}"}"#)
+            #expect(custom.status == .ok, "\(custom.body.string)")
+            #expect(try await w.call(w.t.superToken, .PUT, "/api/v1/ticket-mail-templates/\(w.t.root.id!)/solved/en",
+                                     #"{"subject":"{{secret}}","body":"x"}"#).status == .unprocessableEntity)
+            #expect(try await w.call(w.t.alphaToken, .PUT, "/api/v1/ticket-mail-templates/\(w.t.alpha.id!)/solved/en",
+                                     #"{"subject":"x","body":"x"}"#).status == .forbidden)
+            _ = try await w.call(w.t.alphaToken, .POST, "/api/v1/tickets/\(id)/followups", #"{"body":"Pièce commandée"}"#)
+            #expect(try await mails(to: "rita@example.org").count == 2, "followups turned off")
+            _ = try await w.patch(w.t.alphaToken, id, #"{"status":"solved","solution":"Rouleau remplacé."}"#)
+            let solved = try await mails(to: "rita@example.org").last
+            #expect(solved?.subject == "[Parc #\(reference)] Done: Scanner HS" && solved?.textBody.contains("Fixed: Rouleau remplacé.") == true)
+            // SLA: a running ticket due within the hour warns its technician once; past the deadline, the breach.
+            let late = try await w.open(w.t.superToken,
+                                        #""title":"Serveur lent","entity_id":"\#(w.t.alpha.id!)","assignee_ids":["\#(w.t.alphaTech.id!)"]"#)
+            let lateID = try #require(late["id"] as? String)
+            let job = HelpdeskClockJob()
+            let context = JobContext(application: app, logger: app.logger, jobID: UUID())
+            let due = try #require((try await w.get(w.t.alphaToken, lateID)["time_to_resolve_due"] as? String).map(rfc3339))
+            clock.advance(due.addingTimeInterval(-1800).timeIntervalSince(clock.now))
+            _ = try await job.run(payload: "{}", context: context)
+            _ = try await job.run(payload: "{}", context: context)
+            var alice = try await mails(to: "alice@example.org")
+            #expect(alice.filter { $0.subject.contains("Due within the hour") }.count == 1)
+            clock.advance(3600)
+            _ = try await job.run(payload: "{}", context: context)
+            _ = try await job.run(payload: "{}", context: context)
+            alice = try await mails(to: "alice@example.org")
+            #expect(alice.filter { $0.subject.contains("SLA breached") && $0.subject.contains("Serveur lent") }.count == 1)
+        }
+    }
+
+    @Test("business rules qualify new tickets from every path; the test endpoint says which would match",
+          arguments: TestDatabase.all)
+    func rules(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let w = try await HelpdeskWorld.make(app)
+            let alpha = w.t.alpha.id!
+            let category = try json(try await w.call(w.t.superToken, .POST, "/api/v1/ticket-categories",
+                                                     #"{"entity_id":"\#(w.t.root.id!)","name":"Impression"}"#))
+            let group = try json(try await w.call(w.t.superToken, .POST, "/api/v1/support-groups",
+                                                  #"{"entity_id":"\#(alpha)","name":"Support N1","member_ids":["\#(w.t.alphaTech.id!)"]}"#))
+            let categoryID = try #require(category["id"] as? String), groupID = try #require(group["id"] as? String)
+            let printers = try await w.call(w.t.superToken, .POST, "/api/v1/ticket-rules", #"""
+                {"entity_id":"\#(w.t.root.id!)","rule":{"name":"Imprimantes","match":"all","stop":false,
+                 "conditions":[{"field":"text","operator":"contains","value":"imprimante"}],
+                 "actions":[{"kind":"set_category","value":"\#(categoryID)"},{"kind":"add_tag","value":"impression"}]}}
+                """#)
+            #expect(printers.status == .created, "\(printers.body.string)")
+            let queue = try await w.call(w.t.superToken, .POST, "/api/v1/ticket-rules", #"""
+                {"entity_id":"\#(alpha)","rule":{"name":"Impression → N1","match":"all","stop":false,
+                 "conditions":[{"field":"category","operator":"is","value":"\#(categoryID)"}],
+                 "actions":[{"kind":"assign_group","value":"\#(groupID)"},{"kind":"set_priority","value":"4"}]}}
+                """#)
+            #expect(queue.status == .created, "\(queue.body.string)")
+            let bad = try await w.call(w.t.superToken, .POST, "/api/v1/ticket-rules", #"""
+                {"entity_id":"\#(alpha)","rule":{"name":"x","match":"all","stop":false,
+                 "conditions":[{"field":"title","operator":"matches","value":"("}],"actions":[{"kind":"add_tag","value":"x"}]}}
+                """#)
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("condition 1"), "\(bad.body.string)")
+            #expect(try await w.call(w.t.alphaToken, .POST, "/api/v1/ticket-rules", #"""
+                {"entity_id":"\#(alpha)","rule":{"name":"x","match":"all","stop":false,
+                 "conditions":[{"field":"title","operator":"contains","value":"x"}],"actions":[{"kind":"add_tag","value":"x"}]}}
+                """#).status == .forbidden, "technicians do not write rules")
+            // The test page's endpoint: nothing is saved.
+            let test = try json(try await w.call(w.t.alphaToken, .POST, "/api/v1/ticket-rules/test",
+                                                 #"{"entity_id":"\#(alpha)","title":"L'IMPRIMANTE du CDI"}"#))
+            #expect(test["matched"] as? [String] == ["Imprimantes", "Impression → N1"] && test["priority"] as? Int == 4
+                    && test["category_id"] as? String == categoryID, "\(test)")
+            #expect(try await TicketModel.query(on: app.db).count() == 0)
+            #expect(try await w.call(w.requesterToken, .POST, "/api/v1/ticket-rules/test",
+                                     #"{"entity_id":"\#(alpha)","title":"x"}"#).status == .forbidden)
+            // A requester's ticket is qualified by the rules.
+            let ticket = try await w.open(w.requesterToken, #""title":"Imprimante en panne""#)
+            #expect(ticket["category_id"] as? String == categoryID && ticket["priority"] as? Int == 4)
+            #expect((ticket["groups"] as? [[String: Any]])?.first?["name"] as? String == "Support N1")
+            #expect(ticket["status"] as? String == "assigned" && ticket["tags"] as? [String] == ["impression"])
+            let created = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == ticket["id"] as! String)
+                .filter(\.$action == "ticket.created").first()
+            #expect(created?.changes.contains("Imprimantes") == true)
+            // Beta's tickets see the root's rule, not Alpha's.
+            let beta = try await w.open(w.t.betaToken, #""entity_id":"\#(w.t.beta.id!)","title":"Imprimante""#)
+            #expect(beta["category_id"] as? String == categoryID && (beta["groups"] as? [Any])?.isEmpty == true)
+            let rules = try JSONSerialization.jsonObject(with: Data(try await w.call(w.t.superToken, .GET,
+                "/api/v1/ticket-rules?entity_id=\(alpha)").body.string.utf8)) as? [[String: Any]] ?? []
+            #expect(rules.count == 2)
+        }
+    }
+
     @Test("1,000 tickets opened at once: 1,000 unique references, each with its history", arguments: TestDatabase.all)
     func concurrentCreation(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQL
 import Foundation
 import SQLKit
 
@@ -69,6 +70,7 @@ struct CreateHelpdeskTables: AsyncMigration {
             .field("time_to_resolve_due", .datetime)
             .field("time_to_own_breached", .bool, .required)
             .field("time_to_resolve_breached", .bool, .required)
+            .field("sla_warned", .bool, .required, .sql(.default(false)))
             .field("opened_at", .datetime, .required)
             .field("taken_into_account_at", .datetime)
             .field("solved_at", .datetime)
@@ -143,6 +145,29 @@ struct CreateHelpdeskTables: AsyncMigration {
             .field("user_id", .uuid, .references("users", "id", onDelete: .setNull))
             .field("answered_at", .datetime, .required)
             .create()
+        try await database.schema("ticket_rules")
+            .id()
+            .field("entity_id", .uuid, .required, .references("entities", "id", onDelete: .cascade))
+            .field("position", .int, .required)
+            .field("rule", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema("ticket_notification_opt_outs")
+            .id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("event", .string, .required)
+            .unique(on: "user_id", "event")
+            .create()
+        try await database.schema("ticket_mail_templates")
+            .id()
+            .field("entity_id", .uuid, .required, .references("entities", "id", onDelete: .cascade))
+            .field("event", .string, .required)
+            .field("language", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "entity_id", "event", "language")
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "tickets_reference").unique().on("tickets").column("reference").run()
         for (name, table, columns) in [
@@ -169,7 +194,7 @@ struct CreateHelpdeskTables: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["ticket_satisfaction", "ticket_links", "ticket_assets", "ticket_tasks", "ticket_followups", "ticket_status_changes",
+        for table in ["ticket_rules", "ticket_mail_templates", "ticket_notification_opt_outs", "ticket_satisfaction", "ticket_links", "ticket_assets", "ticket_tasks", "ticket_followups", "ticket_status_changes",
                       "ticket_actors", "tickets", "helpdesk_settings", "ticket_categories", "sla_policies",
                       "support_group_members", "support_groups"] {
             try await database.schema(table).delete()

@@ -82,10 +82,32 @@ struct HelpdeskClockJob: JobHandler {
         let resolveRows = try await sql.update(TicketModel.schema).set("time_to_resolve_breached", to: true)
             .where("time_to_resolve_breached", .equal, false).where("time_to_resolve_due", .lessThan, now)
             .where("status", .in, running).returning("id").all()
+        // Mail the technicians: breaches just raised, and deadlines less than an hour away.
+        let breachedIDs = try (ownRows + resolveRows).map { try $0.decode(column: "id", as: UUID.self) }
+        let warning = try await TicketModel.query(on: db).filter(\.$status ~~ running).filter(\.$slaWarned == false)
+            .filter(\.$timeToResolveDue > now).filter(\.$timeToResolveDue <= now.addingTimeInterval(Self.warningLead))
+            .limit(500).all()
+        let breached = breachedIDs.isEmpty ? [] : try await TicketModel.query(on: db)
+            .filter(\.$id ~~ TicketService.unique(breachedIDs)).all()
+        for (event, tickets) in [(TicketMailEvent.slaBreach, breached), (.slaWarning, warning)] {
+            for ticket in tickets {
+                try await services.writeTransaction(on: db) { db in
+                    if event == .slaWarning {
+                        try await (db as! any SQLDatabase).update(TicketModel.schema).set("sla_warned", to: true)
+                            .where("id", .equal, ticket.id!).run()
+                    }
+                    try await TicketNotifier(db: db, services: services, now: now, tree: tree)
+                        .notify(event, ticket, audience: .assignees, actorID: nil)
+                }
+            }
+        }
         return "resumed \(resumed), closed \(closed), newly breached \(ownRows.count + resolveRows.count)"
     }
 
     static let open: [TicketStatus] = [.new, .assigned, .planned, .pending]
+
+    /// How long before a time-to-resolve deadline the technicians are warned.
+    static let warningLead: TimeInterval = 3600
 
     static func tree(_ db: any Database) async throws -> EntityTree {
         let rows = try await EntityModel.query(on: db).all()

@@ -18,6 +18,9 @@ struct HelpdeskFeature: ParcFeature {
         TicketsAPIController().register(api)
         HelpdeskAdminAPI().register(api)
         SatisfactionAPIController().register(api)
+        TicketLinksAPIController().register(api)
+        TicketMailSettingsAPI().register(api)
+        TicketRulesAPI().register(api)
         TicketPagesController().register(routes)
     }
 }

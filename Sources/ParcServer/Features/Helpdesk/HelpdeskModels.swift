@@ -41,6 +41,8 @@ final class TicketModel: Model, @unchecked Sendable {
     @OptionalField(key: "time_to_resolve_due") var timeToResolveDue: Date?
     @Field(key: "time_to_own_breached") var timeToOwnBreached: Bool
     @Field(key: "time_to_resolve_breached") var timeToResolveBreached: Bool
+    /// Whether the "deadline near" warning was sent for the current time-to-resolve deadline.
+    @Field(key: "sla_warned") var slaWarned: Bool
     @Field(key: "opened_at") var openedAt: Date
     @OptionalField(key: "taken_into_account_at") var takenIntoAccountAt: Date?
     @OptionalField(key: "solved_at") var solvedAt: Date?
@@ -151,6 +153,48 @@ final class TicketSatisfactionModel: Model, @unchecked Sendable {
     @Field(key: "answered_at") var answeredAt: Date
 
     init() {}
+}
+
+/// A user's choice not to receive one kind of ticket mail (every kind is sent unless turned off).
+final class NotificationOptOutModel: Model, @unchecked Sendable {
+    static let schema = "ticket_notification_opt_outs"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "event") var event: String
+
+    init() {}
+}
+
+/// An entity's own wording of one ticket mail in one language (`{{placeholders}}` as in the catalogues).
+final class TicketMailTemplateModel: Model, @unchecked Sendable {
+    static let schema = "ticket_mail_templates"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "entity_id") var entityID: UUID
+    @Field(key: "event") var event: String
+    @Field(key: "language") var language: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+/// A business rule of an entity (ParcCore's ``TicketRule``, stored as JSON), run on tickets opened in the entity
+/// and its sub-entities, ancestors' rules first, then by position.
+final class TicketRuleModel: Model, @unchecked Sendable {
+    static let schema = "ticket_rules"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "entity_id") var entityID: UUID
+    @Field(key: "position") var position: Int
+    @Field(key: "rule") var ruleJSON: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    var rule: TicketRule? { try? JSONDecoder().decode(TicketRule.self, from: Data(ruleJSON.utf8)) }
 }
 
 /// An asset the ticket is about.

@@ -23,6 +23,8 @@ struct TicketPagesController {
         routes.post("tickets", ":id", "solution", "refuse", use: refuse)
         routes.post("tickets", ":id", "satisfaction", use: rate)
         routes.post("tickets", ":id", "article", use: makeArticle)
+        routes.post("tickets", ":id", "links", use: addLink)
+        routes.post("tickets", ":id", "merge", use: mergePage)
         routes.get("tickets", "suggestions", use: suggestions)
     }
 
@@ -257,6 +259,8 @@ struct TicketPagesController {
         let errors: [String: String]
         let values: [String: String]
         let history: [AuditEntryView]
+        let links: [LinkRow]
+        let linkKinds: [SelectOption]
         let descriptionHTML: String
         let solutionHTML: String?
         let suggestions: [KnowledgeSearch.Suggestion]
@@ -380,6 +384,13 @@ struct TicketPagesController {
                     SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"), selected: formValues["priority"] == String($0))
                 },
                 technicians: technicians, errors: errors, values: formValues, history: history,
+                links: tab == "details" ? try await service.links(of: ticket).map {
+                    LinkRow(kindLabel: req.t("tickets.link.\($0.kind)"), ticketID: $0.ticket_id, reference: $0.reference,
+                            title: $0.title, statusLabel: req.t("tickets.status.\($0.status)"))
+                } : [],
+                linkKinds: TicketLinkKind.allCases.map {
+                    SelectOption(value: $0.rawValue, label: req.t("tickets.link.\($0.rawValue)"), selected: $0 == .related)
+                },
                 descriptionHTML: SafeMarkdown.html(from: dto.description),
                 solutionHTML: dto.solution.map { SafeMarkdown.html(from: $0) },
                 suggestions: tab == "discussion" && technician && !["solved", "closed"].contains(dto.status)
@@ -554,6 +565,65 @@ struct TicketPagesController {
     }
 
     struct AnswerForm: Content { var comment: String? }
+
+    struct LinkRow: Encodable {
+        let kindLabel: String
+        let ticketID: UUID
+        let reference: String
+        let title: String
+        let statusLabel: String
+    }
+
+    struct LinkForm: Content {
+        var reference: String?
+        var kind: String?
+    }
+
+    /// The ticket a reference typed in a form names, if the user may see it.
+    private func ticket(referenced text: String?, _ req: Request) async throws -> TicketModel? {
+        let reference = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard TicketReference.parse(reference) != nil,
+              let found = try await TicketModel.query(on: req.db).filter(\.$reference == reference).first() else { return nil }
+        return try? await TicketService(request: req).find(found.id)
+    }
+
+    @Sendable func addLink(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(LinkForm.self)
+        guard let other = try await self.ticket(referenced: form.reference, req) else {
+            return try await render(req, tab: "details", errors: ["link": req.t("tickets.link.unknown")],
+                                    status: .unprocessableEntity)
+        }
+        do {
+            _ = try await service.link(ticket, TicketLinkInput(other_id: other.id, kind: form.kind))
+            req.flash("success", req.t("common.saved"))
+            return req.redirect(to: "/tickets/\(ticket.id!)?tab=details")
+        } catch let error as ParcError where [.unprocessableEntity, .conflict].contains(error.status) {
+            let errors = req.localized(error.fields)
+            return try await render(req, tab: "details",
+                                    errors: ["link": errors.values.first ?? req.localized(error.message)], status: error.status)
+        }
+    }
+
+    @Sendable func mergePage(_ req: Request) async throws -> Response {
+        let service = TicketService(request: req)
+        let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let form = try req.content.decode(LinkForm.self)
+        guard let target = try await self.ticket(referenced: form.reference, req) else {
+            return try await render(req, tab: "details", errors: ["merge": req.t("tickets.link.unknown")],
+                                    status: .unprocessableEntity)
+        }
+        do {
+            let into = try await service.merge(ticket, into: target.id)
+            req.flash("success", req.t("tickets.merged", into.reference))
+            return req.redirect(to: "/tickets/\(into.id!)")
+        } catch let error as ParcError where [.unprocessableEntity, .conflict].contains(error.status) {
+            let errors = req.localized(error.fields)
+            return try await render(req, tab: "details",
+                                    errors: ["merge": errors.values.first ?? req.localized(error.message)], status: error.status)
+        }
+    }
 
     /// "Turn this solution into an article": a draft article for technicians with the problem and its solution,
     /// opened in the article form to review and publish.

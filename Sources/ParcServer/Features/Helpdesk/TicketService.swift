@@ -62,7 +62,15 @@ struct TicketService {
 
     // MARK: create
 
+    /// Opens a ticket from the pages or the API. A burst of openings takes turns, a few at a time (decision 0038).
     func create(_ input: TicketCreateInput, defaultSource: TicketSource) async throws -> TicketModel {
+        let service = self
+        return try await request.parc.ticketOpenings.run {
+            try await service.createNow(input, defaultSource: defaultSource)
+        }
+    }
+
+    private func createNow(_ input: TicketCreateInput, defaultSource: TicketSource) async throws -> TicketModel {
         let user = try request.requireUser()
         let access = try await access()
         let entityID = input.entity_id ?? user.entityID
@@ -149,6 +157,7 @@ struct TicketService {
     static func open(_ opening: TicketOpening, audit: AuditLog, now: Date, tree: EntityTree, services: ParcServices,
                      on db: any Database) async throws -> TicketModel {
         let configuration = try await HelpdeskConfiguration.load(for: opening.entityID, tree: tree, on: db)
+        let (opening, matchedRules) = try await TicketRules.apply(to: opening, tree: tree, on: db)
         let priority = try opening.priority
             ?? configuration.matrix.priority(urgency: opening.urgency, impact: opening.impact).rawValue
         var groups = opening.groups
@@ -174,6 +183,7 @@ struct TicketService {
         ticket.takenIntoAccountAt = opening.assignees.isEmpty ? nil : now
         ticket.timeToOwnBreached = false
         ticket.timeToResolveBreached = false
+        ticket.slaWarned = false
         ticket.createdBy = opening.createdBy
         let policy = try await slaPolicy(id: opening.category?.slaPolicyID ?? configuration.defaultSLAPolicyID, on: db)
         if let policy {
@@ -206,10 +216,16 @@ struct TicketService {
             var snapshot = ticket.auditSnapshot
             snapshot["reference"] = ticket.reference
             snapshot["source"] = ticket.source
+            if !matchedRules.isEmpty { snapshot["rules"] = matchedRules.joined(separator: ", ") }
             snapshot.merge(try await Self.actorSnapshot(of: ticket.id!, on: db)) { $1 }
             try await audit.record("ticket.created", objectType: Self.objectType, objectID: ticket.id!,
                                    label: "\(ticket.reference) \(ticket.title)", entityID: ticket.entityID,
                                    changes: FieldChange.between([:], snapshot), on: db)
+            // Requesters get the acknowledgement with the reference, also when they opened it themselves.
+            let notifier = TicketNotifier(db: db, services: services, now: now, tree: tree)
+            try await notifier.notify(.new, ticket, audience: .requesters, actorID: nil, text: ticket.description)
+            try await notifier.notify(.new, ticket, audience: .assignees, actorID: opening.createdBy,
+                                      text: ticket.description)
             return ticket
         }
     }
@@ -278,6 +294,7 @@ struct TicketService {
         let categoryPathIDs = try await categoryPath(category.map { $0?.id } ?? ticket.categoryID)
         let policyModelID = ticket.slaPolicyID
         let policy = try await slaPolicy(id: policyModelID)
+        let services = request.parc
         return try await withTicketLocked(ticket.id!) { db in
             guard let stored = try await TicketModel.find(ticket.id, on: db) else { throw ParcError.notFound("ticket") }
             let before = stored.auditSnapshot
@@ -393,6 +410,14 @@ struct TicketService {
                                    objectType: Self.objectType, objectID: stored.id!,
                                    label: "\(stored.reference) \(stored.title)", entityID: stored.entityID,
                                    changes: changes, on: db)
+            let notifier = TicketNotifier(db: db, services: services, now: now, tree: tree)
+            let added = assignees.filter { id in !actorsBefore.contains { $0.key == "assignee_ids" && ($0.value ?? "").contains(id.uuidString) } }
+            if !added.isEmpty {
+                try await notifier.notify(.assigned, stored, audience: .users(added), actorID: actorID)
+            }
+            if newStatus == .solved {
+                try await notifier.notify(.solved, stored, audience: .requesters, actorID: actorID, text: stored.solution)
+            }
             return stored
         }
     }
@@ -475,6 +500,9 @@ struct TicketService {
             try await audit.record("ticket.followup", objectType: objectType, objectID: stored.id!,
                                    label: "\(stored.reference) \(stored.title)", entityID: stored.entityID,
                                    changes: changes, on: db)
+            try await TicketNotifier(db: db, services: services, now: now, tree: try await HelpdeskClockJob.tree(db))
+                .notify(.followup, stored, audience: isPrivate ? .assignees : .requestersAndAssignees,
+                        actorID: author.id, text: body)
             return followup
         }
     }
@@ -678,6 +706,10 @@ struct TicketService {
         }
         let state = clock(of: ticket, policy: policy, changes: changes).state(at: now)
         ticket.timeToOwnDue = state.timeToOwnDue
+        if let due = state.timeToResolveDue, due > now.addingTimeInterval(HelpdeskClockJob.warningLead) {
+            // A deadline that moved away (a pause) may be warned of again.
+            ticket.slaWarned = false
+        }
         ticket.timeToResolveDue = state.timeToResolveDue
         // A breach is permanent.
         ticket.timeToOwnBreached = ticket.timeToOwnBreached || state.timeToOwnBreached

@@ -15,7 +15,9 @@ final class ParcServices: Sendable {
     let loginThrottle = LoginThrottlePolicy()
     let accessCache = AccessCache()
     let inventory = InventoryServices()
-    let sqliteWrites = SQLiteWriteQueue()
+    let sqliteWrites = SQLiteWriteQueue(limit: 1)
+    /// Tickets being opened at once by this instance (decision 0038).
+    let ticketOpenings = ConcurrencyLimiter(limit: 4)
     /// Stored secrets (mailbox passwords) encrypted under the server's key.
     let secrets: SecretBox
     /// Where collected and piped mail goes (``InboundMailServices/use(_:)``).
