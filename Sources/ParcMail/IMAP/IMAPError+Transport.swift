@@ -96,6 +96,15 @@ extension IMAPError {
                     + "reachable from this machine",
                 underlyingError: error
             )
+        case NIOSSLError.uncleanShutdown:
+            // The server (or the network) dropped the TCP connection without closing TLS: the connection is gone,
+            // not the TLS set-up at fault; trying again later can help.
+            return IMAPError(
+                kind: phrase == "connecting" ? .connectionFailed : .connectionClosed,
+                isTransient: true,
+                message: "the connection to \(server) was cut while \(phrase)",
+                underlyingError: error
+            )
         case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return IMAPError(
                 kind: .tlsFailed,
