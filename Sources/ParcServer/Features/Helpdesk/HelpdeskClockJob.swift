@@ -110,7 +110,6 @@ struct HelpdeskClockJob: JobHandler {
     static let warningLead: TimeInterval = 3600
 
     static func tree(_ db: any Database) async throws -> EntityTree {
-        let rows = try await EntityModel.query(on: db).all()
-        return EntityTree(rows.map { EntityTree.Node(id: $0.id!, parentID: $0.parentID, name: $0.name) })
+        EntityTree(try await EntityModel.query(on: db).all().map(\.node))
     }
 }

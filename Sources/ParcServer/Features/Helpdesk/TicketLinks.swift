@@ -158,8 +158,7 @@ extension TicketService {
         let audit = AuditLog(request: request)
         let services = request.parc
         return try await services.writeTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await sql.raw("UPDATE tickets SET urgency = urgency WHERE id IN (\(bind: duplicate.id!), \(bind: targetID))").run()
+            try await Self.lock([duplicate.id!, targetID], on: db)
             guard let source = try await TicketModel.find(duplicate.id, on: db),
                   let into = try await TicketModel.find(targetID, on: db),
                   source.ticketStatus != .closed, into.ticketStatus != .closed else {

@@ -47,7 +47,10 @@ struct TicketMailSink: InboundMailSink {
            scope.contains(ticket.entityID) {
             let actors = try await TicketActorModel.query(on: db).filter(\.$ticketID == ticket.id!).all()
             var works = false
-            if let user { works = try await Self.mayWork(user.id!, ticket.entityID, tree: tree, on: db) }
+            if let user {
+                works = try await TicketService.usersWhoMayWork([user.id!], entity: ticket.entityID, tree: tree, on: db)
+                    .contains(user.id!)
+            }
             let onTicket = actors.contains { actor in
                 (user != nil && actor.userID == user?.id) || actor.email?.lowercased() == sender
             }
@@ -97,14 +100,6 @@ struct TicketMailSink: InboundMailSink {
             text = String(text.prefix(TicketLimits.description - 40)) + "\n\n_[truncated]_"
         }
         return text
-    }
-
-    static func mayWork(_ user: UUID, _ entity: UUID, tree: EntityTree, on db: any Database) async throws -> Bool {
-        let profiles = try await ProfileModel.query(on: db).filter(\.$userID == user).all().compactMap { row -> Profile? in
-            guard let role = Role(rawValue: row.role) else { return nil }
-            return Profile(entityID: row.entityID, role: role, recursive: row.recursive)
-        }
-        return AccessScope(profiles: profiles, tree: tree).allows(.ticketsUpdate, in: entity)
     }
 
     struct Identity {

@@ -428,9 +428,16 @@ struct TicketService {
         async throws -> T
     {
         try await request.parc.writeTransaction(on: db) { db in
-            try await (db as! any SQLDatabase).raw("UPDATE tickets SET urgency = urgency WHERE id = \(bind: id)").run()
+            try await Self.lock([id], on: db)
             return try await body(db)
         }
+    }
+
+    /// Takes the tickets' rows (PostgreSQL) or SQLite's write lock with a write that changes nothing, first in a
+    /// transaction, so that what the transaction reads next is what it writes over.
+    static func lock(_ ids: [UUID], on db: any Database) async throws {
+        try await (db as! any SQLDatabase).update(TicketModel.schema).set(SQLIdentifier("urgency"), to: SQLIdentifier("urgency"))
+            .where("id", .in, ids).run()
     }
 
     // MARK: followups, tasks, solutions
@@ -472,7 +479,7 @@ struct TicketService {
         followup.source = source.rawValue
         followup.createdAt = now
         return try await services.writeTransaction(on: database) { db in
-            try await (db as! any SQLDatabase).raw("UPDATE tickets SET urgency = urgency WHERE id = \(bind: ticketID)").run()
+            try await lock([ticketID], on: db)
             guard let stored = try await TicketModel.find(ticketID, on: db) else { throw ParcError.notFound("ticket") }
             if stored.ticketStatus == .closed {
                 throw ParcError(.conflict, code: "ticket_closed",
@@ -761,6 +768,12 @@ struct TicketService {
 
     /// Of `ids`, the active accounts holding the right to work tickets in `entity`.
     func usersWhoMayWork(_ ids: [UUID], entity: UUID, tree: EntityTree) async throws -> Set<UUID> {
+        try await Self.usersWhoMayWork(ids, entity: entity, tree: tree, on: db)
+    }
+
+    static func usersWhoMayWork(_ ids: [UUID], entity: UUID, tree: EntityTree, on db: any Database) async throws
+        -> Set<UUID>
+    {
         guard !ids.isEmpty else { return [] }
         let active = try await UserModel.query(on: db).filter(\.$id ~~ ids).filter(\.$isActive == true).all()
         let profiles = try await ProfileModel.query(on: db).filter(\.$userID ~~ active.compactMap(\.id)).all()
