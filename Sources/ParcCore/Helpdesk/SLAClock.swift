@@ -64,14 +64,23 @@ public struct SLAClock: Hashable, Sendable {
 
     /// The business time TTR stood still between the opening and `now`.
     public func pausedBusinessTime(until now: Date) -> TimeInterval {
-        pauses(until: now).reduce(0) { total, pause in
-            total + calculator.businessTime(from: max(pause.start, openedAt), to: min(pause.end ?? now, now))
+        pausedBusinessTime(pauses(until: now), until: now)
+    }
+
+    private func pausedBusinessTime(_ pauses: [(start: Date, end: Date?)], until now: Date) -> TimeInterval {
+        pauses.reduce(0) { total, pause in
+            guard pause.start <= now else { return total }
+            return total + calculator.businessTime(from: max(pause.start, openedAt), to: min(pause.end ?? now, now))
         }
     }
 
     /// When the ticket was solved, if it is solved or closed at `now` (the start of the current stop).
     public func solvedAt(at now: Date) -> Date? {
-        guard let last = pauses(until: now).last, last.end == nil else { return nil }
+        solvedAt(at: now, pauses: pauses(until: now))
+    }
+
+    private func solvedAt(at now: Date, pauses: [(start: Date, end: Date?)]) -> Date? {
+        guard let last = pauses.last, last.end == nil else { return nil }
         let current = statusChanges.last { $0.date <= now }?.status
         return current == .solved || current == .closed ? last.start : nil
     }
@@ -79,26 +88,35 @@ public struct SLAClock: Hashable, Sendable {
     /// The TTR deadline as known at `now`: the target plus the business time paused so far. Once the ticket is
     /// solved, the deadline is frozen at its value at the moment of solving.
     public func timeToResolveDue(at now: Date) -> Date? {
+        let pauses = pauses(until: now)
+        return timeToResolveDue(solvedAt: solvedAt(at: now, pauses: pauses), pauses: pauses, now: now)
+    }
+
+    /// The deadline from the pauses up to `now`: those up to the solving moment when solved (the last pause then
+    /// starts at that moment, so it adds nothing).
+    private func timeToResolveDue(solvedAt: Date?, pauses: [(start: Date, end: Date?)], now: Date) -> Date? {
         guard let timeToResolve else { return nil }
-        let asOf = solvedAt(at: now) ?? now
-        let seconds = TimeInterval(timeToResolve.seconds(in: calculator.calendar)) + pausedBusinessTime(until: asOf)
+        let asOf = solvedAt ?? now
+        let seconds = TimeInterval(timeToResolve.seconds(in: calculator.calendar)) + pausedBusinessTime(pauses, until: asOf)
         return calculator.adding(seconds: seconds, to: openedAt)
     }
 
     /// Deadlines and breach flags at `now`.
     public func state(at now: Date) -> SLAClockState {
+        let pauses = pauses(until: now)
+        let solved = solvedAt(at: now, pauses: pauses)
         let ownDue = timeToOwnDue
-        let resolveDue = timeToResolveDue(at: now)
+        let resolveDue = timeToResolveDue(solvedAt: solved, pauses: pauses, now: now)
         // Taken into account later than `now` means not yet, as far as `now` can know.
         let ownedAt = takenIntoAccountAt.flatMap { $0 <= now ? $0 : nil } ?? now
         let ownBreached = ownDue.map { ownedAt > $0 } ?? false
-        let resolveBreached = resolveDue.map { due in (solvedAt(at: now) ?? now) > due } ?? false
+        let resolveBreached = resolveDue.map { due in (solved ?? now) > due } ?? false
         return SLAClockState(
             timeToOwnDue: ownDue,
             timeToResolveDue: resolveDue,
             timeToOwnBreached: ownBreached,
             timeToResolveBreached: resolveBreached,
-            timeToResolveIsPaused: pauses(until: now).last.map { $0.end == nil } ?? false
+            timeToResolveIsPaused: pauses.last.map { $0.end == nil } ?? false
         )
     }
 

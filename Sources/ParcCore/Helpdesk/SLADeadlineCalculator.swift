@@ -9,10 +9,21 @@ import Foundation
 public struct SLADeadlineCalculator: Hashable, Sendable {
     /// The calendar the arithmetic follows.
     public let calendar: BusinessCalendar
+    /// The calendar zone's offsets, shared by every calculator of the zone.
+    private let offsets: ZoneOffsetTable
 
     /// A calculator over `calendar`.
     public init(calendar: BusinessCalendar) {
         self.calendar = calendar
+        self.offsets = ZoneOffsetTable.shared(calendar.timeZone)
+    }
+
+    public static func == (lhs: SLADeadlineCalculator, rhs: SLADeadlineCalculator) -> Bool {
+        lhs.calendar == rhs.calendar
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(calendar)
     }
 
     /// When the business clock starts for something that happens at `instant`: the instant itself inside working
@@ -77,7 +88,7 @@ public struct SLADeadlineCalculator: Hashable, Sendable {
     }
 
     private func offset(at instant: TimeInterval) -> Int {
-        calendar.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant))
+        offsets.offset(at: instant)
     }
 
     private func localDay(of instant: TimeInterval) -> Int {
@@ -90,11 +101,15 @@ public struct SLADeadlineCalculator: Hashable, Sendable {
     private func instant(localSeconds local: Int) -> TimeInterval {
         let before = offset(at: TimeInterval(local - 86_400))
         let after = offset(at: TimeInterval(local + 86_400))
-        let valid = Set([before, after]).filter { offset(at: TimeInterval(local - $0)) == $0 }
-        if let earliest = valid.map({ local - $0 }).min() { return TimeInterval(earliest) }
-        let searchFrom = Date(timeIntervalSince1970: TimeInterval(local - max(before, after)))
-        if let change = calendar.timeZone.nextDaylightSavingTimeTransition(after: searchFrom) {
-            return change.timeIntervalSince1970
+        // An offset is valid when the instant it gives reads back as this wall-clock time; of two, the earlier.
+        var earliest: Int?
+        if offset(at: TimeInterval(local - before)) == before { earliest = local - before }
+        if after != before, offset(at: TimeInterval(local - after)) == after {
+            earliest = min(earliest ?? Int.max, local - after)
+        }
+        if let earliest { return TimeInterval(earliest) }
+        if let change = offsets.nextTransition(after: TimeInterval(local - max(before, after))) {
+            return change
         }
         return TimeInterval(local - before)
     }
