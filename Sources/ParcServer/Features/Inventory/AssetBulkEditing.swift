@@ -5,7 +5,7 @@ import ParcCore
 import SQLKit
 import Vapor
 
-/// `POST /api/v1/assets/bulk`: one change to many assets (status, entity, location, group, purchase, comment). Every
+/// `POST /api/v1/assets/bulk`: one change to many assets (status, entity, location, user, group, purchase, comment). Every
 /// asset goes through the checks of `PATCH /api/v1/assets/{id}` — permission and entity per asset, the lifecycle from
 /// its own status, names unique in the entity it moves to — and the edit is all or nothing: every asset is checked
 /// first, and either all are changed in one transaction, each with its history line, or none is and the answer lists
@@ -16,6 +16,8 @@ struct AssetBulkEditing {
         let entity_id: UUID?
         let location: String?
         let assigned_group: String?
+        /// The account using the assets (an id), or an empty text to clear.
+        let assigned_user_id: String?
         let supplier: String?
         let order_number: String?
         let purchase_date: String?
@@ -24,14 +26,15 @@ struct AssetBulkEditing {
         let append_comment: String?
 
         static let fields: Set<String> = [
-            "status", "entity_id", "location", "assigned_group", "supplier", "order_number", "purchase_date",
-            "warranty_end", "comment", "append_comment",
+            "status", "entity_id", "location", "assigned_group", "assigned_user_id", "supplier", "order_number",
+            "purchase_date", "warranty_end", "comment", "append_comment",
         ]
 
         /// The text fields set, by column (an empty text clears the field).
         var texts: [String: String] {
             var texts: [String: String] = [:]
-            for (field, value) in [("location", location), ("assigned_group", assigned_group), ("supplier", supplier),
+            for (field, value) in [("location", location), ("assigned_group", assigned_group),
+                                   ("assigned_user_id", assigned_user_id), ("supplier", supplier),
                                    ("order_number", order_number), ("purchase_date", purchase_date),
                                    ("warranty_end", warranty_end), ("comment", comment)] {
                 if let value { texts[field] = value }
@@ -67,7 +70,8 @@ struct AssetBulkEditing {
 
     static let changesSchema = OpenAPISchema.object([
         "status": .string(enumValues: AssetStatus.allCases.map(\.rawValue)), "entity_id": .uuid, "location": .string(),
-        "assigned_group": .string(), "supplier": .string(), "order_number": .string(),
+        "assigned_group": .string(), "assigned_user_id": .string(description: "An account's id; empty to clear"),
+        "supplier": .string(), "order_number": .string(),
         "purchase_date": .string(format: "date"), "warranty_end": .string(format: "date"), "comment": .string(),
         "append_comment": .string(description: "Added below each asset's comment"),
     ], required: [])

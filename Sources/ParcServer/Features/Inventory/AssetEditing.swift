@@ -22,6 +22,8 @@ struct AssetEditing {
         let status: String?
         let location: String?
         let assigned_group: String?
+        /// The account using the asset: its id, or an empty text to clear.
+        let assigned_user_id: String?
         let comment: String?
         let custom_fields: [String: String]?
         let purchase_date: String?
@@ -33,8 +35,8 @@ struct AssetEditing {
 
         static let acceptedFields: Set<String> = [
             "entity_id", "type", "subtype", "name", "inventory_number", "serial", "uuid", "manufacturer", "model", "status",
-            "location", "assigned_group", "comment", "custom_fields", "purchase_date", "supplier", "order_number",
-            "purchase_cost", "warranty_end", "unlock",
+            "location", "assigned_group", "assigned_user_id", "comment", "custom_fields", "purchase_date", "supplier",
+            "order_number", "purchase_cost", "warranty_end", "unlock",
         ]
 
         /// The text fields given, by column.
@@ -55,7 +57,9 @@ struct AssetEditing {
         "name": .string(), "inventory_number": .string(), "serial": .string(), "uuid": .string(),
         "manufacturer": .string(), "model": .string(),
         "status": .string(enumValues: AssetStatus.allCases.map(\.rawValue)), "location": .string(),
-        "assigned_group": .string(), "comment": .string(), "custom_fields": .map(.string()),
+        "assigned_group": .string(),
+        "assigned_user_id": .string(description: "The account that uses the asset (an id); empty to clear"),
+        "comment": .string(), "custom_fields": .map(.string()),
         "purchase_date": .string(format: "date"), "supplier": .string(), "order_number": .string(),
         "purchase_cost": .integer, "warranty_end": .string(format: "date"),
         "unlock": .array(.string(description: "Fields to hand back to inventories")),
@@ -112,6 +116,9 @@ struct AssetEditing {
         Self.validate(input, into: &errors)
         guard errors.isEmpty, let entityID = input.entity_id, let status else { throw ParcError.validation(errors) }
         try await req.require(.assetsManage, in: entityID)
+        if let problem = try await Self.assigneeProblem(input.assigned_user_id, entity: entityID, req) {
+            throw ParcError.validation(["assigned_user_id": problem])
+        }
         let asset = AssetModel()
         asset.id = UUID()
         asset.entityID = entityID
@@ -178,6 +185,10 @@ struct AssetEditing {
         if let unlock = input.unlock, !Set(unlock).isSubset(of: Self.inventoryFields) {
             errors["unlock"] = "Fields that can be locked: \(Self.inventoryFields.sorted().joined(separator: ", "))."
         }
+        if let problem = try await Self.assigneeProblem(input.assigned_user_id, entity: input.entity_id ?? asset.entityID,
+                                                        req) {
+            errors["assigned_user_id"] = problem
+        }
         guard errors.isEmpty else { throw ParcError.validation(errors) }
         return try apply(input, to: asset)
     }
@@ -219,6 +230,14 @@ struct AssetEditing {
             changes.append(FieldChange(field: "status", before: asset.status, after: status))
             asset.status = status
         }
+        if let text = input.assigned_user_id {
+            let user = UUID(uuidString: text.trimmingCharacters(in: .whitespaces))
+            if user != asset.assignedUserID {
+                changes.append(FieldChange(field: "assigned_user_id", before: asset.assignedUserID?.uuidString,
+                                           after: user?.uuidString))
+                asset.assignedUserID = user
+            }
+        }
         if let cost = input.purchase_cost, cost != asset.purchaseCost {
             changes.append(FieldChange(field: "purchase_cost", before: asset.purchaseCost.map { "\($0)" }, after: "\(cost)"))
             asset.purchaseCost = cost
@@ -235,6 +254,22 @@ struct AssetEditing {
             asset.lockedFieldsJSON = newLocked
         }
         return changes
+    }
+
+    /// What is wrong with the account given as the asset's user, or nil: an empty text clears; otherwise an active
+    /// account with a profile on the asset's entity, above it or below it (someone of that organisation).
+    static func assigneeProblem(_ text: String?, entity: UUID, _ req: Request) async throws -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text), let user = try await UserModel.find(id, on: req.db), user.isActive else {
+            return "No active account has this id."
+        }
+        let tree = try await req.entityTree()
+        let related = Set(tree.ancestors(of: entity) + tree.subtree(of: entity) + [entity])
+        let profiles = try await ProfileModel.query(on: req.db).filter(\.$userID == user.id!).all()
+        guard profiles.contains(where: { related.contains($0.entityID) }) else {
+            return "This account belongs to no entity of the asset; choose someone of its organisation."
+        }
+        return nil
     }
 
     /// Names are unique within an entity (two customers may both have a PC-01).
@@ -254,7 +289,8 @@ extension AssetEditing.Input {
         self.init(entity_id: entityID, type: type, subtype: texts["subtype"], name: texts["name"],
                   inventory_number: texts["inventory_number"], serial: texts["serial"], uuid: texts["uuid"],
                   manufacturer: texts["manufacturer"], model: texts["model"], status: status, location: texts["location"],
-                  assigned_group: texts["assigned_group"], comment: texts["comment"], custom_fields: nil,
+                  assigned_group: texts["assigned_group"], assigned_user_id: texts["assigned_user_id"],
+                  comment: texts["comment"], custom_fields: nil,
                   purchase_date: texts["purchase_date"], supplier: texts["supplier"], order_number: texts["order_number"],
                   purchase_cost: purchaseCost, warranty_end: texts["warranty_end"], unlock: nil)
     }

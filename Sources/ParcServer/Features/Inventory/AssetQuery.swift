@@ -18,7 +18,8 @@ struct AssetQuery {
         sortable: ["name", "type", "status", "serial", "last_inventory_at", "created_at", "os_name", "memory_bytes"],
         filterable: ["type", "subtype", "status", "entity_id", "name", "serial", "uuid", "manufacturer", "model",
                      "os_name", "inventory_number", "software", "software_version", "memory_bytes_lt",
-                     "memory_bytes_gte", "disk_used_gte", "not_seen_days", "warranty_ends_within_days"],
+                     "memory_bytes_gte", "disk_used_gte", "not_seen_days", "warranty_ends_within_days",
+                     "assigned_user_id"],
         defaultSort: [.init("name")], passthrough: ["format"])
 
     static let textFilters = ["type", "subtype", "status", "name", "serial", "uuid", "manufacturer", "model",
@@ -75,6 +76,16 @@ struct AssetQuery {
             let subtree = try await request.entityTree().subtree(of: id)
             conditions.append(SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in,
                                                   SQLBind.group(subtree.isEmpty ? [id] : subtree)))
+        }
+        if let text = filters["assigned_user_id"] {
+            let id: UUID
+            if text == "me" { id = try request.requireUser().id } else {
+                guard let parsed = UUID(uuidString: text) else {
+                    throw ParcError.badRequest("invalid_query", "Parameter 'assigned_user_id' must be an account's id or 'me'.")
+                }
+                id = parsed
+            }
+            conditions.append(SQLBinaryExpression(SQLColumn("assigned_user_id", table: "assets"), .equal, SQLBind(id)))
         }
         for (field, column, op) in [("memory_bytes_lt", "memory_bytes", SQLBinaryOperator.lessThan),
                                     ("memory_bytes_gte", "memory_bytes", .greaterThanOrEqual),

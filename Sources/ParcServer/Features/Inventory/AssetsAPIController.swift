@@ -21,6 +21,8 @@ struct AssetsAPIController {
         let manufacturer: String?
         let model: String?
         let location: String?
+        let assigned_user_id: UUID?
+        let assigned_group: String?
         let os_name: String?
         let os_version: String?
         let memory_bytes: Int64?
@@ -51,6 +53,9 @@ struct AssetsAPIController {
             manufacturer = try text("manufacturer")
             model = try text("model")
             location = try text("location")
+            assigned_user_id = try row.decodeNil(column: "assigned_user_id") ? nil
+                : row.decode(column: "assigned_user_id", as: UUID.self)
+            assigned_group = try text("assigned_group")
             os_name = try text("os_name")
             os_version = try text("os_version")
             memory_bytes = try row.decodeNil(column: "memory_bytes") ? nil : row.decode(column: "memory_bytes", as: Int64.self)
@@ -69,6 +74,7 @@ struct AssetsAPIController {
             "status": .string(enumValues: AssetStatus.allCases.map(\.rawValue)), "entity_id": .uuid,
             "entity": .string(description: "The entity's path"), "inventory_number": .nullable(.string()),
             "manufacturer": .nullable(.string()), "model": .nullable(.string()), "location": .nullable(.string()),
+            "assigned_user_id": .nullable(.uuid), "assigned_group": .nullable(.string()),
             "os_name": .nullable(.string()), "os_version": .nullable(.string()), "memory_bytes": .nullable(.integer),
             "cpu_name": .nullable(.string()), "disk_used_max_percent": .nullable(.integer),
             "last_inventory_at": .nullable(.dateTime), "last_inventory_source": .nullable(.string()),

@@ -142,7 +142,7 @@ struct AssetsPagesController {
         }
         let changes = AssetBulkEditing.Changes(
             status: given(form.status), entity_id: entity, location: given(form.location),
-            assigned_group: given(form.assigned_group), supplier: nil, order_number: nil, purchase_date: nil,
+            assigned_group: given(form.assigned_group), assigned_user_id: nil, supplier: nil, order_number: nil, purchase_date: nil,
             warranty_end: nil, comment: nil, append_comment: given(form.append_comment))
         do {
             let outcome = try await AssetBulkEditing().apply(req, ids: form.ids ?? [], changes: changes)
@@ -248,6 +248,7 @@ struct AssetsPagesController {
             return Field(label: req.t(key), value: value, mono: mono)
         }
         let os = detail.operating_system
+        let user = try await asset.assigned_user_id.asyncMap { try await UserModel.find($0, on: req.db)?.displayName }
         let details = [
             field("assets.type", req.t("assets.type.\(asset.type)")
                 + (asset.subtype.map { " · " + req.t("assets.subtype.\($0)") } ?? "")),
@@ -255,6 +256,7 @@ struct AssetsPagesController {
             field("assets.uuid", asset.uuid, mono: true), field("assets.inventory_number", asset.inventory_number),
             field("assets.manufacturer", asset.manufacturer), field("assets.model", asset.model),
             field("assets.location", asset.location),
+            field("assets.assigned_user", user ?? nil), field("assets.assigned_group", asset.assigned_group),
             field("assets.os", [os.name, os.version].compactMap { $0 }.joined(separator: " ")),
             field("assets.os_architecture", os.architecture), field("assets.os_kernel", os.kernel, mono: true),
             field("assets.os_install_date", os.install_date),
