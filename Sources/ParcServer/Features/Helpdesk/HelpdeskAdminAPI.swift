@@ -5,7 +5,7 @@ import ParcCore
 import SQLKit
 import Vapor
 
-/// `/api/v1/support-groups`, `/api/v1/ticket-categories`, `/api/v1/sla-policies`, `/api/v1/helpdesk-settings/{entity}`:
+/// `/api/v1/support-groups`, `/api/v1/sla-policies`, `/api/v1/helpdesk-settings/{entity}`:
 /// what an entity's administrators set up for its helpdesk. Objects of an entity are usable by tickets of the entity
 /// and of its sub-entities.
 struct HelpdeskAdminAPI {
@@ -25,47 +25,6 @@ struct HelpdeskAdminAPI {
         let member_ids: [UUID]
         static let schema = OpenAPISchema.object(["id": .uuid, "entity_id": .uuid, "name": .string(),
                                                   "member_ids": .array(.uuid)], required: ["id", "entity_id", "name"])
-    }
-
-    struct CategoryInput: StrictContent {
-        var entity_id: UUID?
-        var parent_id: UUID?
-        var name: String?
-        var default_group_id: UUID?
-        var sla_policy_id: UUID?
-        var template: String?
-        static let acceptedFields: Set<String> = ["entity_id", "parent_id", "name", "default_group_id", "sla_policy_id",
-                                                  "template"]
-        static let schema = OpenAPISchema.object([
-            "entity_id": .uuid, "parent_id": .uuid, "name": .string(), "default_group_id": .uuid,
-            "sla_policy_id": .uuid, "template": .string(description: "Markdown that pre-fills new tickets"),
-        ], required: ["entity_id", "name"])
-    }
-
-    struct CategoryDTO: Content, EncodesNulls {
-        func encode(to encoder: any Encoder) throws { try encodeAllFields(to: encoder) }
-        let id: UUID
-        let entity_id: UUID
-        let parent_id: UUID?
-        let name: String
-        let default_group_id: UUID?
-        let sla_policy_id: UUID?
-        let template: String?
-
-        init(_ model: TicketCategoryModel) {
-            id = model.id!
-            entity_id = model.entityID
-            parent_id = model.parentID
-            name = model.name
-            default_group_id = model.defaultGroupID
-            sla_policy_id = model.slaPolicyID
-            template = model.template
-        }
-
-        static let schema = OpenAPISchema.object([
-            "id": .uuid, "entity_id": .uuid, "parent_id": .nullable(.uuid), "name": .string(),
-            "default_group_id": .nullable(.uuid), "sla_policy_id": .nullable(.uuid), "template": .nullable(.string()),
-        ], required: ["id", "entity_id", "name"])
     }
 
     struct PolicyInput: StrictContent {
@@ -151,18 +110,12 @@ struct HelpdeskAdminAPI {
 
     func register(_ api: APIRoutes) {
         api.schema("SupportGroup", GroupDTO.schema)
-        api.schema("TicketCategory", CategoryDTO.schema)
         api.schema("SLAPolicy", PolicyDTO.schema)
         api.schema("HelpdeskSettings", SettingsDTO.schema)
         api.on(.GET, "support-groups", summary: "Groups of technicians", tag: "Helpdesk",
                query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "SupportGroup"), use: groups)
         api.on(.POST, "support-groups", summary: "Create a group", tag: "Helpdesk", body: GroupInput.schema,
                response: .ref("SupportGroup"), status: 201, use: createGroup)
-        api.on(.GET, "ticket-categories", summary: "Ticket categories", tag: "Helpdesk",
-               query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "TicketCategory"),
-               use: categories)
-        api.on(.POST, "ticket-categories", summary: "Create a category", tag: "Helpdesk", body: CategoryInput.schema,
-               response: .ref("TicketCategory"), status: 201, use: createCategory)
         api.on(.GET, "sla-policies", summary: "SLA policies", tag: "Helpdesk",
                query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "SLAPolicy"), use: policies)
         api.on(.POST, "sla-policies", summary: "Create an SLA policy", tag: "Helpdesk", body: PolicyInput.schema,
@@ -234,64 +187,6 @@ struct HelpdeskAdminAPI {
         }
         let response = try await GroupDTO(id: group.id!, entity_id: entityID, name: name, member_ids: memberIDs)
             .encodeResponse(for: req)
-        response.status = .created
-        return response
-    }
-
-    @Sendable func categories(_ req: Request) async throws -> ListResponse<CategoryDTO> {
-        try await req.requireAnywhere(.ticketsCreate)
-        let query = try req.listQuery(ListQuerySpec(sortable: ["name"], defaultSort: [.init("name")]))
-        let all = try await TicketCategoryModel.query(on: req.db).scoped(to: try await Self.usableEntities(req), \.$entityID)
-            .sort(\.$name).all()
-        return ListResponse(items: all.dropFirst(query.offset).prefix(query.perPage).map(CategoryDTO.init),
-                            total: all.count, next: req.nextPageURL(query, total: all.count))
-    }
-
-    @Sendable func createCategory(_ req: Request) async throws -> Response {
-        let input = try req.decodeStrict(CategoryInput.self)
-        guard let entityID = input.entity_id else { throw ParcError.validation(["entity_id": "is required"]) }
-        try await req.require(.helpdeskAdmin, in: entityID)
-        var errors: [String: String] = [:]
-        let name = Self.name(input.name, &errors)
-        let template = TicketService.checkedText(input.template, "template", limit: TicketLimits.description,
-                                                 singleLine: false, required: false, &errors)
-        let tree = try await req.entityTree()
-        let usable = Set(tree.ancestors(of: entityID) + [entityID])
-        if let parent = input.parent_id {
-            let found = try await TicketCategoryModel.find(parent, on: req.db)
-            if found == nil || !usable.contains(found!.entityID) {
-                errors["parent_id"] = "No category of this entity or above it has this id."
-            }
-        }
-        if let group = input.default_group_id {
-            let found = try await SupportGroupModel.find(group, on: req.db)
-            if found == nil || !usable.contains(found!.entityID) {
-                errors["default_group_id"] = "No group of this entity or above it has this id."
-            }
-        }
-        if let policy = input.sla_policy_id {
-            let found = try await SLAPolicyModel.find(policy, on: req.db)
-            if found == nil || !usable.contains(found!.entityID) {
-                errors["sla_policy_id"] = "No SLA policy of this entity or above it has this id."
-            }
-        }
-        guard errors.isEmpty, let name else { throw ParcError.validation(errors) }
-        let category = TicketCategoryModel()
-        category.id = UUID()
-        category.entityID = entityID
-        category.parentID = input.parent_id
-        category.name = name
-        category.defaultGroupID = input.default_group_id
-        category.slaPolicyID = input.sla_policy_id
-        category.template = template
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            try await category.create(on: db)
-            try await audit.record("ticket_category.created", objectType: "ticket_category", objectID: category.id!,
-                                   label: name, entityID: entityID,
-                                   changes: [FieldChange(field: "name", before: nil, after: name)], on: db)
-        }
-        let response = try await CategoryDTO(category).encodeResponse(for: req)
         response.status = .created
         return response
     }

@@ -7,20 +7,34 @@ import Vapor
 /// The helpdesk: tickets with ITIL qualification, lifecycle and SLA on business calendars, followups and tasks,
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateHelpdeskTables()] }
+    var migrations: [any Migration] { [CreateHelpdeskTables(), CreateTicketTemplatesAndResponses()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "tickets", labelKey: "nav.tickets", path: "/tickets", icon: "inbox",
                                      section: "nav.section.helpdesk", permission: .ticketsCreate, order: 100))
+        registry.addNavigation(.init(id: "portal", labelKey: "nav.portal", path: "/portal", icon: "life-buoy",
+                                     section: "nav.section.helpdesk", permission: .ticketsCreate, order: 90))
+        registry.addHome { req in try await HelpdeskPortal.isRequesterOnly(req) ? "/portal" : nil }
         registry.addJob(HelpdeskClockJob())
         registry.addSchedule(ScheduleDefinition(name: "helpdesk.clock", cron: "* * * * *", timeZone: "UTC",
                                                 kind: "helpdesk.clock", payload: "{}"))
+        // Saved views of the ticket list: "my open tickets" saved as `assignee_id=me` follows whoever opens it.
+        registry.addSavedViewList(SavedViewList(key: "tickets", path: "/tickets", permission: .ticketsCreate,
+                                                spec: TicketQuery.spec) { req, query in
+            var probe = query
+            probe.perPage = 1
+            _ = try await TicketQuery(request: req, query: probe).page()
+        })
         TicketsAPIController().register(api)
         HelpdeskAdminAPI().register(api)
+        TicketCategoriesAPI().register(api)
+        TicketCannedResponsesAPI().register(api)
         SatisfactionAPIController().register(api)
         TicketLinksAPIController().register(api)
         TicketMailSettingsAPI().register(api)
         TicketRulesAPI().register(api)
         TicketPagesController().register(routes)
+        TicketCannedResponsesPages().register(routes)
+        HelpdeskPortal().register(routes)
     }
 }

@@ -234,9 +234,17 @@ final class TicketCategoryModel: Model, @unchecked Sendable {
     @OptionalField(key: "sla_policy_id") var slaPolicyID: UUID?
     /// Markdown that pre-fills the description of a new ticket of this category.
     @OptionalField(key: "template") var template: String?
+    /// JSON ``TicketTemplate``: predefined values and mandatory fields; nil when the category asks for nothing.
+    @OptionalField(key: "template_fields") var templateFieldsJSON: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    /// The category's ticket template; an unreadable stored value (never written by Parc) asks for nothing.
+    var ticketTemplate: TicketTemplate {
+        guard let json = templateFieldsJSON, let data = json.data(using: .utf8) else { return TicketTemplate() }
+        return (try? JSONDecoder().decode(TicketTemplate.self, from: data)) ?? TicketTemplate()
+    }
 }
 
 /// A team of technicians tickets are assigned to ("Support N1", "Réseau").

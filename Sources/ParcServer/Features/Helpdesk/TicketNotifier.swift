@@ -2,6 +2,7 @@ import Fluent
 import FluentKit
 import Foundation
 import ParcCore
+import ParcMail
 import SQLKit
 import Vapor
 
@@ -87,7 +88,12 @@ struct TicketNotifier {
         async throws
     {
         do {
-            try await mailer.enqueue(to: [address], subject: subject, text: body, template: "ticket", entityID: ticket.entityID)
+            // The Message-ID names the ticket (`ticket-2026-00042.…@domain`): a reply that drops the subject tag still
+            // threads back through In-Reply-To (TicketReferenceFinder).
+            let domain = services.configuration.mail.flatMap { $0.from.address.split(separator: "@").last.map(String.init) }
+            let messageID = domain.flatMap { try? ParcMessageID.make(ticketReference: ticket.reference, domain: $0.lowercased()) }
+            try await mailer.enqueue(to: [address], subject: subject, text: body, template: "ticket",
+                                     entityID: ticket.entityID, messageID: messageID?.value)
         } catch let error as Mailer.MailError {
             // One bad address must not undo the change or the others' mails.
             Logger(label: "parc.helpdesk.mail").warning("ticket mail not queued", metadata: ["error": "\(error)"])

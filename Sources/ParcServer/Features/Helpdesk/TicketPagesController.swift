@@ -85,11 +85,15 @@ struct TicketPagesController {
         let priorities: [SelectOption]
         let slas: [SelectOption]
         let mine: Bool
+        let savedViews: SavedViewTabs
+        /// Whether the user works tickets somewhere (technicians): the canned responses link.
+        let canWork: Bool
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.ticketsCreate)
         var query = try req.listQuery(TicketQuery.spec)
+        let asAsked = query
         if req.query[String.self, at: "status"] == nil, req.query[String.self, at: "q"] == nil,
            req.query[String.self, at: "all"] == nil {
             query.filters["status"] = query.filters["status"] ?? "open"
@@ -137,7 +141,9 @@ struct TicketPagesController {
             slas: [("", "tickets.sla.all"), ("breached", "tickets.sla.breached"), ("running", "tickets.sla.running")].map {
                 SelectOption(value: $0.0, label: req.t($0.1), selected: (query.filters["sla"] ?? "") == $0.0)
             },
-            mine: query.filters["assignee_id"] == "me"))
+            mine: query.filters["assignee_id"] == "me",
+            savedViews: try await SavedViewTabs(req, list: "tickets", query: asAsked),
+            canWork: !(try await req.entities(for: .ticketsUpdate)).isEmpty))
     }
 
     // MARK: new ticket
@@ -150,10 +156,23 @@ struct TicketPagesController {
         var description: String?
         var urgency: String?
         var impact: String?
+        var location: String?
+        var tags: String?
+        var asset_ids: [String]?
 
         var values: [String: String] {
             ["entity_id": entity_id ?? "", "type": type ?? "incident", "category_id": category_id ?? "",
-             "title": title ?? "", "description": description ?? "", "urgency": urgency ?? "3", "impact": impact ?? "3"]
+             "title": title ?? "", "description": description ?? "", "urgency": urgency ?? "3", "impact": impact ?? "3",
+             "location": location ?? "", "tags": tags ?? ""]
+        }
+
+        /// The form a category's template starts (decision 0061): its predefined values and description.
+        static func starting(from category: TicketCategoryModel?) -> Form {
+            let predefined = category?.ticketTemplate.predefined ?? TicketTemplate.Predefined()
+            return Form(entity_id: nil, type: predefined.type, category_id: category?.id?.uuidString,
+                        title: predefined.title, description: category?.template,
+                        urgency: predefined.urgency.map(String.init), impact: predefined.impact.map(String.init),
+                        location: predefined.location, tags: predefined.tags?.joined(separator: ", "), asset_ids: nil)
         }
     }
 
@@ -165,12 +184,22 @@ struct TicketPagesController {
         let categories: [SelectOption]
         let levels: [SelectOption]
         let impacts: [SelectOption]
+        let assets: [SelectOption]
+        /// The chosen category's name, once one is chosen.
+        let category: String?
+        /// The fields the chosen category requires, by name (`location: true`).
+        let mandatory: [String: Bool]
     }
 
-    private func renderForm(_ req: Request, values: [String: String], errors: [String: String] = [:],
-                            status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderForm(_ req: Request, values: [String: String], assetIDs: [String] = [],
+                            errors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
         let usable = try await HelpdeskAdminAPI.usableEntities(req)
         let categories = try await TicketCategoryModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
+        let chosen = categories.first { $0.id?.uuidString == values["category_id"] }
+        let user = try req.requireUser()
+        // The requester's own machines; technicians link others from the ticket's details.
+        let assets = try await AssetModel.query(on: req.db).filter(\.$assignedUserID == user.id).sort(\.$name)
+            .limit(200).all()
         return try await req.renderPage("tickets/new", title: req.t("tickets.new"), active: "tickets", page: FormPage(
             values: values, errors: errors,
             entities: try await req.entityOptions(for: .ticketsCreate,
@@ -178,21 +207,41 @@ struct TicketPagesController {
             types: TicketKind.allCases.map {
                 SelectOption(value: $0.rawValue, label: req.t("tickets.type.\($0.rawValue)"), selected: values["type"] == $0.rawValue)
             },
-            categories: [SelectOption(value: "", label: "—", selected: (values["category_id"] ?? "").isEmpty)]
+            categories: [SelectOption(value: "", label: "—", selected: chosen == nil)]
                 + categories.map {
-                    SelectOption(value: $0.id!.uuidString, label: $0.name, selected: values["category_id"] == $0.id!.uuidString)
+                    SelectOption(value: $0.id!.uuidString, label: $0.name, selected: chosen?.id == $0.id)
                 },
             levels: (1...5).map {
                 SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: values["urgency"] == String($0))
             },
             impacts: (1...5).map {
                 SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: values["impact"] == String($0))
-            }), status: status)
+            },
+            assets: assets.map {
+                SelectOption(value: $0.id!.uuidString, label: [$0.name, $0.inventoryNumber].compactMap { $0 }.joined(separator: " · "),
+                             selected: assetIDs.contains($0.id!.uuidString))
+            },
+            category: chosen?.name,
+            mandatory: Dictionary(uniqueKeysWithValues: (chosen?.ticketTemplate.mandatory ?? []).map { ($0.rawValue, true) })),
+            status: status)
     }
 
+    /// The form, started from the category chosen in `?category_id=` when there is one: the portal's category-driven
+    /// form.
     @Sendable func newPage(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.ticketsCreate)
-        return try await renderForm(req, values: Form().values)
+        let usable = try await HelpdeskAdminAPI.usableEntities(req)
+        let category = try await req.query[UUID.self, at: "category_id"].asyncMap { id in
+            try await TicketCategoryModel.find(id, on: req.db)
+        }.flatMap { $0 }.flatMap { usable.contains($0.entityID) ? $0 : nil }
+        var form = Form.starting(from: category)
+        // From the portal's search: what was searched starts the title.
+        if let title = req.query[String.self, at: "title"]?.prefix(TicketLimits.title), !title.isEmpty {
+            form.title = (form.title ?? "") + title
+        }
+        // From the portal's equipment list: that machine is preselected.
+        let asset = req.query[UUID.self, at: "asset_id"].map { [$0.uuidString] } ?? []
+        return try await renderForm(req, values: form.values, assetIDs: asset)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
@@ -206,13 +255,16 @@ struct TicketPagesController {
         input.description = form.description
         input.urgency = form.urgency.flatMap { Int($0) }
         input.impact = form.impact.flatMap { Int($0) }
+        input.location = form.location
+        input.tags = form.tags.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        input.asset_ids = form.asset_ids?.compactMap(UUID.init(uuidString:))
         do {
             let ticket = try await TicketService(request: req).create(input, defaultSource: .web)
             req.flash("success", req.t("tickets.created", ticket.reference))
             return req.redirect(to: "/tickets/\(ticket.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            return try await renderForm(req, values: form.values, errors: req.localized(error.fields),
-                                        status: .unprocessableEntity)
+            return try await renderForm(req, values: form.values, assetIDs: form.asset_ids ?? [],
+                                        errors: req.localized(error.fields), status: .unprocessableEntity)
         }
     }
 
@@ -256,6 +308,7 @@ struct TicketPagesController {
         let impacts: [SelectOption]
         let priorities: [SelectOption]
         let technicians: [SelectOption]
+        let cannedResponses: [SelectOption]
         let errors: [String: String]
         let values: [String: String]
         let history: [AuditEntryView]
@@ -358,6 +411,17 @@ struct TicketPagesController {
                           "status": dto.status, "pending_reason": "", "solution": "", "diagnosis": dto.diagnosis ?? "",
                           "parts": dto.parts ?? ""]
         for (key, value) in values { formValues[key] = value }
+        // Canned responses: `?canned=ID` fills the followup with one, placeholders replaced (decision 0061).
+        var canned: [SelectOption] = []
+        if canUpdate, tab == "discussion", dto.status != "closed" {
+            let responses = TicketCannedResponses(request: req)
+            let offered = try await responses.offered(for: ticket.entityID)
+            let chosen = req.query[UUID.self, at: "canned"]
+            if values["body"] == nil, let response = offered.first(where: { $0.id == chosen }) {
+                formValues["body"] = try await responses.render(response, for: ticket)
+            }
+            canned = offered.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == chosen) }
+        }
         return try await req.renderPage("tickets/show", title: "\(dto.reference) — \(dto.title)", active: "tickets",
             page: ShowPage(
                 ticket: dto, tab: tab, statusLabel: req.t("tickets.status.\(dto.status)"),
@@ -383,7 +447,7 @@ struct TicketPagesController {
                 priorities: (1...6).map {
                     SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"), selected: formValues["priority"] == String($0))
                 },
-                technicians: technicians, errors: errors, values: formValues, history: history,
+                technicians: technicians, cannedResponses: canned, errors: errors, values: formValues, history: history,
                 links: tab == "details" ? try await service.links(of: ticket).map {
                     LinkRow(kindLabel: req.t("tickets.link.\($0.kind)"), ticketID: $0.ticket_id, reference: $0.reference,
                             title: $0.title, statusLabel: req.t("tickets.status.\($0.status)"))
@@ -492,7 +556,7 @@ struct TicketPagesController {
             return req.redirect(to: "/tickets/\(ticket.id!)?tab=details")
         } catch let error as ParcError where error.status == .unprocessableEntity {
             var errors = req.localized(error.fields)
-            if error.fields.isEmpty { errors["status"] = req.localized(error.message) }
+            if error.fields.isEmpty { errors["status"] = req.localized(error) }
             return try await render(req, tab: "details", errors: errors,
                                     values: ["status": form.status ?? "", "pending_reason": form.pending_reason ?? "",
                                              "solution": form.solution ?? "", "diagnosis": form.diagnosis ?? "",

@@ -77,15 +77,19 @@ struct TicketService {
         try await request.require(.ticketsCreate, in: entityID)
         let technician = access.update.contains(entityID)
         var errors: [String: String] = [:]
+        let tree = try await request.entityTree()
+        let category = try await self.category(input.category_id, entity: entityID, tree: tree, &errors)
+        // The category's template fills what the request leaves out (decision 0061).
+        let template = category?.ticketTemplate ?? TicketTemplate()
         let title = Self.checkedText(input.title, "title", limit: TicketLimits.title, singleLine: true, required: true, &errors)
         let description = Self.checkedText(input.description, "description", limit: TicketLimits.description,
                                            singleLine: false, required: true, &errors)
-        let kind = Self.kind(input.type, &errors)
-        let urgency = Self.level(input.urgency, "urgency", required: true, &errors)
-        let impact = Self.level(input.impact, "impact", required: true, &errors)
-        let location = Self.checkedText(input.location, "location", limit: TicketLimits.location, singleLine: true,
-                                        required: false, &errors)
-        let tags = Self.tags(input.tags, &errors)
+        let kind = Self.kind(input.type ?? template.predefined.type, &errors)
+        let urgency = Self.level(input.urgency ?? template.predefined.urgency, "urgency", required: true, &errors)
+        let impact = Self.level(input.impact ?? template.predefined.impact, "impact", required: true, &errors)
+        let location = Self.checkedText(input.location ?? template.predefined.location, "location",
+                                        limit: TicketLimits.location, singleLine: true, required: false, &errors)
+        let tags = Self.tags(input.tags ?? template.predefined.tags, &errors)
         var source = defaultSource
         if let text = input.source {
             if let value = TicketSource(rawValue: text) { source = value } else {
@@ -106,14 +110,21 @@ struct TicketService {
         if let priority = input.priority, !(1...6).contains(priority) {
             errors["priority"] = "Use 1 to 5, or 6 for a major incident."
         }
-        let tree = try await request.entityTree()
-        let category = try await self.category(input.category_id, entity: entityID, tree: tree, &errors)
         let requesterIDs = input.requester_ids ?? [user.id]
         let people = try await checkPeople(requesters: requesterIDs, observers: input.observer_ids ?? [],
                                            assignees: input.assignee_ids ?? [], entity: entityID, tree: tree, &errors)
         let groupIDs = try await checkGroups(input.group_ids ?? [], entity: entityID, tree: tree, &errors)
         let assetIDs = try await checkAssets(input.asset_ids ?? [], entity: entityID, tree: tree,
                                              requester: technician ? nil : user.id, &errors)
+        if let category, let description {
+            let values = TicketTemplate.Values(description: description, location: location, tags: tags ?? [],
+                                               assetCount: assetIDs.count)
+            for field in template.missingFields(in: values, descriptionTemplate: category.template) where errors[field] == nil {
+                errors[field] = field == "description"
+                    ? "Complete the category's template: the description is still its starting text."
+                    : "This ticket's category requires this field."
+            }
+        }
         guard errors.isEmpty, let title, let description, let kind, let urgency, let impact else {
             throw ParcError.validation(errors)
         }
@@ -227,6 +238,22 @@ struct TicketService {
             try await notifier.notify(.new, ticket, audience: .assignees, actorID: opening.createdBy,
                                       text: ticket.description)
             return ticket
+        }
+    }
+
+    /// The catalogue key of a refused transition's message, with the statuses as arguments.
+    static func messageKey(_ error: TicketTransitionError) -> (key: String, arguments: [String]) {
+        func label(_ status: TicketStatus) -> String { "@tickets.status.\(status.rawValue)" }
+        return switch error {
+        case .notAllowed(let from, let to) where from == to: ("tickets.transition.already", [label(to)])
+        case .notAllowed(.closed, let to): ("tickets.transition.closed", [label(to)])
+        case .notAllowed(let from, let to):
+            ("tickets.transition.not_allowed", [label(from), label(to),
+                TicketTransition.allowedTargets(from: from).sorted { $0.rawValue < $1.rawValue }.map(label)
+                    .joined(separator: ", ")])
+        case .noAssignee(let to): ("tickets.transition.no_assignee", [label(to)])
+        case .pendingReasonMissing: ("tickets.transition.pending_reason", [])
+        case .resumeDateNotInFuture: ("tickets.transition.resume_date", [])
         }
     }
 
@@ -351,7 +378,9 @@ struct TicketService {
                     try TicketTransition.validate(from: stored.ticketStatus, to: target, hasAssignee: hasAssignee,
                                                   pending: pending, now: now)
                 } catch let error as TicketTransitionError {
-                    throw ParcError(.unprocessableEntity, code: "invalid_transition", error.description)
+                    var refused = ParcError(.unprocessableEntity, code: "invalid_transition", error.description)
+                    refused.messageKey = Self.messageKey(error)
+                    throw refused
                 }
                 if target == .solved {
                     guard let solution, !solution.isEmpty else {

@@ -74,6 +74,7 @@ final class FeatureRegistry: Sendable {
         var jobs: [String: any JobHandler] = [:]
         var schedules: [ScheduleDefinition] = []
         var savedViewLists: [String: SavedViewList] = [:]
+        var homes: [@Sendable (Request) async throws -> String?] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -84,6 +85,11 @@ final class FeatureRegistry: Sendable {
     func addJob(_ handler: any JobHandler) { state.withLockedValue { $0.jobs[handler.kind] = handler } }
     func addSchedule(_ schedule: ScheduleDefinition) { state.withLockedValue { $0.schedules.append(schedule) } }
     func addSavedViewList(_ list: SavedViewList) { state.withLockedValue { $0.savedViewLists[list.key] = list } }
+    /// A page that replaces the dashboard as some users' home (the portal for requesters): the resolver returns its
+    /// path for users it concerns, nil otherwise; the first answer wins.
+    func addHome(_ resolver: @escaping @Sendable (Request) async throws -> String?) {
+        state.withLockedValue { $0.homes.append(resolver) }
+    }
 
     var navigation: [NavigationItem] { state.withLockedValue { $0.navigation.sorted { $0.order < $1.order } } }
     var searchProviders: [any SearchProvider] { state.withLockedValue { $0.searchProviders } }
@@ -92,4 +98,5 @@ final class FeatureRegistry: Sendable {
     func job(_ kind: String) -> (any JobHandler)? { state.withLockedValue { $0.jobs[kind] } }
     /// The lists whose searches users may save, by key.
     var savedViewLists: [String: SavedViewList] { state.withLockedValue { $0.savedViewLists } }
+    var homes: [@Sendable (Request) async throws -> String?] { state.withLockedValue { $0.homes } }
 }

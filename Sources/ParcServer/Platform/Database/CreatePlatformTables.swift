@@ -243,6 +243,17 @@ struct CreateMailOutbox: AsyncMigration {
     }
 }
 
+/// The Message-ID a queued mail must carry (ticket mails name their ticket in it, so replies thread back).
+struct AddMessageIDToMailOutbox: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("mail_outbox").field("message_id", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("mail_outbox").deleteField("message_id").update()
+    }
+}
+
 struct AddTOTPCounterToUsers: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("users").field("totp_last_counter", .int64).update()

@@ -17,5 +17,6 @@ enum PlatformMigrations {
         AddTOTPCounterToUsers(),
         AddCaseInsensitiveLoginIndex(),
         CreateSavedViews(),
+        AddMessageIDToMailOutbox(),
     ]
 }

@@ -14,6 +14,9 @@ struct ParcError: AbortError, DebuggableError, Sendable {
     let headers: HTTPHeaders
     /// What was wrong with each item of a batch (a bulk edit's assets, an import's rows), when the batch was refused.
     let problems: [Problem]
+    /// The catalogue key and arguments of ``message`` when it has a translation, for pages that show it to a user
+    /// who reads another language (the API keeps the English message).
+    var messageKey: (key: String, arguments: [String])?
 
     /// One item's problem in a refused batch: the item by its row number (imports) or id and name (bulk edits), the
     /// column or field at fault when there is one, and what to do.

@@ -28,6 +28,18 @@ extension Request {
     /// A service's message (a conflict, say) in the user's language when the catalogue has it.
     func localized(_ message: String) -> String { parc.catalog.translateMessage(message, to: language) }
 
+    /// An error's message in the user's language: by its key when it carries one, else by its English text. An
+    /// argument (or an item of a comma-separated argument) written `@key` is itself translated.
+    func localized(_ error: ParcError) -> String {
+        guard let (key, arguments) = error.messageKey else { return localized(error.message) }
+        let translated = arguments.map { argument in
+            argument.components(separatedBy: ", ").map {
+                $0.hasPrefix("@") ? parc.catalog.text(String($0.dropFirst()), language) : $0
+            }.joined(separator: ", ")
+        }
+        return parc.catalog.text(key, language, translated)
+    }
+
     /// Date and time for display: `29/11/2026 14:05` in French, `2026-11-29 2:05 PM` in English.
     func formatDateTime(_ date: Date?) -> String {
         guard let date else { return "—" }

@@ -40,7 +40,7 @@ struct Mailer {
 
     @discardableResult
     func enqueue(to recipients: [String], subject: String, text: String, html: String? = nil, template: String? = nil,
-                 entityID: UUID? = nil) async throws -> MailOutboxModel {
+                 entityID: UUID? = nil, messageID: String? = nil) async throws -> MailOutboxModel {
         let cleaned = recipients.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !cleaned.isEmpty else { throw MailError.noRecipient }
         for address in cleaned {
@@ -56,6 +56,7 @@ struct Mailer {
         mail.textBody = text
         mail.htmlBody = html
         mail.template = template
+        mail.messageID = messageID
         mail.status = MailOutboxModel.Status.queued.rawValue
         mail.attempts = 0
         mail.nextAttemptAt = now
@@ -105,11 +106,12 @@ struct MailSender {
 
     private func deliver(_ mail: MailOutboxModel, _ settings: MailSettings) async {
         let now = application.parc.clock.now()
-        let message = MailMessage(
+        var message = MailMessage(
             from: settings.from, to: mail.recipients.split(separator: ",").map { MailAddress(String($0)) },
             subject: mail.subject, textBody: mail.textBody, htmlBody: mail.htmlBody,
             headers: [MailHeader("Auto-Submitted", "auto-generated")], date: now,
             messageIDDomain: settings.smtp.heloName)
+        if let id = mail.messageID { message.messageID = id }
         do {
             let result = try await SMTPClient(configuration: settings.smtp).send(message)
             mail.status = MailOutboxModel.Status.sent.rawValue

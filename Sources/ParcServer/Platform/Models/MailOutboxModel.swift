@@ -17,6 +17,8 @@ final class MailOutboxModel: Model, @unchecked Sendable {
     @Field(key: "text_body") var textBody: String
     @OptionalField(key: "html_body") var htmlBody: String?
     @OptionalField(key: "template") var template: String?
+    /// The Message-ID to send with (without angle brackets); nil: a fresh one at delivery.
+    @OptionalField(key: "message_id") var messageID: String?
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date

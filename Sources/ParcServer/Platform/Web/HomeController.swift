@@ -19,6 +19,9 @@ struct HomeController {
 
     @Sendable func dashboard(_ req: Request) async throws -> Response {
         let user = try req.requireUser()
+        for home in req.parc.registry.homes {
+            if let path = try await home(req) { return req.redirect(to: path) }
+        }
         var cards: [WidgetCard] = []
         for widget in req.parc.registry.widgets {
             if let card = try await widget.render(on: req) { cards.append(card) }
