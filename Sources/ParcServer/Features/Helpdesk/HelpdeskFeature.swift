@@ -7,7 +7,7 @@ import Vapor
 /// The helpdesk: tickets with ITIL qualification, lifecycle and SLA on business calendars, followups and tasks,
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateHelpdeskTables()] }
+    var migrations: [any Migration] { [CreateHelpdeskTables(), CreateTicketAttachments()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "tickets", labelKey: "nav.tickets", path: "/tickets", icon: "inbox",
@@ -16,6 +16,7 @@ struct HelpdeskFeature: ParcFeature {
         registry.addSchedule(ScheduleDefinition(name: "helpdesk.clock", cron: "* * * * *", timeZone: "UTC",
                                                 kind: "helpdesk.clock", payload: "{}"))
         TicketsAPIController().register(api)
+        TicketAttachmentsAPI().register(api)
         HelpdeskAdminAPI().register(api)
         SatisfactionAPIController().register(api)
         TicketLinksAPIController().register(api)
