@@ -11,12 +11,16 @@ struct TicketPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("tickets", use: listPage)
         routes.get("tickets", "new", use: newPage)
-        routes.on(.POST, "tickets", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: create)
+        let formLimit = TicketAttachmentsAPI.formBodyLimit
+        routes.on(.POST, "tickets", body: .collect(maxSize: ByteCount(value: formLimit)), use: create)
+            .collectedBodyLimit = formLimit
         routes.get("tickets", ":id", use: showPage)
         routes.get("tickets", ":id", "sheet", use: sheetPage)
         routes.on(.POST, "tickets", ":id", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: update)
-        routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: TicketsAPIController.bodyLimit),
-                  use: addFollowup)
+        routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: ByteCount(value: formLimit)),
+                  use: addFollowup).collectedBodyLimit = formLimit
+        routes.get("tickets", ":id", "attachments", ":attachment", use: downloadAttachment)
+        routes.post("tickets", ":id", "attachments", ":attachment", "delete", use: deleteAttachment)
         routes.post("tickets", ":id", "tasks", use: addTask)
         routes.post("tickets", ":id", "tasks", ":task", "done", use: finishTask)
         routes.post("tickets", ":id", "solution", "approve", use: approve)
@@ -165,12 +169,16 @@ struct TicketPagesController {
         let categories: [SelectOption]
         let levels: [SelectOption]
         let impacts: [SelectOption]
+        let attachmentHelp: String
     }
 
     private func renderForm(_ req: Request, values: [String: String], errors: [String: String] = [:],
                             status: HTTPResponseStatus = .ok) async throws -> Response {
         let usable = try await HelpdeskAdminAPI.usableEntities(req)
         let categories = try await TicketCategoryModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
+        let limits = try await TicketAttachmentStore.limits(
+            for: values["entity_id"].flatMap(UUID.init(uuidString:)) ?? req.requireUser().entityID,
+            tree: try await req.entityTree(), on: req.db)
         return try await req.renderPage("tickets/new", title: req.t("tickets.new"), active: "tickets", page: FormPage(
             values: values, errors: errors,
             entities: try await req.entityOptions(for: .ticketsCreate,
@@ -187,7 +195,8 @@ struct TicketPagesController {
             },
             impacts: (1...5).map {
                 SelectOption(value: String($0), label: req.t("tickets.level.\($0)"), selected: values["impact"] == String($0))
-            }), status: status)
+            },
+            attachmentHelp: Self.attachmentHelp(limits, req)), status: status)
     }
 
     @Sendable func newPage(_ req: Request) async throws -> Response {
@@ -197,6 +206,7 @@ struct TicketPagesController {
 
     @Sendable func create(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.ticketsCreate)
+        let uploads = try Self.uploads(req)
         let form = try req.content.decode(Form.self)
         var input = TicketCreateInput()
         input.entity_id = form.entity_id.flatMap(UUID.init(uuidString:))
@@ -207,12 +217,17 @@ struct TicketPagesController {
         input.urgency = form.urgency.flatMap { Int($0) }
         input.impact = form.impact.flatMap { Int($0) }
         do {
-            let ticket = try await TicketService(request: req).create(input, defaultSource: .web)
+            let ticket = try await TicketService(request: req).create(input, defaultSource: .web, attachments: uploads)
             req.flash("success", req.t("tickets.created", ticket.reference))
             return req.redirect(to: "/tickets/\(ticket.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
             return try await renderForm(req, values: form.values, errors: req.localized(error.fields),
                                         status: .unprocessableEntity)
+        } catch let refusal as TicketAttachmentRefusal {
+            let message = Self.message(refusal, req)
+            req.flash("error", message)
+            return try await renderForm(req, values: form.values, errors: ["attachments": message],
+                                        status: refusal.status)
         }
     }
 
@@ -269,6 +284,8 @@ struct TicketPagesController {
         let surveyLabel: String?
         let canRate: Bool
         let ratings: [SelectOption]
+        let attachments: [AttachmentRow]
+        let attachmentHelp: String
     }
 
     static let tabs = ["discussion", "details", "history"]
@@ -403,7 +420,10 @@ struct TicketPagesController {
                 canRate: survey == nil && isRequester && dto.status == "closed",
                 ratings: (1...5).reversed().map {
                     SelectOption(value: String($0), label: req.t("tickets.survey.rating.\($0)"), selected: $0 == 5)
-                }),
+                },
+                attachments: tab == "discussion" ? try await Self.attachmentRows(ticket, access: access, req) : [],
+                attachmentHelp: Self.attachmentHelp(try await TicketAttachmentStore.limits(
+                    for: ticket.entityID, tree: tree, on: req.db), req)),
             status: status)
     }
 
@@ -508,10 +528,11 @@ struct TicketPagesController {
     @Sendable func addFollowup(_ req: Request) async throws -> Response {
         let service = TicketService(request: req)
         let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let uploads = try Self.uploads(req)
         let form = try req.content.decode(FollowupForm.self)
         do {
             _ = try await service.addFollowup(to: ticket, FollowupInput(body: form.body, is_private: form.is_private == "on"),
-                                              source: .web)
+                                              source: .web, attachments: uploads)
             req.flash("success", req.t("tickets.followup_added"))
             return req.redirect(to: "/tickets/\(ticket.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
@@ -519,6 +540,12 @@ struct TicketPagesController {
             if error.fields.isEmpty { errors["body"] = req.localized(error.message) }
             return try await render(req, tab: "discussion", errors: errors, values: ["body": form.body ?? ""],
                                     status: error.status)
+        } catch let refusal as TicketAttachmentRefusal {
+            // Nothing was saved; the text comes back in the form, the files are to be chosen again.
+            let message = Self.message(refusal, req)
+            req.flash("error", message)
+            return try await render(req, tab: "discussion", errors: ["attachments": message],
+                                    values: ["body": form.body ?? ""], status: refusal.status)
         }
     }
 
