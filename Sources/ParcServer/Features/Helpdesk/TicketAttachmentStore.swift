@@ -43,14 +43,18 @@ enum TicketAttachmentStore {
 
     /// The bytes already attached to a ticket.
     static func bytesOnTicket(_ ticketID: UUID, on db: any Database) async throws -> Int {
-        Int(try await TicketAttachmentModel.query(on: db).filter(\.$ticketID == ticketID).sum(\.$size) ?? 0)
+        // The sizes rather than SUM(): PostgreSQL answers SUM of a bigint as numeric, which does not decode as Int64.
+        Int(try await TicketAttachmentModel.query(on: db).filter(\.$ticketID == ticketID).all(\.$size).reduce(0, +))
     }
 
-    /// Refuses the whole batch (the first refusal, as an API error) unless every file fits the entity's limits next
-    /// to what the ticket already holds. Uploads from people are all or nothing; mail sorts its files itself.
-    static func check(_ uploads: [AttachmentUpload], limits: TicketAttachmentLimits, alreadyOnTicket: Int) throws {
+    /// Refuses the whole batch with the first refusal unless every file fits the entity's limits next to what the
+    /// ticket already holds: uploads from people are all or nothing (mail sorts its files itself). Pages translate
+    /// the refusal; the API answers it with ``ParcError/attachment(_:)``.
+    static func check(_ uploads: [AttachmentUpload], limits: TicketAttachmentLimits, alreadyOnTicket: Int)
+        throws(TicketAttachmentRefusal)
+    {
         let (_, refused) = limits.sort(uploads.map { ($0.filename, $0.bytes.count) }, alreadyOnTicket: alreadyOnTicket)
-        if let first = refused.first { throw ParcError.attachment(first.refusal) }
+        if let first = refused.first { throw first.refusal }
     }
 
     /// A name safe to store and to offer for download: the last path component, no control, bidirectional or
