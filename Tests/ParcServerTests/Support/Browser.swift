@@ -56,6 +56,15 @@ final class WebClient: @unchecked Sendable {
     @discardableResult
     func postMultipart(_ path: String, fields: [(String, String)], file: (field: String, name: String, data: Data)? = nil,
                        includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        try await postMultipart(path, fields: fields, files: file.map { [($0.field, $0.name, $0.data, "text/csv")] } ?? [],
+                                includeCSRF: includeCSRF)
+    }
+
+    /// A `multipart/form-data` post with several files, each with its declared type.
+    @discardableResult
+    func postMultipart(_ path: String, fields: [(String, String)],
+                       files: [(field: String, name: String, data: Data, type: String)],
+                       includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
         let boundary = "----parc-test-\(UUID().uuidString)"
         var body = Data()
         func part(_ headers: String, _ content: Data) {
@@ -66,8 +75,8 @@ final class WebClient: @unchecked Sendable {
         var all = fields
         if includeCSRF, let csrf { all.append(("csrf", csrf)) }
         for (name, value) in all { part("Content-Disposition: form-data; name=\"\(name)\"", Data(value.utf8)) }
-        if let file {
-            part("Content-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv",
+        for file in files {
+            part("Content-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)",
                  file.data)
         }
         body.append(Data("--\(boundary)--\r\n".utf8))

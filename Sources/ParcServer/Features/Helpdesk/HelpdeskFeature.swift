@@ -7,7 +7,9 @@ import Vapor
 /// The helpdesk: tickets with ITIL qualification, lifecycle and SLA on business calendars, followups and tasks,
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateHelpdeskTables(), CreateTicketTemplatesAndResponses()] }
+    var migrations: [any Migration] {
+        [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses()]
+    }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "tickets", labelKey: "nav.tickets", path: "/tickets", icon: "inbox",
@@ -26,6 +28,7 @@ struct HelpdeskFeature: ParcFeature {
             _ = try await TicketQuery(request: req, query: probe).page()
         })
         TicketsAPIController().register(api)
+        TicketAttachmentsAPI().register(api)
         HelpdeskAdminAPI().register(api)
         TicketCategoriesAPI().register(api)
         TicketCannedResponsesAPI().register(api)

@@ -10,6 +10,8 @@ import Vapor
 /// when its sender is on the ticket or works it; any other personal message opens a ticket in the mailbox's entity,
 /// its sender the requester. Automatic replies, bounces, bulk mail and Parc's own mail coming back are dropped.
 /// A sender without an account follows the entity's policy (`unknown_senders`: `refuse` by default, or `accept`).
+/// The message's files, inline images included, are kept on the ticket or followup within the entity's attachment
+/// limits; those refused are named in the text with the reason (decision 0052).
 struct TicketMailSink: InboundMailSink {
     let services: ParcServices
 
@@ -18,7 +20,9 @@ struct TicketMailSink: InboundMailSink {
     func accept(_ raw: [UInt8], from source: InboundMailSource, on db: any Database) async throws -> InboundMailOutcome {
         let message: InboundMessage
         do {
-            message = try InboundMessageParser().parse(raw)
+            // An attachment over the parser's ceiling is left out and named rather than losing the whole message.
+            message = try InboundMessageParser(limits: InboundMailLimits(oversizedAttachments: .omitAttachment))
+                .parse(raw)
         } catch {
             return .dropped(.unreadable, detail: "\(error)")
         }
@@ -57,13 +61,16 @@ struct TicketMailSink: InboundMailSink {
             guard works || onTicket else {
                 return .dropped(.refused, detail: "\(sender) is neither on ticket \(ticket.reference) nor works it")
             }
+            let files = Self.attachments(of: message, limits: try await TicketAttachmentStore.limits(
+                for: ticket.entityID, tree: tree, on: db),
+                alreadyOnTicket: try await TicketAttachmentStore.bytesOnTicket(ticket.id!, on: db))
             let body = Self.text(message.body.newMarkdown.isEmpty ? message.body.markdown : message.body.newMarkdown,
-                                 attachments: message)
+                                 kept: files.kept, refused: files.refused)
             guard !body.isEmpty else { return .dropped(.refused, detail: "the reply holds no new text") }
             _ = try await TicketService.appendFollowup(
                 to: ticket.id!, body: body, isPrivate: false, source: .mail,
                 author: (user?.id, user?.displayName ?? sender), byTechnician: works, audit: audit, now: now,
-                services: services, on: db)
+                services: services, on: db, attachments: files.kept, checkingAttachments: false)
             return .addedFollowup(ticketID: ticket.id!)
         }
         let configuration = try await HelpdeskConfiguration.load(for: source.entityID, tree: tree, on: db)
@@ -75,26 +82,52 @@ struct TicketMailSink: InboundMailSink {
         title = String(title.unicodeScalars.filter { $0.properties.generalCategory != .control }
             .map(Character.init).prefix(TicketLimits.title))
         if title.isEmpty { title = "(no subject) — \(sender)" }
-        var description = Self.text(message.body.markdown, attachments: message)
+        let files = Self.attachments(of: message, limits: try await TicketAttachmentStore.limits(
+            for: source.entityID, tree: tree, on: db), alreadyOnTicket: 0)
+        var description = Self.text(message.body.markdown, kept: files.kept, refused: files.refused)
         if description.isEmpty { description = "—" }
-        let opening = TicketService.TicketOpening(
+        var opening = TicketService.TicketOpening(
             entityID: source.entityID, kind: .incident, title: title, description: description, urgency: 3, impact: 3,
             priority: nil, category: nil, source: .mail, location: nil, tags: [],
             requesters: user.map { [$0.id!] } ?? [], emailRequesters: user == nil ? [sender] : [], observers: [],
             assignees: [], groups: [], assets: [], createdBy: user?.id)
+        opening.attachments = files.kept
+        opening.authorName = user?.displayName ?? sender
         let ticket = try await TicketService.open(opening, audit: audit, now: now, tree: tree, services: services, on: db)
         return .createdTicket(id: ticket.id!)
     }
 
-    /// The text of a ticket or followup from mail: within the limit, and naming the attachments, which Parc does not
-    /// keep yet.
-    static func text(_ markdown: String, attachments message: InboundMessage) -> String {
+    /// The message's files, inline images included, sorted by the entity's limits into those kept and those refused
+    /// with the reason (with those the parser left out for their size).
+    static func attachments(of message: InboundMessage, limits: TicketAttachmentLimits, alreadyOnTicket: Int)
+        -> (kept: [AttachmentUpload], refused: [(filename: String, reason: String)])
+    {
+        let files = message.attachments
+        let (accepted, refusals) = limits.sort(files.map { ($0.filename, $0.size) }, alreadyOnTicket: alreadyOnTicket)
+        let kept = accepted.map { index in
+            AttachmentUpload(filename: files[index].filename, bytes: files[index].bytes, isInline: files[index].isInline,
+                             contentID: files[index].contentID)
+        }
+        let refused = refusals.map { (filename: $0.refusal.filename, reason: $0.refusal.description) }
+            + message.omittedAttachments.map { (filename: $0.filename, reason: $0.reason.description) }
+        return (kept, refused)
+    }
+
+    /// The text of a ticket or followup from mail: within the limit, naming the files refused and why. A message
+    /// with files and no text says which files it brought.
+    static func text(_ markdown: String, kept: [AttachmentUpload], refused: [(filename: String, reason: String)])
+        -> String
+    {
         var text = String(markdown.unicodeScalars.filter {
             $0.properties.generalCategory != .control || $0 == "\n" || $0 == "\t"
         }.map(Character.init)).trimmingCharacters(in: .whitespacesAndNewlines)
-        let names = message.attachments.map(\.filename) + message.omittedAttachments.map(\.filename)
-        if !names.isEmpty {
-            text += "\n\n_Attachments not kept: " + names.joined(separator: ", ") + "_"
+        if text.isEmpty, !kept.isEmpty {
+            text = "_Attached: " + kept.map(\.filename).joined(separator: ", ") + "_"
+        }
+        if !refused.isEmpty {
+            text += "\n\n_Attachments not kept:_\n\n" + refused.map { "- \($0.filename): \($0.reason)" }
+                .joined(separator: "\n")
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if text.count > TicketLimits.description {
             text = String(text.prefix(TicketLimits.description - 40)) + "\n\n_[truncated]_"

@@ -11,12 +11,16 @@ struct TicketPagesController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("tickets", use: listPage)
         routes.get("tickets", "new", use: newPage)
-        routes.on(.POST, "tickets", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: create)
+        let formLimit = TicketAttachmentsAPI.formBodyLimit
+        routes.on(.POST, "tickets", body: .collect(maxSize: ByteCount(value: formLimit)), use: create)
+            .collectedBodyLimit = formLimit
         routes.get("tickets", ":id", use: showPage)
         routes.get("tickets", ":id", "sheet", use: sheetPage)
         routes.on(.POST, "tickets", ":id", body: .collect(maxSize: TicketsAPIController.bodyLimit), use: update)
-        routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: TicketsAPIController.bodyLimit),
-                  use: addFollowup)
+        routes.on(.POST, "tickets", ":id", "followups", body: .collect(maxSize: ByteCount(value: formLimit)),
+                  use: addFollowup).collectedBodyLimit = formLimit
+        routes.get("tickets", ":id", "attachments", ":attachment", use: downloadAttachment)
+        routes.post("tickets", ":id", "attachments", ":attachment", "delete", use: deleteAttachment)
         routes.post("tickets", ":id", "tasks", use: addTask)
         routes.post("tickets", ":id", "tasks", ":task", "done", use: finishTask)
         routes.post("tickets", ":id", "solution", "approve", use: approve)
@@ -189,6 +193,7 @@ struct TicketPagesController {
         let category: String?
         /// The fields the chosen category requires, by name (`location: true`).
         let mandatory: [String: Bool]
+        let attachmentHelp: String
     }
 
     private func renderForm(_ req: Request, values: [String: String], assetIDs: [String] = [],
@@ -200,6 +205,9 @@ struct TicketPagesController {
         // The requester's own machines; technicians link others from the ticket's details.
         let assets = try await AssetModel.query(on: req.db).filter(\.$assignedUserID == user.id).sort(\.$name)
             .limit(200).all()
+        let limits = try await TicketAttachmentStore.limits(
+            for: values["entity_id"].flatMap(UUID.init(uuidString:)) ?? req.requireUser().entityID,
+            tree: try await req.entityTree(), on: req.db)
         return try await req.renderPage("tickets/new", title: req.t("tickets.new"), active: "tickets", page: FormPage(
             values: values, errors: errors,
             entities: try await req.entityOptions(for: .ticketsCreate,
@@ -222,7 +230,8 @@ struct TicketPagesController {
                              selected: assetIDs.contains($0.id!.uuidString))
             },
             category: chosen?.name,
-            mandatory: Dictionary(uniqueKeysWithValues: (chosen?.ticketTemplate.mandatory ?? []).map { ($0.rawValue, true) })),
+            mandatory: Dictionary(uniqueKeysWithValues: (chosen?.ticketTemplate.mandatory ?? []).map { ($0.rawValue, true) }),
+            attachmentHelp: Self.attachmentHelp(limits, req)),
             status: status)
     }
 
@@ -246,6 +255,7 @@ struct TicketPagesController {
 
     @Sendable func create(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.ticketsCreate)
+        let uploads = try Self.uploads(req)
         let form = try req.content.decode(Form.self)
         var input = TicketCreateInput()
         input.entity_id = form.entity_id.flatMap(UUID.init(uuidString:))
@@ -259,12 +269,17 @@ struct TicketPagesController {
         input.tags = form.tags.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         input.asset_ids = form.asset_ids?.compactMap(UUID.init(uuidString:))
         do {
-            let ticket = try await TicketService(request: req).create(input, defaultSource: .web)
+            let ticket = try await TicketService(request: req).create(input, defaultSource: .web, attachments: uploads)
             req.flash("success", req.t("tickets.created", ticket.reference))
             return req.redirect(to: "/tickets/\(ticket.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity {
             return try await renderForm(req, values: form.values, assetIDs: form.asset_ids ?? [],
                                         errors: req.localized(error.fields), status: .unprocessableEntity)
+        } catch let refusal as TicketAttachmentRefusal {
+            let message = Self.message(refusal, req)
+            req.flash("error", message)
+            return try await renderForm(req, values: form.values, assetIDs: form.asset_ids ?? [],
+                                        errors: ["attachments": message], status: refusal.status)
         }
     }
 
@@ -322,6 +337,8 @@ struct TicketPagesController {
         let surveyLabel: String?
         let canRate: Bool
         let ratings: [SelectOption]
+        let attachments: [AttachmentRow]
+        let attachmentHelp: String
     }
 
     static let tabs = ["discussion", "details", "history"]
@@ -467,7 +484,10 @@ struct TicketPagesController {
                 canRate: survey == nil && isRequester && dto.status == "closed",
                 ratings: (1...5).reversed().map {
                     SelectOption(value: String($0), label: req.t("tickets.survey.rating.\($0)"), selected: $0 == 5)
-                }),
+                },
+                attachments: tab == "discussion" ? try await Self.attachmentRows(ticket, access: access, req) : [],
+                attachmentHelp: Self.attachmentHelp(try await TicketAttachmentStore.limits(
+                    for: ticket.entityID, tree: tree, on: req.db), req)),
             status: status)
     }
 
@@ -572,10 +592,11 @@ struct TicketPagesController {
     @Sendable func addFollowup(_ req: Request) async throws -> Response {
         let service = TicketService(request: req)
         let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
+        let uploads = try Self.uploads(req)
         let form = try req.content.decode(FollowupForm.self)
         do {
             _ = try await service.addFollowup(to: ticket, FollowupInput(body: form.body, is_private: form.is_private == "on"),
-                                              source: .web)
+                                              source: .web, attachments: uploads)
             req.flash("success", req.t("tickets.followup_added"))
             return req.redirect(to: "/tickets/\(ticket.id!)")
         } catch let error as ParcError where error.status == .unprocessableEntity || error.status == .conflict {
@@ -583,6 +604,12 @@ struct TicketPagesController {
             if error.fields.isEmpty { errors["body"] = req.localized(error.message) }
             return try await render(req, tab: "discussion", errors: errors, values: ["body": form.body ?? ""],
                                     status: error.status)
+        } catch let refusal as TicketAttachmentRefusal {
+            // Nothing was saved; the text comes back in the form, the files are to be chosen again.
+            let message = Self.message(refusal, req)
+            req.flash("error", message)
+            return try await render(req, tab: "discussion", errors: ["attachments": message],
+                                    values: ["body": form.body ?? ""], status: refusal.status)
         }
     }
 

@@ -63,14 +63,18 @@ struct TicketService {
     // MARK: create
 
     /// Opens a ticket from the pages or the API. A burst of openings takes turns, a few at a time (decision 0038).
-    func create(_ input: TicketCreateInput, defaultSource: TicketSource) async throws -> TicketModel {
+    func create(_ input: TicketCreateInput, defaultSource: TicketSource, attachments: [AttachmentUpload] = [])
+        async throws -> TicketModel
+    {
         let service = self
         return try await request.parc.ticketOpenings.run {
-            try await service.createNow(input, defaultSource: defaultSource)
+            try await service.createNow(input, defaultSource: defaultSource, attachments: attachments)
         }
     }
 
-    private func createNow(_ input: TicketCreateInput, defaultSource: TicketSource) async throws -> TicketModel {
+    private func createNow(_ input: TicketCreateInput, defaultSource: TicketSource, attachments: [AttachmentUpload])
+        async throws -> TicketModel
+    {
         let user = try request.requireUser()
         let access = try await access()
         let entityID = input.entity_id ?? user.entityID
@@ -128,11 +132,17 @@ struct TicketService {
         guard errors.isEmpty, let title, let description, let kind, let urgency, let impact else {
             throw ParcError.validation(errors)
         }
-        let opening = TicketOpening(
+        if !attachments.isEmpty {
+            try TicketAttachmentStore.check(attachments, limits: try await TicketAttachmentStore.limits(
+                for: entityID, tree: tree, on: db), alreadyOnTicket: 0)
+        }
+        var opening = TicketOpening(
             entityID: entityID, kind: kind, title: title, description: description, urgency: urgency, impact: impact,
             priority: input.priority, category: category, source: source, location: location, tags: tags ?? [],
             requesters: people.requesters, emailRequesters: [], observers: people.observers,
             assignees: people.assignees, groups: groupIDs, assets: assetIDs, createdBy: user.id)
+        opening.attachments = attachments
+        opening.authorName = user.displayName
         return try await Self.open(opening, audit: AuditLog(request: request), now: request.now, tree: tree,
                                    services: request.parc, on: db)
     }
@@ -160,6 +170,10 @@ struct TicketService {
         var groups: [UUID]
         var assets: [UUID]
         var createdBy: UUID?
+        /// Files attached to the ticket itself, already checked against the entity's limits.
+        var attachments: [AttachmentUpload] = []
+        /// Who attached them, for display: the author's name or the sender's address.
+        var authorName = ""
     }
 
     /// Opens a ticket in one transaction: the row, its reference, its people and assets, its first status and its
@@ -224,7 +238,11 @@ struct TicketService {
                 try await link.create(on: db)
             }
             try await Self.recordStatus(ticket.ticketStatus, of: ticket.id!, at: now, actor: opening.createdBy, on: db)
+            let attached = try await TicketAttachmentStore.store(
+                opening.attachments, ticketID: ticket.id!, entityID: ticket.entityID, followupID: nil, isPrivate: false,
+                source: opening.source, uploader: (opening.createdBy, opening.authorName), now: now, on: db)
             var snapshot = ticket.auditSnapshot
+            if !attached.isEmpty { snapshot["attachments"] = TicketAttachmentStore.summary(attached) }
             snapshot["reference"] = ticket.reference
             snapshot["source"] = ticket.source
             if !matchedRules.isEmpty { snapshot["rules"] = matchedRules.joined(separator: ", ") }
@@ -334,7 +352,10 @@ struct TicketService {
             if let tags { stored.tagsJSON = Self.json(tags) }
             if let diagnosis { stored.diagnosis = diagnosis.isEmpty ? nil : diagnosis }
             if let parts { stored.parts = parts.isEmpty ? nil : parts }
-            if input.entity_id != nil { stored.entityID = entityID }
+            if input.entity_id != nil {
+                stored.entityID = entityID
+                try await TicketAttachmentStore.move(ticketID: stored.id!, to: entityID, on: db)
+            }
             if let urgency { stored.urgency = urgency }
             if let impact { stored.impact = impact }
             if urgency != nil || impact != nil {
@@ -471,8 +492,8 @@ struct TicketService {
 
     // MARK: followups, tasks, solutions
 
-    func addFollowup(to ticket: TicketModel, _ input: FollowupInput, source: TicketSource) async throws
-        -> TicketFollowupModel
+    func addFollowup(to ticket: TicketModel, _ input: FollowupInput, source: TicketSource,
+                     attachments: [AttachmentUpload] = []) async throws -> TicketFollowupModel
     {
         let user = try request.requireUser()
         let access = try await access()
@@ -487,15 +508,18 @@ struct TicketService {
         return try await Self.appendFollowup(
             to: ticket.id!, body: body, isPrivate: input.is_private ?? false, source: source,
             author: (user.id, user.displayName), byTechnician: technician, audit: AuditLog(request: request),
-            now: request.now, services: request.parc, on: db)
+            now: request.now, services: request.parc, on: db, attachments: attachments)
     }
 
     /// Adds a followup in one transaction with its history line. A technician's first followup takes the ticket into
     /// account; a requester's answer reopens a solved ticket (the solution is refused) and resumes a pending one
-    /// (docs/helpdesk.md). A closed ticket takes no followup (409).
+    /// (docs/helpdesk.md). A closed ticket takes no followup (409). The attachments are written with the followup;
+    /// they are checked against the entity's limits unless `checkingAttachments` is false (mail sorts its files
+    /// itself and names those it refuses).
     static func appendFollowup(to ticketID: UUID, body: String, isPrivate: Bool, source: TicketSource,
                                author: (id: UUID?, name: String), byTechnician technician: Bool, audit: AuditLog,
-                               now: Date, services: ParcServices, on database: any Database) async throws
+                               now: Date, services: ParcServices, on database: any Database,
+                               attachments: [AttachmentUpload] = [], checkingAttachments: Bool = true) async throws
         -> TicketFollowupModel
     {
         let followup = TicketFollowupModel()
@@ -514,8 +538,16 @@ struct TicketService {
                 throw ParcError(.conflict, code: "ticket_closed",
                                 "The ticket is closed; open a new ticket and link it to \(stored.reference) as related.")
             }
+            if checkingAttachments, !attachments.isEmpty {
+                try TicketAttachmentStore.check(attachments, limits: try await TicketAttachmentStore.limits(
+                    for: stored.entityID, tree: try await HelpdeskClockJob.tree(db), on: db),
+                    alreadyOnTicket: try await TicketAttachmentStore.bytesOnTicket(ticketID, on: db))
+            }
             let policy = try await slaPolicy(id: stored.slaPolicyID, on: db)
             try await followup.create(on: db)
+            let attached = try await TicketAttachmentStore.store(
+                attachments, ticketID: ticketID, entityID: stored.entityID, followupID: followup.id, isPrivate: isPrivate,
+                source: source, uploader: author, now: now, on: db)
             let before = stored.auditSnapshot
             if technician, stored.takenIntoAccountAt == nil { stored.takenIntoAccountAt = now }
             if !technician, stored.ticketStatus == .solved || stored.ticketStatus == .pending {
@@ -533,6 +565,10 @@ struct TicketService {
             var changes = FieldChange.between(before, stored.auditSnapshot)
             changes.append(FieldChange(field: isPrivate ? "private_followup" : "followup", before: nil,
                                        after: String(body.prefix(200))))
+            if !attached.isEmpty {
+                changes.append(FieldChange(field: "attachments", before: nil,
+                                           after: TicketAttachmentStore.summary(attached)))
+            }
             try await audit.record("ticket.followup", objectType: objectType, objectID: stored.id!,
                                    label: "\(stored.reference) \(stored.title)", entityID: stored.entityID,
                                    changes: changes, on: db)

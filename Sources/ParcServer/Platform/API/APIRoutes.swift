@@ -16,6 +16,10 @@ final class APIRoutes: @unchecked Sendable {
         let requestBody: OpenAPISchema?
         let response: OpenAPISchema?
         let successStatus: Int
+        /// `application/json`, or `multipart/form-data` for uploads.
+        let requestMediaType: String
+        /// `application/json`, or the type of a file download (its schema is then binary).
+        let responseMediaType: String
     }
 
     struct QueryParameter: Sendable {
@@ -42,7 +46,8 @@ final class APIRoutes: @unchecked Sendable {
     func on<Response: AsyncResponseEncodable>(
         _ method: HTTPMethod, _ path: String, summary: String, tag: String, query: [QueryParameter] = [],
         body: OpenAPISchema? = nil, response: OpenAPISchema?, status: Int = 200,
-        bodyLimit: ByteCount? = nil,
+        bodyLimit: ByteCount? = nil, bodyMediaType: String = "application/json",
+        responseMediaType: String = "application/json", streamsBody: Bool = false,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
@@ -50,9 +55,13 @@ final class APIRoutes: @unchecked Sendable {
             .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
         operations.withLockedValue {
             $0.append(Operation(method: method, path: openAPIPath, summary: summary, tag: tag, query: query,
-                                requestBody: body, response: response, successStatus: status))
+                                requestBody: body, response: response, successStatus: status,
+                                requestMediaType: bodyMediaType, responseMediaType: responseMediaType))
         }
-        if let bodyLimit {
+        if streamsBody {
+            // The handler reads the body itself, once it knows how much it may take (an entity's upload limit).
+            builder.on(method, components, body: .stream, use: handler)
+        } else if let bodyLimit {
             builder.on(method, components, body: .collect(maxSize: bodyLimit), use: handler)
         } else {
             builder.on(method, components, use: handler)

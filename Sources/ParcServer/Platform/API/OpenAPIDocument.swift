@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ]
             if !parameters.isEmpty { entry["parameters"] = parameters }
             if let body = operation.requestBody {
-                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": body.json]]]
+                entry["requestBody"] = ["required": true, "content": [operation.requestMediaType: ["schema": body.json]]]
             }
             paths[operation.path, default: [:]][operation.method.rawValue.lowercased()] = entry
         }
@@ -63,7 +63,13 @@ enum OpenAPIDocument {
             ["$ref": "#/components/schemas/Error"]]]]
         var responses: [String: Any] = ["400": error, "401": error, "403": error, "404": error]
         if operation.requestBody != nil { responses["409"] = error; responses["422"] = error }
-        if let schema = operation.response {
+        if operation.requestMediaType != "application/json" { responses["413"] = error; responses["415"] = error }
+        if operation.responseMediaType != "application/json" {
+            responses[String(operation.successStatus)] = [
+                "description": "The file", "content": [operation.responseMediaType: ["schema":
+                    ["type": "string", "format": "binary"]]],
+            ]
+        } else if let schema = operation.response {
             responses[String(operation.successStatus)] = [
                 "description": "Success", "content": ["application/json": ["schema": schema.json]],
             ]
