@@ -85,6 +85,8 @@ struct TicketPagesController {
         let priorities: [SelectOption]
         let slas: [SelectOption]
         let mine: Bool
+        /// The business rules page for administrators, the rules tester for technicians, nothing for requesters.
+        let rulesLink: String?
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
@@ -118,6 +120,9 @@ struct TicketPagesController {
             ("time_to_resolve_due", "tickets.time_to_resolve_due", false), ("opened_at", "tickets.opened_at", false),
         ])
         let status = query.filters["status"] ?? ""
+        let administers = try await req.entities(for: .helpdeskAdmin)
+        let works = try await req.entities(for: .ticketsUpdate)
+        let rulesLink: String? = !administers.isEmpty ? "/tickets/rules" : (!works.isEmpty ? "/tickets/rules/test" : nil)
         return try await req.renderPage("tickets/list", title: req.t("nav.tickets"), active: "tickets", page: ListPage(
             rows: rows, links: links, sort: Dictionary(uniqueKeysWithValues: links.headers.map { ($0.field, $0) }),
             query: query.search ?? "",
@@ -137,7 +142,7 @@ struct TicketPagesController {
             slas: [("", "tickets.sla.all"), ("breached", "tickets.sla.breached"), ("running", "tickets.sla.running")].map {
                 SelectOption(value: $0.0, label: req.t($0.1), selected: (query.filters["sla"] ?? "") == $0.0)
             },
-            mine: query.filters["assignee_id"] == "me"))
+            mine: query.filters["assignee_id"] == "me", rulesLink: rulesLink))
     }
 
     // MARK: new ticket
