@@ -4,24 +4,51 @@ import Foundation
 /// category, group, priority, urgency, impact, type or tags (docs/helpdesk.md §Rules).
 ///
 /// Rules run in order on the ticket as it stands; a rule's actions change what the next rules see. A rule marked
-/// `stop` ends the run when it matches. Pure and deterministic: the same rules on the same ticket give the same
-/// result, which the "which rules match" page shows before anything is saved.
+/// `stop` ends the run when it matches. Each rule says when it runs (`runs_on`: when a ticket is opened, when it is
+/// changed, or both). Pure and deterministic: the same rules on the same ticket give the same result, which the
+/// "which rules match" page shows before anything is saved.
 public struct TicketRule: Hashable, Sendable, Codable {
     public enum Match: String, Hashable, Sendable, Codable, CaseIterable { case all, any }
+
+    /// When a rule runs. Rules stored before this existed ran on creation only, and still do.
+    public enum RunsOn: String, Hashable, Sendable, Codable, CaseIterable {
+        case create, update, both
+
+        public func includes(_ event: TicketRuleEvent) -> Bool {
+            self == .both || (self == .create && event == .create) || (self == .update && event == .update)
+        }
+    }
 
     public var name: String
     public var match: Match
     public var conditions: [TicketRuleCondition]
     public var actions: [TicketRuleAction]
     public var stop: Bool
+    public var runsOn: RunsOn
 
     public init(name: String, match: Match = .all, conditions: [TicketRuleCondition], actions: [TicketRuleAction],
-                stop: Bool = false) {
+                stop: Bool = false, runsOn: RunsOn = .create) {
         self.name = name
         self.match = match
         self.conditions = conditions
         self.actions = actions
         self.stop = stop
+        self.runsOn = runsOn
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, match, conditions, actions, stop
+        case runsOn = "runs_on"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        match = try container.decode(Match.self, forKey: .match)
+        conditions = try container.decode([TicketRuleCondition].self, forKey: .conditions)
+        actions = try container.decode([TicketRuleAction].self, forKey: .actions)
+        stop = try container.decodeIfPresent(Bool.self, forKey: .stop) ?? false
+        runsOn = try container.decodeIfPresent(RunsOn.self, forKey: .runsOn) ?? .create
     }
 
     /// Checks the rule once, when it is saved: a name, at least one condition and one action, readable values.
@@ -132,6 +159,9 @@ public struct TicketRuleAction: Hashable, Sendable, Codable {
         case setImpact = "set_impact"
         case setType = "set_type"
         case addTag = "add_tag"
+        /// The ticket takes this SLA policy (value: its id); its targets and deadlines are computed again, as when
+        /// its category changes.
+        case setSLAPolicy = "set_sla_policy"
     }
 
     public var kind: Kind
@@ -150,8 +180,10 @@ public struct TicketRuleAction: Hashable, Sendable, Codable {
             guard let level = Int(value), (1...5).contains(level) else { throw .action(number, "a level is 1 to 5") }
         case .setType:
             guard ["incident", "request"].contains(value) else { throw .action(number, "a type is incident or request") }
-        case .setCategory, .assignGroup:
-            guard UUID(uuidString: value) != nil else { throw .action(number, "give the id of the category or group") }
+        case .setCategory, .assignGroup, .setSLAPolicy:
+            guard UUID(uuidString: value) != nil else {
+                throw .action(number, "give the id of the category, group or SLA policy")
+            }
         case .addTag:
             let tag = value.trimmingCharacters(in: .whitespaces)
             guard !tag.isEmpty, tag.count <= 50 else { throw .action(number, "a tag is 1 to 50 characters") }
@@ -202,22 +234,35 @@ public struct TicketRuleOutcome: Hashable, Sendable {
     public var impact: Int?
     public var type: String?
     public var tags: [String] = []
+    public var slaPolicy: String?
+    /// Actions left out because the change being made set their field by hand, as "rule name: kind".
+    public var skipped: [String] = []
 
     public var isEmpty: Bool { matched.isEmpty }
 }
 
+/// What the rules run on: a ticket being opened, or a ticket being changed.
+public enum TicketRuleEvent: String, Hashable, Sendable, CaseIterable { case create, update }
+
 public enum TicketRuleEngine {
-    /// Runs `rules` in order on `ticket`. `categoryPath` gives the path of a category a rule sets, so later rules see it.
-    public static func run(_ rules: [TicketRule], on ticket: TicketRuleSubject,
+    /// Runs the `rules` that run on `event` in order on `ticket`. `categoryPath` gives the path of a category a rule
+    /// sets, so later rules see it. Actions of the kinds in `setByHand` (the change being made set their field) are
+    /// left out and listed in ``TicketRuleOutcome/skipped``: a rule never overrides what a person just chose.
+    public static func run(_ rules: [TicketRule], on ticket: TicketRuleSubject, event: TicketRuleEvent = .create,
+                           setByHand: Set<TicketRuleAction.Kind> = [],
                            categoryPath: (String) -> [String] = { [$0] }) -> TicketRuleOutcome {
         var subject = ticket
         var outcome = TicketRuleOutcome()
-        for (index, rule) in rules.enumerated() {
+        for (index, rule) in rules.enumerated() where rule.runsOn.includes(event) {
             let results = rule.conditions.map { $0.holds(for: subject) }
             let matches = rule.match == .all ? results.allSatisfy { $0 } : results.contains(true)
             guard matches else { continue }
             outcome.matched.append(index)
             for action in rule.actions {
+                if setByHand.contains(action.kind) {
+                    outcome.skipped.append("\(rule.name): \(action.kind.rawValue)")
+                    continue
+                }
                 switch action.kind {
                 case .setCategory:
                     outcome.category = action.value
@@ -240,6 +285,7 @@ public enum TicketRuleEngine {
                         subject.tags.append(tag)
                         outcome.tags.append(tag)
                     }
+                case .setSLAPolicy: outcome.slaPolicy = action.value
                 }
             }
             if rule.stop { break }

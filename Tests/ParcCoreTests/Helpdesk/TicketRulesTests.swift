@@ -76,4 +76,44 @@ struct TicketRulesTests {
                                   actions: [.init(.assignGroup, UUID().uuidString)], stop: true).validated()
         #expect(try JSONDecoder().decode(TicketRule.self, from: JSONEncoder().encode(rule)) == rule)
     }
+
+    @Test("runs_on: creation-only rules skip updates and the other way round; rules stored without it run on creation")
+    func runsOn() throws {
+        let onCreate = try TicketRule(name: "À l'ouverture", conditions: [.init(.text, .contains, "imprimante")],
+                                      actions: [.init(.addTag, "ouverture")]).validated()
+        let onUpdate = try TicketRule(name: "À la modification", conditions: [.init(.text, .contains, "imprimante")],
+                                      actions: [.init(.addTag, "modif")], runsOn: .update).validated()
+        let always = try TicketRule(name: "Toujours", conditions: [.init(.urgency, .atLeast, "1")],
+                                    actions: [.init(.setSLAPolicy, Self.groupN1)], runsOn: .both).validated()
+        let created = TicketRuleEngine.run([onCreate, onUpdate, always], on: Self.subject(), event: .create)
+        #expect(created.matched == [0, 2] && created.tags == ["ouverture"] && created.slaPolicy == Self.groupN1)
+        let updated = TicketRuleEngine.run([onCreate, onUpdate, always], on: Self.subject(), event: .update)
+        #expect(updated.matched == [1, 2] && updated.tags == ["modif"])
+        let stored = #"{"name":"Ancienne","match":"all","conditions":[{"field":"title","operator":"contains","value":"x"}],"actions":[{"kind":"add_tag","value":"x"}],"stop":false}"#
+        #expect(try JSONDecoder().decode(TicketRule.self, from: Data(stored.utf8)).runsOn == .create)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TicketRule.self, from: Data(stored.replacingOccurrences(of: "\"stop\":false",
+                                                                                           with: "\"runs_on\":\"never\"").utf8))
+        }
+    }
+
+    @Test("on update, an action whose field the change set by hand is left out and listed; the rule still matches")
+    func setByHand() throws {
+        let rule = try TicketRule(name: "VIP", conditions: [.init(.requesterEmail, .endsWith, "@direction.example")],
+                                  actions: [.init(.setPriority, "5"), .init(.addTag, "vip")], runsOn: .both).validated()
+        let outcome = TicketRuleEngine.run([rule], on: Self.subject(email: "chef@direction.example"), event: .update,
+                                           setByHand: [.setPriority])
+        #expect(outcome.matched == [0] && outcome.priority == nil && outcome.tags == ["vip"])
+        #expect(outcome.skipped == ["VIP: set_priority"])
+        #expect(TicketRuleEngine.run([rule], on: Self.subject(email: "chef@direction.example"), event: .update)
+            .priority == 5)
+    }
+
+    @Test("set_sla_policy takes an id")
+    func slaPolicyAction() {
+        #expect(throws: TicketRuleError.self) {
+            try TicketRule(name: "r", conditions: [.init(.title, .contains, "x")], actions: [.init(.setSLAPolicy, "Gold")])
+                .validated()
+        }
+    }
 }

@@ -32,14 +32,42 @@ struct HelpdeskAdminAPI {
         var name: String?
         var calendar: BusinessCalendarSpec?
         var rules: [SLAPolicyRuleInput]?
-        static let acceptedFields: Set<String> = ["entity_id", "name", "calendar", "rules"]
+        var escalation: [SLAEscalationLevel]?
+        static let acceptedFields: Set<String> = ["entity_id", "name", "calendar", "rules", "escalation"]
         static let schema = OpenAPISchema.object([
             "entity_id": .uuid, "name": .string(),
             "calendar": .object(["time_zone": .string(), "week": .map(.array(.string(description: "08:00-12:00"))),
                                  "holidays": .array(.string(description: "2026-04-06 or 05-01 (every year)"))],
                                 required: ["time_zone", "week"]),
             "rules": .array(SLAPolicyRuleInput.schema),
+            "escalation": .array(escalationSchema),
         ], required: ["entity_id", "name", "calendar", "rules"])
+
+        static let escalationSchema = OpenAPISchema.object([
+            "id": .string(description: "A key of your choice, unique in the policy (letters, digits, - and _)"),
+            "name": .string(),
+            "target": .string(enumValues: SLAEscalationLevel.Target.allCases.map(\.rawValue)),
+            "side": .string(enumValues: SLAEscalationLevel.Side.allCases.map(\.rawValue)),
+            "offset": .string(description: "Business time from the deadline: 0, 30m, 4h or 2d; at most 30d"),
+            "actions": .array(.object([
+                "kind": .string(enumValues: SLAEscalationAction.Kind.allCases.map(\.rawValue)),
+                "value": .string(description: "The group's or user's id, or the priority for raise_priority_to"),
+            ], required: ["kind"])),
+        ], required: ["id", "name", "target", "side", "offset", "actions"])
+    }
+
+    /// A change of a policy: the fields given replace the current ones. Deadlines of open tickets do not move
+    /// (their targets were copied when they were set); escalation levels apply from the next minute.
+    struct PolicyPatch: StrictContent {
+        var name: String?
+        var calendar: BusinessCalendarSpec?
+        var rules: [SLAPolicyRuleInput]?
+        var escalation: [SLAEscalationLevel]?
+        static let acceptedFields: Set<String> = ["name", "calendar", "rules", "escalation"]
+        static let schema = OpenAPISchema.object([
+            "name": .string(), "calendar": .map(.string()), "rules": .array(SLAPolicyRuleInput.schema),
+            "escalation": .array(PolicyInput.escalationSchema),
+        ], required: [])
     }
 
     struct PolicyDTO: Content {
@@ -48,6 +76,7 @@ struct HelpdeskAdminAPI {
         let name: String
         let calendar: BusinessCalendarSpec
         let rules: [SLAPolicyRuleInput]
+        let escalation: [SLAEscalationLevel]
 
         init(_ model: SLAPolicyModel) throws {
             id = model.id!
@@ -55,12 +84,15 @@ struct HelpdeskAdminAPI {
             name = model.name
             calendar = try JSONDecoder().decode(BusinessCalendarSpec.self, from: Data(model.calendarJSON.utf8))
             rules = try JSONDecoder().decode([SLAPolicyRuleInput].self, from: Data(model.rulesJSON.utf8))
+            escalation = try model.escalationJSON.map {
+                try JSONDecoder().decode([SLAEscalationLevel].self, from: Data($0.utf8))
+            } ?? []
         }
 
         static let schema = OpenAPISchema.object([
             "id": .uuid, "entity_id": .uuid, "name": .string(), "calendar": .map(.string()),
-            "rules": .array(SLAPolicyRuleInput.schema),
-        ], required: ["id", "entity_id", "name", "calendar", "rules"])
+            "rules": .array(SLAPolicyRuleInput.schema), "escalation": .array(PolicyInput.escalationSchema),
+        ], required: ["id", "entity_id", "name", "calendar", "rules", "escalation"])
     }
 
     struct SettingsInput: StrictContent {
@@ -120,6 +152,8 @@ struct HelpdeskAdminAPI {
                query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "SLAPolicy"), use: policies)
         api.on(.POST, "sla-policies", summary: "Create an SLA policy", tag: "Helpdesk", body: PolicyInput.schema,
                response: .ref("SLAPolicy"), status: 201, use: createPolicy)
+        api.on(.PATCH, "sla-policies/:id", summary: "Change an SLA policy (its escalation levels, among others)",
+               tag: "Helpdesk", body: PolicyPatch.schema, response: .ref("SLAPolicy"), use: updatePolicy)
         api.on(.GET, "helpdesk-settings/:entity", summary: "An entity's helpdesk settings, as inherited",
                tag: "Helpdesk", response: .ref("HelpdeskSettings"), use: settings)
         api.on(.PATCH, "helpdesk-settings/:entity", summary: "Change an entity's helpdesk settings", tag: "Helpdesk",
@@ -206,38 +240,109 @@ struct HelpdeskAdminAPI {
         try await req.require(.helpdeskAdmin, in: entityID)
         var errors: [String: String] = [:]
         let name = Self.name(input.name, &errors)
-        if let calendar = input.calendar {
-            do { _ = try calendar.calendar() } catch { errors["calendar"] = error.description }
-        } else {
-            errors["calendar"] = "is required"
+        if input.calendar == nil { errors["calendar"] = "is required" }
+        if input.rules == nil { errors["rules"] = "Give at least one rule." }
+        try await Self.checkPolicy(calendar: input.calendar, rules: input.rules, escalation: input.escalation,
+                                   entity: entityID, req, &errors)
+        guard errors.isEmpty, let name, let calendar = input.calendar, let rules = input.rules else {
+            throw ParcError.validation(errors)
         }
-        let rules = input.rules ?? []
-        if rules.isEmpty { errors["rules"] = "Give at least one rule." }
-        if rules.count > 100 { errors["rules"] = "At most 100 rules." }
-        do {
-            _ = try SLATargets(rules: try rules.enumerated().map { try $0.element.rule(number: $0.offset + 1) })
-        } catch let error as SLATargetsError {
-            errors["rules"] = error.description
-        } catch let error as ParcError {
-            throw error
-        }
-        guard errors.isEmpty, let name, let calendar = input.calendar else { throw ParcError.validation(errors) }
         let policy = SLAPolicyModel()
         policy.id = UUID()
         policy.entityID = entityID
         policy.name = name
         policy.calendarJSON = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
         policy.rulesJSON = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
+        policy.escalationJSON = try Self.escalationJSON(input.escalation)
         let audit = AuditLog(request: req)
         try await req.parc.writeTransaction(on: req.db) { db in
             try await policy.create(on: db)
             try await audit.record("sla_policy.created", objectType: "sla_policy", objectID: policy.id!, label: name,
-                                   entityID: entityID, changes: [FieldChange(field: "name", before: nil, after: name)],
+                                   entityID: entityID, changes: [FieldChange(field: "name", before: nil, after: name),
+                                                                 FieldChange(field: "escalation", before: nil,
+                                                                             after: policy.escalationJSON)],
                                    on: db)
         }
         let response = try await PolicyDTO(policy).encodeResponse(for: req)
         response.status = .created
         return response
+    }
+
+    @Sendable func updatePolicy(_ req: Request) async throws -> PolicyDTO {
+        guard let id = req.parameters.get("id", as: UUID.self), let policy = try await SLAPolicyModel.find(id, on: req.db),
+              try await Self.usableEntities(req).contains(policy.entityID)
+        else { throw ParcError.notFound("SLA policy") }
+        try await req.require(.helpdeskAdmin, in: policy.entityID)
+        let input = try req.decodeStrict(PolicyPatch.self)
+        var errors: [String: String] = [:]
+        let name = input.name == nil ? nil : Self.name(input.name, &errors)
+        try await Self.checkPolicy(calendar: input.calendar, rules: input.rules, escalation: input.escalation,
+                                   entity: policy.entityID, req, &errors)
+        guard errors.isEmpty else { throw ParcError.validation(errors) }
+        let before: [String: String?] = ["name": policy.name, "calendar": policy.calendarJSON, "rules": policy.rulesJSON,
+                                         "escalation": policy.escalationJSON]
+        if let name { policy.name = name }
+        if let calendar = input.calendar {
+            policy.calendarJSON = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
+        }
+        if let rules = input.rules { policy.rulesJSON = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self) }
+        if let escalation = input.escalation { policy.escalationJSON = try Self.escalationJSON(escalation) }
+        let after: [String: String?] = ["name": policy.name, "calendar": policy.calendarJSON, "rules": policy.rulesJSON,
+                                        "escalation": policy.escalationJSON]
+        let audit = AuditLog(request: req)
+        try await req.parc.writeTransaction(on: req.db) { db in
+            try await policy.update(on: db)
+            try await audit.record("sla_policy.updated", objectType: "sla_policy", objectID: id, label: policy.name,
+                                   entityID: policy.entityID, changes: FieldChange.between(before, after), on: db)
+        }
+        return try PolicyDTO(policy)
+    }
+
+    static func escalationJSON(_ levels: [SLAEscalationLevel]?) throws -> String? {
+        guard let levels, !levels.isEmpty else { return nil }
+        return String(decoding: try JSONEncoder().encode(levels), as: UTF8.self)
+    }
+
+    /// Checks what a policy is made of: the calendar reads, 1 to 100 target rules, and escalation levels within
+    /// bounds whose groups serve `entity` (the policy's entity or one above it) and whose users work its tickets.
+    static func checkPolicy(calendar: BusinessCalendarSpec?, rules: [SLAPolicyRuleInput]?,
+                            escalation: [SLAEscalationLevel]?, entity: UUID, _ req: Request,
+                            _ errors: inout [String: String]) async throws {
+        if let calendar {
+            do { _ = try calendar.calendar() } catch { errors["calendar"] = error.description }
+        }
+        if let rules {
+            if rules.isEmpty { errors["rules"] = "Give at least one rule." }
+            if rules.count > 100 { errors["rules"] = "At most 100 rules." }
+            do {
+                _ = try SLATargets(rules: try rules.enumerated().map { try $0.element.rule(number: $0.offset + 1) })
+            } catch let error as SLATargetsError {
+                errors["rules"] = errors["rules"] ?? error.description
+            } catch let error as ParcError {
+                throw error
+            }
+        }
+        guard let escalation else { return }
+        do { _ = try SLAEscalationLevel.validated(escalation) } catch {
+            errors["escalation"] = error.description
+            return
+        }
+        let tree = try await req.entityTree()
+        let usable = Set(tree.ancestors(of: entity) + [entity])
+        let groupIDs = escalation.flatMap(\.actions).compactMap(\.groupID)
+        let groups = groupIDs.isEmpty ? [] : try await SupportGroupModel.query(on: req.db).filter(\.$id ~~ groupIDs).all()
+            .filter { usable.contains($0.entityID) }.compactMap(\.id)
+        let userIDs = escalation.flatMap(\.actions).compactMap(\.userID)
+        let users = try await TicketService.usersWhoMayWork(userIDs, entity: entity, tree: tree, on: req.db)
+        for (index, level) in escalation.enumerated() {
+            for (number, action) in level.actions.enumerated() {
+                if let group = action.groupID, !groups.contains(group) {
+                    errors["escalation"] = "level \(index + 1), action \(number + 1): no group of this entity or above it has the id \(group.uuidString)"
+                } else if let user = action.userID, !users.contains(user) {
+                    errors["escalation"] = "level \(index + 1), action \(number + 1): \(user.uuidString) is not an active account that works this entity's tickets"
+                }
+            }
+        }
     }
 
     @Sendable func settings(_ req: Request) async throws -> SettingsDTO {

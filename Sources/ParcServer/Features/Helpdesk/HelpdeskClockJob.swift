@@ -8,7 +8,8 @@ import Vapor
 /// What time alone changes on tickets, every minute (docs/helpdesk.md):
 /// - a pending ticket whose resume date has come resumes (to assigned, or new without an assignee);
 /// - a solution left unanswered for the entity's approval delay is approved, and the ticket closed;
-/// - deadlines that passed raise the breach flags the lists filter on.
+/// - deadlines that passed raise the breach flags the lists filter on;
+/// - SLA policies' escalation levels that fell fire, once each (``TicketEscalations``).
 struct HelpdeskClockJob: JobHandler {
     let kind = "helpdesk.clock"
 
@@ -101,7 +102,9 @@ struct HelpdeskClockJob: JobHandler {
                 }
             }
         }
-        return "resumed \(resumed), closed \(closed), newly breached \(ownRows.count + resolveRows.count)"
+        let escalated = try await TicketEscalations(db: db, services: services, now: now, tree: tree, audit: audit).run()
+        return "resumed \(resumed), closed \(closed), newly breached \(ownRows.count + resolveRows.count), "
+            + "escalation levels fired \(escalated)"
     }
 
     static let open: [TicketStatus] = [.new, .assigned, .planned, .pending]

@@ -8,7 +8,7 @@ import Vapor
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
     var migrations: [any Migration] {
-        [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses()]
+        [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses(), AddEscalationToHelpdesk()]
     }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
@@ -39,5 +39,6 @@ struct HelpdeskFeature: ParcFeature {
         TicketPagesController().register(routes)
         TicketCannedResponsesPages().register(routes)
         HelpdeskPortal().register(routes)
+        TicketRulePagesController().register(routes)
     }
 }

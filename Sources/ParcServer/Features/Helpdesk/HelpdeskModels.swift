@@ -190,11 +190,33 @@ final class TicketRuleModel: Model, @unchecked Sendable {
     @Field(key: "entity_id") var entityID: UUID
     @Field(key: "position") var position: Int
     @Field(key: "rule") var ruleJSON: String
+    /// A rule turned off stays in its place and does not run.
+    @Field(key: "enabled") var enabled: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
     var rule: TicketRule? { try? JSONDecoder().decode(TicketRule.self, from: Data(ruleJSON.utf8)) }
+}
+
+/// An escalation level a ticket fired (ParcCore's ``SLAEscalationFiring``): one row per level and moment, so that
+/// a level fires once however many clock jobs run at once.
+final class TicketEscalationModel: Model, @unchecked Sendable {
+    static let schema = "ticket_escalations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "ticket_id") var ticketID: UUID
+    @Field(key: "level_id") var levelID: String
+    /// `time_to_own` or `time_to_resolve`.
+    @Field(key: "target") var target: String
+    @Field(key: "moment_at") var momentAt: Int64
+    @Field(key: "fired_at") var firedAt: Int64
+
+    init() {}
+
+    var firing: SLAEscalationFiring {
+        SLAEscalationFiring(levelID: levelID, momentSeconds: momentAt, firedSeconds: firedAt)
+    }
 }
 
 /// An asset the ticket is about.
@@ -280,6 +302,8 @@ final class SLAPolicyModel: Model, @unchecked Sendable {
     @Field(key: "calendar") var calendarJSON: String
     /// JSON array of rules (see ``SLAPolicyRuleInput``).
     @Field(key: "rules") var rulesJSON: String
+    /// JSON array of ParcCore ``SLAEscalationLevel``; nil without escalation.
+    @OptionalField(key: "escalation") var escalationJSON: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -70,6 +70,7 @@ struct SLAPolicy: Sendable {
     let id: UUID
     let calendar: BusinessCalendar
     let targets: SLATargets
+    let escalation: [SLAEscalationLevel]
 
     init(_ model: SLAPolicyModel) throws {
         id = model.id!
@@ -77,5 +78,8 @@ struct SLAPolicy: Sendable {
         calendar = try spec.calendar()
         let inputs = try JSONDecoder().decode([SLAPolicyRuleInput].self, from: Data(model.rulesJSON.utf8))
         targets = try SLATargets(rules: inputs.enumerated().map { try $0.element.rule(number: $0.offset + 1) })
+        escalation = try model.escalationJSON.map {
+            try JSONDecoder().decode([SLAEscalationLevel].self, from: Data($0.utf8))
+        } ?? []
     }
 }

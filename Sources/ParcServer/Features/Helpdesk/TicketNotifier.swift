@@ -11,6 +11,8 @@ enum TicketMailEvent: String, CaseIterable, Sendable {
     case new, assigned, followup, solved
     case slaWarning = "sla_warning"
     case slaBreach = "sla_breach"
+    /// An SLA policy's escalation level fell (docs/helpdesk-sla.md §6).
+    case escalation
 
     /// The catalogue template: `mail.ticket_<event>.subject` and `.body`.
     var template: String { "ticket_\(rawValue)" }

@@ -92,6 +92,8 @@ struct TicketPagesController {
         let savedViews: SavedViewTabs
         /// Whether the user works tickets somewhere (technicians): the canned responses link.
         let canWork: Bool
+        /// The business rules page for administrators, the rules tester for technicians, nothing for requesters.
+        let rulesLink: String?
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
@@ -126,6 +128,9 @@ struct TicketPagesController {
             ("time_to_resolve_due", "tickets.time_to_resolve_due", false), ("opened_at", "tickets.opened_at", false),
         ])
         let status = query.filters["status"] ?? ""
+        let administers = try await req.entities(for: .helpdeskAdmin)
+        let works = try await req.entities(for: .ticketsUpdate)
+        let rulesLink: String? = !administers.isEmpty ? "/tickets/rules" : (!works.isEmpty ? "/tickets/rules/test" : nil)
         return try await req.renderPage("tickets/list", title: req.t("nav.tickets"), active: "tickets", page: ListPage(
             rows: rows, links: links, sort: Dictionary(uniqueKeysWithValues: links.headers.map { ($0.field, $0) }),
             query: query.search ?? "",
@@ -147,7 +152,7 @@ struct TicketPagesController {
             },
             mine: query.filters["assignee_id"] == "me",
             savedViews: try await SavedViewTabs(req, list: "tickets", query: asAsked),
-            canWork: !(try await req.entities(for: .ticketsUpdate)).isEmpty))
+            canWork: !(try await req.entities(for: .ticketsUpdate)).isEmpty, rulesLink: rulesLink))
     }
 
     // MARK: new ticket

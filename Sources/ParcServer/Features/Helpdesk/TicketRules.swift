@@ -4,11 +4,14 @@ import Foundation
 import ParcCore
 import Vapor
 
-/// The business rules as the server stores and runs them (ParcCore's ``TicketRuleEngine``): when a ticket is opened,
-/// by any path (form, API, mail), the rules of its entity's ancestors then its own run in order, and their actions
-/// qualify the ticket before it is saved; the ticket's history names the rules that matched.
+/// The business rules as the server stores and runs them (ParcCore's ``TicketRuleEngine``): the rules of a ticket's
+/// entity's ancestors then its own, in order, each when it is enabled and runs on the event — a ticket opened by any
+/// path (form, API, mail), or changed by a person (decision 0057). The ticket's history names the rules that matched.
 enum TicketRules {
-    /// The rules that apply in `entity`, ancestors' first, each with its stored row.
+    /// The most rules an entity holds: rules run on every opening and change, so a list that long is a mistake.
+    static let perEntity = 200
+
+    /// The rules that apply in `entity`, ancestors' first, each with its stored row (turned off ones included).
     static func rules(for entity: UUID, tree: EntityTree, on db: any Database) async throws -> [TicketRuleModel] {
         let chain = tree.ancestors(of: entity) + [entity]
         let rows = try await TicketRuleModel.query(on: db).filter(\.$entityID ~~ chain).all()
@@ -16,6 +19,88 @@ enum TicketRules {
             let (left, right) = (chain.firstIndex(of: $0.entityID) ?? 0, chain.firstIndex(of: $1.entityID) ?? 0)
             return left != right ? left < right : ($0.position, $0.id!.uuidString) < ($1.position, $1.id!.uuidString)
         }
+    }
+
+    /// What one rule did in a run, for the "which rules would match" page.
+    enum Verdict: String, Codable, Sendable {
+        case matched
+        case noMatch = "no_match"
+        case disabled
+        /// The rule runs on the other event (creation or update).
+        case otherEvent = "other_event"
+        /// An earlier matching rule said stop.
+        case notReached = "not_reached"
+    }
+
+    /// A run's outcome with the ids checked: a category, group or policy a rule names that no longer serves the
+    /// entity is left out.
+    struct Evaluation: Sendable {
+        var rows: [TicketRuleModel]
+        var verdicts: [Verdict]
+        var matched: [String]
+        var skipped: [String]
+        var category: TicketCategoryModel?
+        var groups: [UUID]
+        var slaPolicyID: UUID?
+        var priority: Int?
+        var urgency: Int?
+        var impact: Int?
+        var type: TicketKind?
+        var tags: [String]
+    }
+
+    /// Runs the rules of `entity` on `subject` for `event`.
+    static func evaluate(_ subject: TicketRuleSubject, entity: UUID, event: TicketRuleEvent,
+                         setByHand: Set<TicketRuleAction.Kind> = [], tree: EntityTree, on db: any Database)
+        async throws -> Evaluation
+    {
+        let rows = try await rules(for: entity, tree: tree, on: db)
+        let live = rows.filter { $0.enabled && $0.rule != nil }
+        let rules = live.compactMap(\.rule)
+        var evaluation = Evaluation(rows: rows, verdicts: [], matched: [], skipped: [], groups: [], tags: [])
+        let categories = rules.isEmpty ? [] : try await TicketCategoryModel.query(on: db).all()
+        let outcome = TicketRuleEngine.run(rules, on: subject, event: event, setByHand: setByHand) { id in
+            var path: [String] = []
+            var current = UUID(uuidString: id)
+            while let next = current, path.count < 32, let category = categories.first(where: { $0.id == next }) {
+                path.insert(next.uuidString, at: 0)
+                current = category.parentID
+            }
+            return path.isEmpty ? [id] : path
+        }
+        let stoppedAt = outcome.matched.first { rules[$0].stop }
+        evaluation.verdicts = rows.map { row in
+            guard row.enabled, let rule = row.rule, let index = live.firstIndex(where: { $0 === row }) else {
+                return .disabled
+            }
+            if !rule.runsOn.includes(event) { return .otherEvent }
+            if outcome.matched.contains(index) { return .matched }
+            if let stoppedAt, index > stoppedAt { return .notReached }
+            return .noMatch
+        }
+        evaluation.matched = outcome.matched.map { rules[$0].name }
+        evaluation.skipped = outcome.skipped
+        let usable = Set(tree.ancestors(of: entity) + [entity])
+        if let id = outcome.category.flatMap(UUID.init(uuidString:)),
+           let category = categories.first(where: { $0.id == id }), usable.contains(category.entityID) {
+            evaluation.category = category
+        }
+        let groupIDs = outcome.groups.compactMap(UUID.init(uuidString:))
+        if !groupIDs.isEmpty {
+            let found = try await SupportGroupModel.query(on: db).filter(\.$id ~~ groupIDs).all()
+                .filter { usable.contains($0.entityID) }.compactMap(\.id)
+            evaluation.groups = groupIDs.filter { found.contains($0) }
+        }
+        if let id = outcome.slaPolicy.flatMap(UUID.init(uuidString:)),
+           let policy = try await SLAPolicyModel.find(id, on: db), usable.contains(policy.entityID) {
+            evaluation.slaPolicyID = id
+        }
+        evaluation.priority = outcome.priority
+        evaluation.urgency = outcome.urgency
+        evaluation.impact = outcome.impact
+        evaluation.type = outcome.type.flatMap(TicketKind.init(rawValue:))
+        evaluation.tags = outcome.tags
+        return evaluation
     }
 
     /// The subject the rules see for a ticket about to be opened.
@@ -33,82 +118,127 @@ enum TicketRules {
             requesterEmails: (emails + opening.emailRequesters).map { $0.lowercased() })
     }
 
+    /// The subject the rules see for a ticket as it stands (after a change, before it is saved).
+    static func subject(of ticket: TicketModel, actors: [TicketActorModel], tree: EntityTree, on db: any Database)
+        async throws -> TicketRuleSubject
+    {
+        let requesters = actors.filter { $0.role == TicketActorRole.requester.rawValue }
+        let userIDs = requesters.compactMap(\.userID)
+        let emails = try await userIDs.isEmpty ? [] : UserModel.query(on: db).filter(\.$id ~~ userIDs).all()
+            .compactMap(\.email)
+        return TicketRuleSubject(
+            title: ticket.title, description: ticket.description, type: ticket.type,
+            categoryPath: try await TicketService.categoryPath(ticket.categoryID, on: db).map(\.uuidString),
+            entityPath: (tree.ancestors(of: ticket.entityID) + [ticket.entityID]).map(\.uuidString),
+            source: ticket.source, urgency: ticket.urgency, impact: ticket.impact, tags: ticket.tags,
+            requesterIDs: userIDs.map(\.uuidString),
+            requesterEmails: (emails + requesters.compactMap(\.email)).map { $0.lowercased() })
+    }
+
     /// Runs the rules on a ticket about to be opened and returns it qualified, with the names of the rules that
-    /// matched. A category or group a rule names that no longer serves the entity is skipped.
+    /// matched.
     static func apply(to opening: TicketService.TicketOpening, tree: EntityTree, on db: any Database) async throws
         -> (TicketService.TicketOpening, [String])
     {
-        let rows = try await rules(for: opening.entityID, tree: tree, on: db)
-        let rules = rows.compactMap(\.rule)
-        guard !rules.isEmpty else { return (opening, []) }
-        let categories = try await TicketCategoryModel.query(on: db).all()
-        let outcome = TicketRuleEngine.run(rules, on: try await subject(of: opening, tree: tree, on: db)) { id in
-            var path: [String] = []
-            var current = UUID(uuidString: id)
-            while let next = current, path.count < 32, let category = categories.first(where: { $0.id == next }) {
-                path.insert(next.uuidString, at: 0)
-                current = category.parentID
-            }
-            return path.isEmpty ? [id] : path
-        }
-        guard !outcome.isEmpty else { return (opening, []) }
+        let found = try await evaluate(try await subject(of: opening, tree: tree, on: db), entity: opening.entityID,
+                                       event: .create, tree: tree, on: db)
+        guard !found.matched.isEmpty else { return (opening, []) }
         var result = opening
-        let usable = Set(tree.ancestors(of: opening.entityID) + [opening.entityID])
-        if let id = outcome.category.flatMap(UUID.init(uuidString:)),
-           let category = categories.first(where: { $0.id == id }), usable.contains(category.entityID) {
-            result.category = category
-        }
-        let groupIDs = outcome.groups.compactMap(UUID.init(uuidString:))
-        if !groupIDs.isEmpty {
-            let groups = try await SupportGroupModel.query(on: db).filter(\.$id ~~ groupIDs).all()
-                .filter { usable.contains($0.entityID) }.compactMap(\.id)
-            result.groups = TicketService.unique(result.groups + groupIDs.filter { groups.contains($0) })
-        }
-        if let urgency = outcome.urgency { result.urgency = urgency }
-        if let impact = outcome.impact { result.impact = impact }
-        if let priority = outcome.priority { result.priority = priority }
-        if let type = outcome.type.flatMap(TicketKind.init(rawValue:)) { result.kind = type }
-        result.tags = Array((result.tags + outcome.tags).prefix(TicketLimits.tags))
-        return (result, outcome.matched.map { rules[$0].name })
+        if let category = found.category { result.category = category }
+        result.groups = TicketService.unique(result.groups + found.groups)
+        if let urgency = found.urgency { result.urgency = urgency }
+        if let impact = found.impact { result.impact = impact }
+        if let priority = found.priority { result.priority = priority }
+        if let type = found.type { result.kind = type }
+        if let policy = found.slaPolicyID { result.slaPolicyID = policy }
+        result.tags = Array((result.tags + found.tags).prefix(TicketLimits.tags))
+        return (result, found.matched)
+    }
+
+    /// The action kinds whose field a change sets by hand: the rules leave those alone.
+    static func setByHand(_ input: TicketPatchInput) -> Set<TicketRuleAction.Kind> {
+        var kinds: Set<TicketRuleAction.Kind> = []
+        if input.category_id != nil { kinds.insert(.setCategory) }
+        if input.group_ids != nil { kinds.insert(.assignGroup) }
+        if input.priority != nil { kinds.insert(.setPriority) }
+        if input.urgency != nil { kinds.insert(.setUrgency) }
+        if input.impact != nil { kinds.insert(.setImpact) }
+        if input.type != nil { kinds.insert(.setType) }
+        if input.tags != nil { kinds.insert(.addTag) }
+        return kinds
     }
 }
 
 /// `/api/v1/ticket-rules`: an entity's rules, and the "which rules would match" test.
 struct TicketRulesAPI {
+    static let ruleSchema = OpenAPISchema.object([
+        "name": .string(), "match": .string(enumValues: TicketRule.Match.allCases.map(\.rawValue)),
+        "conditions": .array(.object([
+            "field": .string(enumValues: TicketRuleCondition.Field.allCases.map(\.rawValue)),
+            "operator": .string(enumValues: TicketRuleCondition.Operator.allCases.map(\.rawValue)),
+            "value": .string(),
+        ], required: ["field", "operator", "value"])),
+        "actions": .array(.object([
+            "kind": .string(enumValues: TicketRuleAction.Kind.allCases.map(\.rawValue)), "value": .string(),
+        ], required: ["kind", "value"])),
+        "stop": .boolean,
+        "runs_on": .string(description: "When the rule runs; create when left out",
+                           enumValues: TicketRule.RunsOn.allCases.map(\.rawValue)),
+    ], required: ["name", "match", "conditions", "actions"])
+
     struct RuleInput: StrictContent {
         var entity_id: UUID?
         var position: Int?
+        var enabled: Bool?
         var rule: TicketRule?
-        static let acceptedFields: Set<String> = ["entity_id", "position", "rule"]
+        static let acceptedFields: Set<String> = ["entity_id", "position", "enabled", "rule"]
         static let schema = OpenAPISchema.object([
-            "entity_id": .uuid, "position": .integer,
-            "rule": .object([
-                "name": .string(), "match": .string(enumValues: TicketRule.Match.allCases.map(\.rawValue)),
-                "conditions": .array(.object([
-                    "field": .string(enumValues: TicketRuleCondition.Field.allCases.map(\.rawValue)),
-                    "operator": .string(enumValues: TicketRuleCondition.Operator.allCases.map(\.rawValue)),
-                    "value": .string(),
-                ], required: ["field", "operator", "value"])),
-                "actions": .array(.object([
-                    "kind": .string(enumValues: TicketRuleAction.Kind.allCases.map(\.rawValue)), "value": .string(),
-                ], required: ["kind", "value"])),
-                "stop": .boolean,
-            ], required: ["name", "match", "conditions", "actions", "stop"]),
+            "entity_id": .uuid, "position": .integer, "enabled": .boolean, "rule": TicketRulesAPI.ruleSchema,
         ], required: ["entity_id", "rule"])
+    }
+
+    struct RulePatch: StrictContent {
+        var position: Int?
+        var enabled: Bool?
+        var rule: TicketRule?
+        static let acceptedFields: Set<String> = ["position", "enabled", "rule"]
+        static let schema = OpenAPISchema.object([
+            "position": .integer, "enabled": .boolean, "rule": TicketRulesAPI.ruleSchema,
+        ], required: [])
+    }
+
+    struct MoveInput: StrictContent {
+        var direction: String?
+        static let acceptedFields: Set<String> = ["direction"]
+        static let schema = OpenAPISchema.object(["direction": .string(enumValues: ["up", "down"])],
+                                                 required: ["direction"])
     }
 
     struct RuleDTO: Content {
         let id: UUID
         let entity_id: UUID
         let position: Int
+        let enabled: Bool
         let rule: TicketRule
+
+        init?(_ row: TicketRuleModel) {
+            guard let rule = row.rule else { return nil }
+            id = row.id!
+            entity_id = row.entityID
+            position = row.position
+            enabled = row.enabled
+            self.rule = rule
+        }
+
         static let schema = OpenAPISchema.object([
-            "id": .uuid, "entity_id": .uuid, "position": .integer, "rule": .map(.string()),
-        ], required: ["id", "entity_id", "position", "rule"])
+            "id": .uuid, "entity_id": .uuid, "position": .integer, "enabled": .boolean, "rule": TicketRulesAPI.ruleSchema,
+        ], required: ["id", "entity_id", "position", "enabled", "rule"])
     }
 
     struct TestInput: StrictContent {
+        var ticket_id: UUID?
         var entity_id: UUID?
+        var event: String?
         var title: String?
         var description: String?
         var type: String?
@@ -116,30 +246,67 @@ struct TicketRulesAPI {
         var impact: Int?
         var source: String?
         var requester_email: String?
-        static let acceptedFields: Set<String> = ["entity_id", "title", "description", "type", "urgency", "impact",
-                                                  "source", "requester_email"]
+        static let acceptedFields: Set<String> = ["ticket_id", "entity_id", "event", "title", "description", "type",
+                                                  "urgency", "impact", "source", "requester_email"]
         static let schema = OpenAPISchema.object([
-            "entity_id": .uuid, "title": .string(), "description": .string(), "type": .string(), "urgency": .integer,
+            "ticket_id": .string(format: "uuid", description: "An existing ticket, instead of the fields"), "entity_id": .uuid,
+            "event": .string(description: "create (the default with fields) or update (the default with a ticket)",
+                             enumValues: TicketRuleEvent.allCases.map(\.rawValue)),
+            "title": .string(), "description": .string(), "type": .string(), "urgency": .integer,
             "impact": .integer, "source": .string(), "requester_email": .string(),
-        ], required: ["entity_id", "title"])
+        ], required: [])
+    }
+
+    struct VerdictDTO: Content {
+        let id: UUID
+        let entity_id: UUID
+        let name: String
+        let verdict: String
     }
 
     struct TestResult: Content, EncodesNulls {
         func encode(to encoder: any Encoder) throws { try encodeAllFields(to: encoder) }
+        let event: String
         let matched: [String]
+        let rules: [VerdictDTO]
         let category_id: String?
         let group_ids: [String]
+        let sla_policy_id: String?
         let priority: Int?
         let urgency: Int?
         let impact: Int?
         let type: String?
         let tags: [String]
+        let skipped: [String]
+
+        init(event: TicketRuleEvent, _ evaluation: TicketRules.Evaluation) {
+            self.event = event.rawValue
+            matched = evaluation.matched
+            rules = zip(evaluation.rows, evaluation.verdicts).map { row, verdict in
+                VerdictDTO(id: row.id!, entity_id: row.entityID, name: row.rule?.name ?? "?", verdict: verdict.rawValue)
+            }
+            category_id = evaluation.category?.id?.uuidString
+            group_ids = evaluation.groups.map(\.uuidString)
+            sla_policy_id = evaluation.slaPolicyID?.uuidString
+            priority = evaluation.priority
+            urgency = evaluation.urgency
+            impact = evaluation.impact
+            type = evaluation.type?.rawValue
+            tags = evaluation.tags
+            skipped = evaluation.skipped
+        }
+
         static let schema = OpenAPISchema.object([
+            "event": .string(enumValues: TicketRuleEvent.allCases.map(\.rawValue)),
             "matched": .array(.string(description: "Names of the matching rules, in order")),
-            "category_id": .nullable(.uuid), "group_ids": .array(.uuid), "priority": .nullable(.integer),
-            "urgency": .nullable(.integer), "impact": .nullable(.integer), "type": .nullable(.string()),
-            "tags": .array(.string()),
-        ], required: ["matched"])
+            "rules": .array(.object([
+                "id": .uuid, "entity_id": .uuid, "name": .string(),
+                "verdict": .string(enumValues: ["matched", "no_match", "disabled", "other_event", "not_reached"]),
+            ], required: ["id", "entity_id", "name", "verdict"])),
+            "category_id": .nullable(.uuid), "group_ids": .array(.uuid), "sla_policy_id": .nullable(.uuid),
+            "priority": .nullable(.integer), "urgency": .nullable(.integer), "impact": .nullable(.integer),
+            "type": .nullable(.string()), "tags": .array(.string()), "skipped": .array(.string()),
+        ], required: ["event", "matched", "rules"])
     }
 
     func register(_ api: APIRoutes) {
@@ -150,6 +317,10 @@ struct TicketRulesAPI {
                response: .array(.ref("TicketRule")), use: list)
         api.on(.POST, "ticket-rules", summary: "Add a rule", tag: "Helpdesk", body: RuleInput.schema,
                response: .ref("TicketRule"), status: 201, use: create)
+        api.on(.PATCH, "ticket-rules/:id", summary: "Change a rule, turn it on or off, or move it", tag: "Helpdesk",
+               body: RulePatch.schema, response: .ref("TicketRule"), use: update)
+        api.on(.POST, "ticket-rules/:id/move", summary: "Swap a rule with the one before or after it",
+               tag: "Helpdesk", body: MoveInput.schema, response: .ref("TicketRule"), use: move)
         api.on(.DELETE, "ticket-rules/:id", summary: "Delete a rule", tag: "Helpdesk", response: nil, status: 204,
                use: delete)
         api.on(.POST, "ticket-rules/test", summary: "Which rules would match this ticket, and what they would do",
@@ -170,78 +341,57 @@ struct TicketRulesAPI {
         } else {
             rows = try await TicketRuleModel.query(on: req.db).scoped(to: visible, \.$entityID).sort(\.$position).all()
         }
-        return rows.compactMap { row in
-            row.rule.map { RuleDTO(id: row.id!, entity_id: row.entityID, position: row.position, rule: $0) }
-        }
+        return rows.compactMap(RuleDTO.init)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(RuleInput.self)
         guard let entity = input.entity_id else { throw ParcError.validation(["entity_id": "is required"]) }
-        try await req.require(.helpdeskAdmin, in: entity)
-        guard let proposed = input.rule else { throw ParcError.validation(["rule": "is required"]) }
-        let rule: TicketRule
-        do { rule = try proposed.validated() } catch { throw ParcError.validation(["rule": error.description]) }
-        let row = TicketRuleModel()
-        row.id = UUID()
-        row.entityID = entity
-        row.ruleJSON = String(decoding: try JSONEncoder().encode(rule), as: UTF8.self)
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            let last = try await TicketRuleModel.query(on: db).filter(\.$entityID == entity).max(\.$position) ?? 0
-            row.position = input.position.map { max(0, min($0, 100_000)) } ?? last + 10
-            try await row.create(on: db)
-            try await audit.record("ticket_rule.created", objectType: "ticket_rule", objectID: row.id!, label: rule.name,
-                                   entityID: entity, changes: [FieldChange(field: "rule", before: nil, after: row.ruleJSON)],
-                                   on: db)
-        }
-        let response = try await RuleDTO(id: row.id!, entity_id: entity, position: row.position, rule: rule)
-            .encodeResponse(for: req)
+        let row = try await TicketRuleStore(request: req).create(entity: entity, rule: input.rule,
+                                                                  position: input.position, enabled: input.enabled ?? true)
+        let response = try await RuleDTO(row)!.encodeResponse(for: req)
         response.status = .created
         return response
     }
 
-    @Sendable func delete(_ req: Request) async throws -> HTTPStatus {
-        guard let id = req.parameters.get("id", as: UUID.self), let row = try await TicketRuleModel.find(id, on: req.db)
+    @Sendable func update(_ req: Request) async throws -> RuleDTO {
+        let store = TicketRuleStore(request: req)
+        let row = try await store.find(req.parameters.get("id", as: UUID.self))
+        let input = try req.decodeStrict(RulePatch.self)
+        guard let dto = RuleDTO(try await store.update(row, rule: input.rule, position: input.position,
+                                                       enabled: input.enabled))
         else { throw ParcError.notFound("rule") }
-        try await req.require(.helpdeskAdmin, in: row.entityID)
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            try await row.delete(on: db)
-            try await audit.record("ticket_rule.deleted", objectType: "ticket_rule", objectID: id,
-                                   label: row.rule?.name ?? "rule", entityID: row.entityID,
-                                   changes: [FieldChange(field: "rule", before: row.ruleJSON, after: nil)], on: db)
+        return dto
+    }
+
+    @Sendable func move(_ req: Request) async throws -> RuleDTO {
+        let store = TicketRuleStore(request: req)
+        let row = try await store.find(req.parameters.get("id", as: UUID.self))
+        let input = try req.decodeStrict(MoveInput.self)
+        guard let direction = input.direction, ["up", "down"].contains(direction) else {
+            throw ParcError.validation(["direction": "Use up or down."])
         }
+        try await store.move(row, up: direction == "up")
+        guard let dto = RuleDTO(row) else { throw ParcError.notFound("rule") }
+        return dto
+    }
+
+    @Sendable func delete(_ req: Request) async throws -> HTTPStatus {
+        let store = TicketRuleStore(request: req)
+        try await store.delete(try await store.find(req.parameters.get("id", as: UUID.self)))
         return .noContent
     }
 
     @Sendable func test(_ req: Request) async throws -> TestResult {
         let input = try req.decodeStrict(TestInput.self)
-        guard let entity = input.entity_id else { throw ParcError.validation(["entity_id": "is required"]) }
-        try await req.require(.ticketsUpdate, in: entity)
-        var errors: [String: String] = [:]
-        let title = TicketService.checkedText(input.title, "title", limit: TicketLimits.title, singleLine: true,
-                                              required: true, &errors) ?? ""
-        let description = TicketService.checkedText(input.description ?? "", "description",
-                                                    limit: TicketLimits.description, singleLine: false, required: false,
-                                                    &errors) ?? ""
-        let kind = TicketKind(rawValue: input.type ?? "incident")
-        if kind == nil { errors["type"] = "Use incident or request." }
-        let source = TicketSource(rawValue: input.source ?? "web")
-        if source == nil { errors["source"] = "Use one of \(TicketSource.allCases.map(\.rawValue).joined(separator: ", "))." }
-        let urgency = TicketService.level(input.urgency ?? 3, "urgency", required: true, &errors)
-        let impact = TicketService.level(input.impact ?? 3, "impact", required: true, &errors)
-        guard errors.isEmpty, let kind, let source, let urgency, let impact else { throw ParcError.validation(errors) }
-        let opening = TicketService.TicketOpening(
-            entityID: entity, kind: kind, title: title, description: description, urgency: urgency, impact: impact,
-            priority: nil, category: nil, source: source, location: nil, tags: [], requesters: [],
-            emailRequesters: input.requester_email.map { [String($0.prefix(320))] } ?? [], observers: [], assignees: [],
-            groups: [], assets: [], createdBy: nil)
-        let (result, matched) = try await TicketRules.apply(to: opening, tree: try await req.entityTree(), on: req.db)
-        return TestResult(matched: matched, category_id: result.category?.id?.uuidString,
-                          group_ids: result.groups.map(\.uuidString), priority: result.priority,
-                          urgency: result.urgency == urgency ? nil : result.urgency,
-                          impact: result.impact == impact ? nil : result.impact,
-                          type: result.kind == kind ? nil : result.kind.rawValue, tags: result.tags)
+        var event: TicketRuleEvent?
+        if let text = input.event {
+            guard let value = TicketRuleEvent(rawValue: text) else {
+                throw ParcError.validation(["event": "Use create or update."])
+            }
+            event = value
+        }
+        let (ran, evaluation) = try await TicketRuleStore(request: req).test(input, event: event)
+        return TestResult(event: ran, evaluation)
     }
 }

@@ -174,6 +174,8 @@ struct TicketService {
         var attachments: [AttachmentUpload] = []
         /// Who attached them, for display: the author's name or the sender's address.
         var authorName = ""
+        /// An SLA policy a rule chose (`set_sla_policy`); nil: the category's, else the entity's default.
+        var slaPolicyID: UUID? = nil
     }
 
     /// Opens a ticket in one transaction: the row, its reference, its people and assets, its first status and its
@@ -210,7 +212,8 @@ struct TicketService {
         ticket.timeToResolveBreached = false
         ticket.slaWarned = false
         ticket.createdBy = opening.createdBy
-        let policy = try await slaPolicy(id: opening.category?.slaPolicyID ?? configuration.defaultSLAPolicyID, on: db)
+        let policy = try await slaPolicy(id: opening.slaPolicyID ?? opening.category?.slaPolicyID
+            ?? configuration.defaultSLAPolicyID, on: db)
         if let policy {
             let path = try await categoryPath(opening.category?.id, on: db)
             let targets = policy.targets.targets(priority: priority, categoryPath: path.map(\.uuidString))
@@ -336,10 +339,8 @@ struct TicketService {
         let now = request.now
         let audit = AuditLog(request: request)
         let actorID = access.userID
-        let categoryPathIDs = try await categoryPath(category.map { $0?.id } ?? ticket.categoryID)
-        let policyModelID = ticket.slaPolicyID
-        let policy = try await slaPolicy(id: policyModelID)
         let services = request.parc
+        let setByHand = TicketRules.setByHand(input)
         return try await withTicketLocked(ticket.id!) { db in
             guard let stored = try await TicketModel.find(ticket.id, on: db) else { throw ParcError.notFound("ticket") }
             let before = stored.auditSnapshot
@@ -370,7 +371,7 @@ struct TicketService {
             let requesters = input.requester_ids == nil ? ids(.requester) : people.requesters
             let observers = input.observer_ids == nil ? ids(.observer) : people.observers
             let assignees = input.assignee_ids == nil ? ids(.assignee) : people.assignees
-            let assignedGroups = input.group_ids == nil ? ids(.assignee, group: true) : groups
+            var assignedGroups = input.group_ids == nil ? ids(.assignee, group: true) : groups
             let emails = actors.filter { $0.role == TicketActorRole.requester.rawValue && $0.userID == nil }
             if input.requester_ids != nil || input.observer_ids != nil || input.assignee_ids != nil || input.group_ids != nil {
                 try await Self.replaceActors(of: stored.id!, requesters: requesters, observers: observers,
@@ -386,6 +387,45 @@ struct TicketService {
                     link.ticketID = stored.id!
                     link.assetID = asset
                     try await link.create(on: db)
+                }
+            }
+            // The rules that run on update see the ticket as the change left it, once (decision 0057).
+            let handChanges = FieldChange.between(before, stored.auditSnapshot)
+                + FieldChange.between(actorsBefore, try await Self.actorSnapshot(of: stored.id!, on: db))
+            var ruleNotes: [FieldChange] = []
+            if !handChanges.isEmpty {
+                let found = try await TicketRules.evaluate(
+                    try await TicketRules.subject(of: stored, actors: actors, tree: tree, on: db), entity: stored.entityID,
+                    event: .update, setByHand: setByHand, tree: tree, on: db)
+                if !found.matched.isEmpty {
+                    ruleNotes.append(FieldChange(field: "rules", before: nil, after: found.matched.joined(separator: ", ")))
+                    if !found.skipped.isEmpty {
+                        ruleNotes.append(FieldChange(field: "rules_skipped", before: nil,
+                                                     after: found.skipped.joined(separator: ", ")))
+                    }
+                    if let category = found.category { stored.categoryID = category.id }
+                    if let type = found.type { stored.type = type.rawValue }
+                    if let urgency = found.urgency { stored.urgency = urgency }
+                    if let impact = found.impact { stored.impact = impact }
+                    if found.urgency != nil || found.impact != nil, input.priority == nil {
+                        stored.priority = try configuration.matrix.priority(urgency: stored.urgency,
+                                                                           impact: stored.impact).rawValue
+                    }
+                    if let priority = found.priority { stored.priority = priority }
+                    if !found.tags.isEmpty {
+                        stored.tagsJSON = Self.json(Array((stored.tags + found.tags).prefix(TicketLimits.tags)))
+                    }
+                    if let policyID = found.slaPolicyID { stored.slaPolicyID = policyID }
+                    let added = found.groups.filter { !assignedGroups.contains($0) }
+                    if !added.isEmpty {
+                        assignedGroups += added
+                        try await Self.replaceActors(
+                            of: stored.id!, requesters: requesters, observers: observers, assignees: assignees,
+                            groups: assignedGroups,
+                            emailRequesters: actors.filter { $0.role == TicketActorRole.requester.rawValue }
+                                .compactMap(\.email), on: db)
+                        actors = try await TicketActorModel.query(on: db).filter(\.$ticketID == stored.id!).all()
+                    }
                 }
             }
             let hasAssignee = !assignees.isEmpty || !assignedGroups.isEmpty
@@ -443,16 +483,22 @@ struct TicketService {
             if let newStatus {
                 try await Self.recordStatus(newStatus, of: stored.id!, at: now, actor: actorID, on: db)
             }
-            if stored.priority != ticket.priority || stored.categoryID != ticket.categoryID, let policy,
-               stored.ticketStatus != .closed {
+            let policy = try await Self.slaPolicy(id: stored.slaPolicyID, on: db)
+            if stored.priority != ticket.priority || stored.categoryID != ticket.categoryID
+                || stored.slaPolicyID != ticket.slaPolicyID, stored.ticketStatus != .closed {
                 // Qualification changes the targets; the clock keeps running from the opening.
-                let targets = policy.targets.targets(priority: stored.priority,
-                                                     categoryPath: categoryPathIDs.map(\.uuidString))
-                stored.timeToOwnTarget = targets.timeToOwn?.text
-                stored.timeToResolveTarget = targets.timeToResolve?.text
+                let path = try await Self.categoryPath(stored.categoryID, on: db)
+                let targets = policy?.targets.targets(priority: stored.priority, categoryPath: path.map(\.uuidString))
+                stored.timeToOwnTarget = targets?.timeToOwn?.text
+                stored.timeToResolveTarget = targets?.timeToResolve?.text
             }
             try await Self.refreshSLA(of: stored, policy: policy, now: now, on: db)
-            var changes = FieldChange.between(before, stored.auditSnapshot)
+            if stored.slaPolicyID != ticket.slaPolicyID {
+                let previous = try await ticket.slaPolicyID.asyncMap { try await SLAPolicyModel.find($0, on: db)?.name }
+                ruleNotes.append(FieldChange(field: "sla_policy", before: previous ?? nil,
+                                             after: try await SLAPolicyModel.find(stored.slaPolicyID, on: db)?.name))
+            }
+            var changes = ruleNotes + FieldChange.between(before, stored.auditSnapshot)
             changes += FieldChange.between(actorsBefore, try await Self.actorSnapshot(of: stored.id!, on: db))
             guard !changes.isEmpty else { return stored }
             try await stored.update(on: db)
