@@ -312,14 +312,15 @@ struct TicketReportBuilder {
     // MARK: time spent
 
     /// The time recorded on tasks whose day (their planned date, else when they were written) falls in the period,
-    /// by technician and by the ticket's entity, in hours.
+    /// by technician and by the ticket's entity, in hours. (PostgreSQL sums a BIGINT column as NUMERIC: cast back.)
     func timeSpent() async throws -> [TicketReport.Section] {
         var byTechnician: [(UUID?, Int, Int)] = [], byEntity: [(UUID?, Int, Int)] = []
         if !parameters.entities.isEmpty {
             let day: SQLQueryString = "COALESCE(\(ident: "k").\(ident: "planned_at"), \(ident: "k").\(ident: "created_at"))"
             func grouped(_ column: SQLQueryString) async throws -> [(UUID?, Int, Int)] {
                 try await sql.raw("""
-                    SELECT \(column) AS \(ident: "key"), SUM(\(ident: "k").\(ident: "spent_minutes")) AS \(ident: "minutes"),
+                    SELECT \(column) AS \(ident: "key"),
+                      CAST(SUM(\(ident: "k").\(ident: "spent_minutes")) AS BIGINT) AS \(ident: "minutes"),
                       COUNT(*) AS \(ident: "tasks")
                     FROM \(ident: "ticket_tasks") \(ident: "k")
                     JOIN \(ident: "tickets") \(ident: "t") ON \(ident: "t").\(ident: "id") = \(ident: "k").\(ident: "ticket_id")
