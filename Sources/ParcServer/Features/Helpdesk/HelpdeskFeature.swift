@@ -8,7 +8,8 @@ import Vapor
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
     var migrations: [any Migration] {
-        [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses(), AddEscalationToHelpdesk()]
+        [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses(), AddEscalationToHelpdesk(),
+         AddReportIndexesToTickets()]
     }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
@@ -17,6 +18,10 @@ struct HelpdeskFeature: ParcFeature {
         registry.addNavigation(.init(id: "portal", labelKey: "nav.portal", path: "/portal", icon: "life-buoy",
                                      section: "nav.section.helpdesk", permission: .ticketsCreate, order: 90))
         registry.addHome { req in try await HelpdeskPortal.isRequesterOnly(req) ? "/portal" : nil }
+        registry.addNavigation(.init(id: "tickets-sla", labelKey: "nav.tickets.sla", path: "/tickets/sla", icon: "clock",
+                                     section: "nav.section.helpdesk", permission: .ticketsRead, order: 110))
+        registry.addNavigation(.init(id: "tickets-reports", labelKey: "nav.tickets.reports", path: "/tickets/reports",
+                                     icon: "chart", section: "nav.section.helpdesk", permission: .ticketsRead, order: 120))
         registry.addJob(HelpdeskClockJob())
         registry.addSchedule(ScheduleDefinition(name: "helpdesk.clock", cron: "* * * * *", timeZone: "UTC",
                                                 kind: "helpdesk.clock", payload: "{}"))
@@ -36,9 +41,11 @@ struct HelpdeskFeature: ParcFeature {
         TicketLinksAPIController().register(api)
         TicketMailSettingsAPI().register(api)
         TicketRulesAPI().register(api)
+        TicketReportsAPIController().register(api)
         TicketPagesController().register(routes)
         TicketCannedResponsesPages().register(routes)
         HelpdeskPortal().register(routes)
         TicketRulePagesController().register(routes)
+        TicketReportPagesController().register(routes)
     }
 }

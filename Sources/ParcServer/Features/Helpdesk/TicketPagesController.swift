@@ -147,7 +147,8 @@ struct TicketPagesController {
                     SelectOption(value: String($0), label: req.t("tickets.priority.\($0)"),
                                  selected: query.filters["priority"] == String($0))
                 },
-            slas: [("", "tickets.sla.all"), ("breached", "tickets.sla.breached"), ("running", "tickets.sla.running")].map {
+            slas: [("", "tickets.sla.all"), ("breached", "tickets.sla.breached"), ("own_breached", "tickets.sla.own_breached"),
+                   ("resolve_breached", "tickets.sla.resolve_breached"), ("running", "tickets.sla.running")].map {
                 SelectOption(value: $0.0, label: req.t($0.1), selected: (query.filters["sla"] ?? "") == $0.0)
             },
             mine: query.filters["assignee_id"] == "me",

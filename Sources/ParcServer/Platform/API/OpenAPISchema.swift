@@ -11,6 +11,8 @@ indirect enum OpenAPISchema: Sendable {
     case ref(String)
     case nullable(OpenAPISchema)
     case map(OpenAPISchema)
+    /// A string, a number or null, for tables whose columns differ (reports).
+    case scalar(description: String)
 
     var json: [String: Any] {
         switch self {
@@ -36,6 +38,7 @@ indirect enum OpenAPISchema: Sendable {
             // OpenAPI 3.1 (JSON Schema 2020-12): a union with null.
             return ["oneOf": [inner.json, ["type": "null"]]]
         case let .map(values): return ["type": "object", "additionalProperties": values.json]
+        case let .scalar(description): return ["type": ["string", "number", "null"], "description": description]
         }
     }
 
