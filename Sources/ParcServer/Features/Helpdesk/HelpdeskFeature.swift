@@ -7,7 +7,7 @@ import Vapor
 /// The helpdesk: tickets with ITIL qualification, lifecycle and SLA on business calendars, followups and tasks,
 /// categories, groups and SLA policies (docs/helpdesk.md, decision 0038).
 struct HelpdeskFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateHelpdeskTables()] }
+    var migrations: [any Migration] { [CreateHelpdeskTables(), AddListIndexesToTickets()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "tickets", labelKey: "nav.tickets", path: "/tickets", icon: "inbox",
