@@ -171,7 +171,7 @@ struct TicketQuery: ListFilterParsing {
         var counted: Int?
         if CountedPage<TicketModel>.needsCount(itemCount: items.count, offset: query.offset, perPage: query.perPage,
                                                hasMore: hasMore, countLimit: countLimit) {
-            counted = try await builder.copy().limit(countLimit + 1).all(\.$id).count
+            counted = try await count(builder.copy().limit(countLimit + 1))
         }
         return CountedPage(items: items, offset: query.offset, hasMore: hasMore, counted: counted, countLimit: countLimit)
     }
@@ -179,11 +179,36 @@ struct TicketQuery: ListFilterParsing {
     /// The rows of a sorted window, found by id first: the sort and the offset run over the narrow index entries,
     /// and only the rows of the page are read whole.
     private func rows(_ window: QueryBuilder<TicketModel>) async throws -> [TicketModel] {
-        let ids = try await window.all(\.$id)
+        let ids = try await sql.raw("\(Self.selectingIDs(window))").all()
+            .map { try $0.decode(column: TicketModel.schema + "_id", as: UUID.self) }
         guard !ids.isEmpty else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: try await TicketModel.query(on: request.db).filter(\.$id ~~ ids).all()
             .map { ($0.id!, $0) })
         return ids.compactMap { byID[$0] }
+    }
+
+    /// How many rows the query matches, within its limit, counted by the database: decoding each id as a Fluent
+    /// model cost about 30 µs a row, 30 ms for a thousand (decision 0059).
+    private func count(_ limited: QueryBuilder<TicketModel>) async throws -> Int {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS \(ident: "matches") FROM (\(Self.selectingIDs(limited))) AS \(ident: "limited")
+            """).first()
+        return try row?.decode(column: "matches", as: Int.self) ?? 0
+    }
+
+    private var sql: any SQLDatabase { request.db as! any SQLDatabase }
+
+    /// The query's SQL with the ticket id as its only column (aliased `tickets_id`, as Fluent does), for the
+    /// statements above that read plain values instead of models.
+    static func selectingIDs(_ builder: QueryBuilder<TicketModel>) -> any SQLExpression {
+        var query = builder.query
+        query.fields = [.extendedPath([.id], schema: TicketModel.schema, space: nil)]
+        return SQLQueryConverter(delegate: QueryConversion()).convert(query)
+    }
+
+    /// Queries use no column types and no nested fields: the converter needs no driver's delegate.
+    private struct QueryConversion: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
     }
 
     /// Every match (CSV export), at most `limit`.
