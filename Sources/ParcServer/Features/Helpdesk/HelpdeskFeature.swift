@@ -9,7 +9,7 @@ import Vapor
 struct HelpdeskFeature: ParcFeature {
     var migrations: [any Migration] {
         [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses(), AddEscalationToHelpdesk(),
-         AddReportIndexesToTickets()]
+         AddReportIndexesToTickets(), AddListIndexesToTickets()]
     }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
@@ -30,7 +30,7 @@ struct HelpdeskFeature: ParcFeature {
                                                 spec: TicketQuery.spec) { req, query in
             var probe = query
             probe.perPage = 1
-            _ = try await TicketQuery(request: req, query: probe).page()
+            _ = try await TicketQuery(request: req, query: probe).countedPage(countLimit: 1)
         })
         TicketsAPIController().register(api)
         TicketAttachmentsAPI().register(api)

@@ -120,9 +120,9 @@ struct TicketPagesController {
                         iso(dto.closed_at)]
             }, filename: "tickets.csv")
         }
-        let (total, items) = try await TicketQuery(request: req, query: query).page()
-        let rows = try await TicketDTO.load(items, request: req).map { Row($0, request: req) }
-        let links = ListPageLinks(req, query: query, total: total, columns: [
+        let page = try await TicketQuery(request: req, query: query).countedPage()
+        let rows = try await TicketDTO.load(page.items, request: req).map { Row($0, request: req) }
+        let links = ListPageLinks(req, query: query, page: page, columns: [
             ("reference", "tickets.reference", false), ("title", "tickets.title", false),
             ("status", "tickets.status", false), ("priority", "tickets.priority", true),
             ("time_to_resolve_due", "tickets.time_to_resolve_due", false), ("opened_at", "tickets.opened_at", false),

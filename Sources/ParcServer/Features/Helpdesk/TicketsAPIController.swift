@@ -14,7 +14,7 @@ struct TicketsAPIController {
         api.on(.GET, "tickets", summary: "List tickets", tag: "Helpdesk",
                query: APIRoutes.listParameters(sortable: Array(TicketQuery.spec.sortable).sorted(),
                                                filters: TicketQuery.filterDescriptions),
-               response: .list(of: "Ticket"), use: list)
+               response: .cappedList(of: "Ticket"), use: list)
         api.on(.POST, "tickets", summary: "Open a ticket", tag: "Helpdesk", body: TicketCreateInput.schema,
                response: .ref("Ticket"), status: 201, bodyLimit: Self.bodyLimit, use: create)
         api.on(.GET, "tickets/:id", summary: "A ticket", tag: "Helpdesk", response: .ref("Ticket"), use: get)
@@ -40,9 +40,8 @@ struct TicketsAPIController {
     @Sendable func list(_ req: Request) async throws -> ListResponse<TicketDTO> {
         try await req.requireAnywhere(.ticketsCreate)
         let query = try req.listQuery(TicketQuery.spec)
-        let (total, items) = try await TicketQuery(request: req, query: query).page()
-        return ListResponse(items: try await TicketDTO.load(items, request: req), total: total,
-                            next: req.nextPageURL(query, total: total))
+        let page = try await TicketQuery(request: req, query: query).countedPage()
+        return ListResponse(page, items: try await TicketDTO.load(page.items, request: req), request: req, query: query)
     }
 
     static func respond(_ req: Request, _ ticket: TicketModel, status: HTTPResponseStatus = .ok) async throws -> Response {

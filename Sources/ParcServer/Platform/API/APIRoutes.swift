@@ -85,6 +85,16 @@ struct ListResponse<Item: Content>: Content {
     let items: [Item]
     let total: Int
     let next: String?
+    /// Present and true when counting stopped at a limit: more than `total` match (decision 0059).
+    var total_capped: Bool? = nil
+}
+
+extension ListResponse {
+    /// The envelope of a page whose total may be capped.
+    init<Row>(_ page: CountedPage<Row>, items: [Item], request: Request, query: ListQuery) {
+        self.init(items: items, total: page.total, next: request.nextPageURL(query, hasMore: page.hasMore),
+                  total_capped: page.isCapped ? true : nil)
+    }
 }
 
 extension Request {
@@ -110,7 +120,12 @@ extension Request {
 
     /// The URL of the next page, or nil on the last one.
     func nextPageURL(_ query: ListQuery, total: Int) -> String? {
-        guard query.hasNextPage(total: total) else { return nil }
+        nextPageURL(query, hasMore: query.hasNextPage(total: total))
+    }
+
+    /// The URL of the next page when there is one.
+    func nextPageURL(_ query: ListQuery, hasMore: Bool) -> String? {
+        guard hasMore else { return nil }
         var components = URLComponents()
         components.path = url.path
         components.queryItems = query.queryItems(page: query.page + 1).map { URLQueryItem(name: $0.0, value: $0.1) }

@@ -50,4 +50,12 @@ indirect enum OpenAPISchema: Sendable {
         .object(["items": .array(.ref(name)), "total": .integer, "next": .nullable(.string())],
                 required: ["items", "total", "next"])
     }
+
+    /// A list whose total is counted up to a limit (``CountedPage``, decision 0059): `total` is exact unless
+    /// `total_capped` is true, which says that more than `total` match.
+    static func cappedList(of name: String) -> OpenAPISchema {
+        .object(["items": .array(.ref(name)),
+                 "total": .integer, "total_capped": .boolean, "next": .nullable(.string())],
+                required: ["items", "total", "next"])
+    }
 }

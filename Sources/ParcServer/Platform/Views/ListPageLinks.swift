@@ -23,6 +23,18 @@ struct ListPageLinks: Encodable {
 
     /// `columns`: (sort field, label key, numeric).
     init(_ req: Request, query: ListQuery, total: Int, columns: [(String, String, Bool)]) {
+        self.init(req, query: query, total: total, capped: false, hasMore: query.hasNextPage(total: total),
+                  columns: columns)
+    }
+
+    /// Links for a page whose total may be capped: "1–50 of more than 1,000" (decision 0059).
+    init<Item>(_ req: Request, query: ListQuery, page: CountedPage<Item>, columns: [(String, String, Bool)]) {
+        self.init(req, query: query, total: page.total, capped: page.isCapped, hasMore: page.hasMore,
+                  columns: columns)
+    }
+
+    private init(_ req: Request, query: ListQuery, total: Int, capped: Bool, hasMore: Bool,
+                 columns: [(String, String, Bool)]) {
         let base = req.url.path
         func link(_ items: [(String, String)]) -> String { base + "?" + Self.encode(items) }
         headers = columns.map { field, key, numeric in
@@ -36,12 +48,13 @@ struct ListPageLinks: Encodable {
                             numeric: numeric)
         }
         let first = total == 0 ? 0 : query.offset + 1
-        let last = min(query.offset + query.perPage, total)
-        rangeText = req.t("list.range", ParcFormat.number(first, language: req.language),
+        // A capped total may lie before this page (deep pages are not counted): the page is full when more follow.
+        let last = min(query.offset + query.perPage, hasMore ? max(total, query.offset + query.perPage) : total)
+        rangeText = req.t(capped ? "list.range_more" : "list.range", ParcFormat.number(first, language: req.language),
                           ParcFormat.number(last, language: req.language),
                           ParcFormat.number(total, language: req.language))
         previous = query.page > 1 ? link(query.queryItems(page: query.page - 1)) : nil
-        next = query.hasNextPage(total: total) ? link(query.queryItems(page: query.page + 1)) : nil
+        next = hasMore ? link(query.queryItems(page: query.page + 1)) : nil
         var csvItems = query.queryItems(page: 1).filter { $0.0 != "page" && $0.0 != "per_page" }
         csvItems.append(("format", "csv"))
         csv = link(csvItems)
