@@ -82,7 +82,7 @@ struct SavedViewsTests {
                 (#"{"list":"assets","name":"x","query":"type=%zz"}"#, .unprocessableEntity, "query"),
                 (#"{"list":"assets","name":"x","query":"page=2"}"#, .unprocessableEntity, "query"),
                 (#"{"list":"assets","name":"x","query":"q=\#(String(repeating: "a", count: 2_100))"}"#, .unprocessableEntity, "query"),
-                (#"{"list":"tickets","name":"x","query":"status=new"}"#, .unprocessableEntity, "list"),
+                (#"{"list":"printers","name":"x","query":"status=new"}"#, .unprocessableEntity, "list"),
                 (#"{"list":"assets","name":"   ","query":"type=monitor"}"#, .unprocessableEntity, "name"),
                 (#"{"list":"assets","name":"\#(String(repeating: "n", count: 81))","query":"type=monitor"}"#, .unprocessableEntity, "name"),
                 (#"{"list":"assets","name":"a\u0007b","query":"type=monitor"}"#, .unprocessableEntity, "name"),

@@ -237,7 +237,7 @@ struct TicketCategoriesAPI {
             errors[field] = problem
         }
         guard errors.isEmpty, let name else { throw ParcError.validation(errors) }
-        if name != category.name || creating {
+        if creating || name != category.name {
             let parent = input.parent_id ?? category.parentID
             let namesakes = try await TicketCategoryModel.query(on: req.db).filter(\.$entityID == category.entityID)
                 .filter(\.$name == name).all()
@@ -245,7 +245,7 @@ struct TicketCategoriesAPI {
                 throw ParcError.conflict("This level of the entity's categories already has one named \(name).")
             }
         }
-        let before = snapshot(category)
+        let before = creating ? [:] : snapshot(category)
         category.name = name
         if let parent = input.parent_id { category.parentID = parent }
         if let group = input.default_group_id { category.defaultGroupID = group }
@@ -254,7 +254,7 @@ struct TicketCategoriesAPI {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         category.templateFieldsJSON = fields.isEmpty ? nil : String(decoding: try encoder.encode(fields), as: UTF8.self)
-        return FieldChange.between(creating ? [:] : before, snapshot(category))
+        return FieldChange.between(before, snapshot(category))
     }
 
     private func snapshot(_ category: TicketCategoryModel) -> [String: String?] {
