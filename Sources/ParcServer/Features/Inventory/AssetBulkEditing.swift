@@ -122,9 +122,13 @@ struct AssetBulkEditing {
         AssetEditing.validate(AssetEditing.Input(texts: changes.texts), into: &errors)
         guard errors.isEmpty else { throw ParcError.validation(errors) }
 
-        // The scope and the tree are loaded before the transaction: on SQLite it holds the one connection.
+        // The scope, the tree and the new user's profiles are loaded before the transaction: on SQLite it holds the
+        // one connection.
         _ = try await req.accessScope()
         _ = try await req.entityTree()
+        if let text = changes.assigned_user_id?.trimmingCharacters(in: .whitespaces), let id = UUID(uuidString: text) {
+            _ = try await AssetEditing.assigneeEntities(id, req)
+        }
         let audit = AuditLog(request: req)
         return try await req.db.transaction { db in
             var assets: [UUID: AssetModel] = [:]

@@ -258,18 +258,35 @@ struct AssetEditing {
 
     /// What is wrong with the account given as the asset's user, or nil: an empty text clears; otherwise an active
     /// account with a profile on the asset's entity, above it or below it (someone of that organisation).
+    ///
+    /// The account's profiles are read once per request and kept: a bulk edit reads them before its transaction (on
+    /// SQLite the transaction holds the one connection), then checks each asset from memory.
     static func assigneeProblem(_ text: String?, entity: UUID, _ req: Request) async throws -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let id = UUID(uuidString: text), let user = try await UserModel.find(id, on: req.db), user.isActive else {
+        guard let id = UUID(uuidString: text), let entities = try await assigneeEntities(id, req) else {
             return "No active account has this id."
         }
         let tree = try await req.entityTree()
         let related = Set(tree.ancestors(of: entity) + tree.subtree(of: entity) + [entity])
-        let profiles = try await ProfileModel.query(on: req.db).filter(\.$userID == user.id!).all()
-        guard profiles.contains(where: { related.contains($0.entityID) }) else {
+        guard !entities.isDisjoint(with: related) else {
             return "This account belongs to no entity of the asset; choose someone of its organisation."
         }
         return nil
+    }
+
+    private struct AssigneeEntitiesKey: StorageKey { typealias Value = [UUID: Set<UUID>?] }
+
+    /// The entities where an account holds a profile, nil when no active account has this id; kept per request.
+    static func assigneeEntities(_ id: UUID, _ req: Request) async throws -> Set<UUID>? {
+        if let known = req.storage[AssigneeEntitiesKey.self]?[id] { return known }
+        var entities: Set<UUID>?
+        if let user = try await UserModel.find(id, on: req.db), user.isActive {
+            entities = Set(try await ProfileModel.query(on: req.db).filter(\.$userID == id).all().map(\.entityID))
+        }
+        var cache = req.storage[AssigneeEntitiesKey.self] ?? [:]
+        cache[id] = .some(entities)
+        req.storage[AssigneeEntitiesKey.self] = cache
+        return entities
     }
 
     /// Names are unique within an entity (two customers may both have a PC-01).
