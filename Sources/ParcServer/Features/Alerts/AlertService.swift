@@ -95,8 +95,7 @@ struct AlertService {
         guard !userIDs.isEmpty else { return }
         let users = try await UserModel.query(on: db).filter(\.$id ~~ Array(userIDs)).filter(\.$isActive == true).all()
         let catalog = application.parc.catalog
-        let server = application.parc.configuration.publicURL?.absoluteString
-            ?? "http://\(application.parc.configuration.host):\(application.parc.configuration.port)"
+        let server = application.parc.configuration.serverURL
         let mailer = Mailer(db: db, catalog: catalog, now: now)
         for user in users.sorted(by: { $0.login < $1.login }) {
             guard let email = user.email, !email.isEmpty else { continue }

@@ -49,8 +49,7 @@ struct TicketCannedResponses {
         let firstUser = requesterIDs.compactMap(\.userID).first
         let requester = try await firstUser.asyncMap { try await UserModel.find($0, on: request.db)?.displayName }
             ?? requesterIDs.compactMap(\.email).first ?? ""
-        let base = request.parc.configuration.publicURL?.absoluteString
-            ?? "http://\(request.parc.configuration.host):\(request.parc.configuration.port)"
+        let base = request.parc.configuration.serverURL
         let values: [String: String] = [
             "reference": ticket.reference, "title": ticket.title, "requester": requester ?? "",
             "technician": user.displayName, "entity": tree.path(of: ticket.entityID),

@@ -112,8 +112,7 @@ struct TicketNotifier {
         let catalog = services.catalog
         let subjectSource = chosen?.subject ?? catalog.text("mail.\(event.template).subject", language)
         let bodySource = chosen?.body ?? catalog.text("mail.\(event.template).body", language)
-        let server = services.configuration.publicURL?.absoluteString
-            ?? "http://\(services.configuration.host):\(services.configuration.port)"
+        let server = services.configuration.serverURL
         let values: [String: String] = [
             "reference": ticket.reference, "title": ticket.title,
             "status": catalog.text("tickets.status.\(ticket.status)", language),

@@ -12,6 +12,8 @@ public struct ParcConfiguration: Sendable {
     public var port: Int
     /// Public base URL (used in mails and to decide on Secure cookies), e.g. `https://parc.example.org`.
     public var publicURL: URL?
+    /// The address links in mails and texts point to: `publicURL`, else the address the server listens on.
+    public var serverURL: String { publicURL?.absoluteString ?? "http://\(host):\(port)" }
     /// Bearer token that unlocks `/metrics` from other hosts than loopback.
     public var metricsToken: String?
     /// Name of this instance in logs and job locks; defaults to host name and process id.

@@ -148,8 +148,7 @@ struct OperationsController {
         do {
             try await Mailer(db: req.db, catalog: req.parc.catalog, now: req.now).enqueue(
                 template: "test", language: req.language, to: [to],
-                values: ["name": user.displayName, "server": req.parc.configuration.publicURL?.absoluteString
-                    ?? "http://\(req.parc.configuration.host):\(req.parc.configuration.port)"])
+                values: ["name": user.displayName, "server": req.parc.configuration.serverURL])
         } catch Mailer.MailError.invalidRecipient, Mailer.MailError.noRecipient {
             return try await renderMail(req, errors: ["to": req.t("mail.invalid_address")], status: .unprocessableEntity)
         }
