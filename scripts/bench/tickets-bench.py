@@ -50,6 +50,11 @@ WORDS_EN = ("printer jam toner network wifi cable router switch server backup ma
             "certificate browser phone licence software install disk full slow boot battery projector meeting room "
             "camera microphone headset badge copier").split()
 FILLER = "le la les de du un une et pour avec dans sur the a an and for with in on to of since after".split()
+HOST_EVERY = 7
+
+
+def host_name(number):
+    return f"PC-{number:07d}"
 
 # GLPI's default matrix: rows urgency 1→5, columns impact 1→5.
 MATRIX = [[1, 1, 2, 2, 2], [1, 2, 2, 3, 3], [2, 2, 3, 4, 4], [2, 3, 4, 4, 5], [2, 3, 4, 5, 5]]
@@ -222,6 +227,9 @@ def tickets(rng, setup, count, by_site, now):
         words = WORDS_FR if rng.random() < 0.6 else WORDS_EN
         title = " ".join(rng.choice(words) for _ in range(rng.randint(3, 7))).capitalize()
         description = " ".join(sentence(rng, words, rng.randint(8, 18)) for _ in range(rng.randint(1, 3)))
+        if number % HOST_EVERY == 0:
+            # A machine named in one ticket out of HOST_EVERY: the rare text a technician searches for.
+            description += f" Machine {host_name(number)}."
         ticket_id = new_id(rng)
         requester = None if rng.random() < 0.05 else rng.choice(people)
         actors = [[new_id(rng), ticket_id, "requester", requester, None,
@@ -446,6 +454,8 @@ def measure(args):
         ("due within 2 hours", lambda login: "/api/v1/tickets?breaching_within_minutes=120"),
         ("status + priority + group + entity", filtered),
         ("text search (one word, all statuses)", lambda login: f"/api/v1/tickets?q={urllib.parse.quote(rng.choice(words))}"),
+        ("text search (a host name, all statuses)",
+         lambda login: f"/api/v1/tickets?q={host_name(HOST_EVERY * rng.randint(1, args.tickets // HOST_EVERY))}"),
         ("open, by priority", lambda login: "/api/v1/tickets?status=open&sort=-priority"),
         ("open, by deadline", lambda login: "/api/v1/tickets?status=open&sort=time_to_resolve_due"),
         ("closed, page 20 (rows 951–1,000)", lambda login: "/api/v1/tickets?status=closed&page=20"),
@@ -505,6 +515,7 @@ def main():
     p.add_argument("--setup", required=True)
     p.add_argument("--tokens", required=True)
     p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--tickets", type=int, default=200000, help="how many tickets were seeded (host names to search)")
     p.add_argument("--label", default="")
     args = parser.parse_args()
     if args.command == "seed" and bool(args.sqlite) == bool(args.postgres):

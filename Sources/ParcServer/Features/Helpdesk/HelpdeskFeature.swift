@@ -9,7 +9,7 @@ import Vapor
 struct HelpdeskFeature: ParcFeature {
     var migrations: [any Migration] {
         [CreateHelpdeskTables(), CreateTicketAttachments(), CreateTicketTemplatesAndResponses(), AddEscalationToHelpdesk(),
-         AddReportIndexesToTickets(), AddListIndexesToTickets()]
+         AddReportIndexesToTickets(), AddListIndexesToTickets(), AddTextIndexToTickets()]
     }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
