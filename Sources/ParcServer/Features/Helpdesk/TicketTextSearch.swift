@@ -8,8 +8,10 @@ import SQLKit
 /// A trigram index of the tickets' title, description and reference for the lists' text search (decision 0066,
 /// docs/benchmarks.md "Ticket lists").
 ///
-/// - SQLite: the FTS5 table `ticket_text` (trigram tokenizer, contentless: it keeps the index, not a second copy of
-///   the text), one row per ticket under the ticket's `num`, kept in step by triggers whoever writes the ticket.
+/// - SQLite: the FTS5 table `ticket_text` (trigram tokenizer; its content is the `tickets` table, so it keeps the
+///   index, not a second copy of the text), one row per ticket under the ticket's `num`, kept in step by triggers
+///   whoever writes the ticket. Plain FTS5 of SQLite 3.34 and later: Debian's `sqlite3` and Python can write tickets
+///   too.
 /// - PostgreSQL: a GIN index over `lower(title)`, `lower(description)` and `lower(reference)` with `pg_trgm`'s
 ///   operator class, which serves the lists' `LOWER(column) LIKE '%text%'` as it is. The extension is created when
 ///   missing (it is a trusted extension: the database's owner may create it); where it cannot be, the migration
@@ -28,33 +30,36 @@ struct AddTextIndexToTickets: AsyncMigration {
             return
         }
         let table = TicketTextIndex.sqliteTable
+        // External content: MATCH reads nothing but the index's own b-trees, and no second copy of the text is kept.
         try await sql.raw("""
-            CREATE VIRTUAL TABLE \(ident: table) USING fts5(title, description, reference, content = '',
-                contentless_delete = 1, tokenize = 'trigram case_sensitive 0')
+            CREATE VIRTUAL TABLE \(ident: table) USING fts5(title, description, reference, content = 'tickets',
+                content_rowid = 'num', tokenize = 'trigram case_sensitive 0')
             """).run()
+        // Removing what was indexed takes FTS5's 'delete' command with the values indexed then: the old ones.
+        let unindex: SQLQueryString = """
+            INSERT INTO \(ident: table) (\(ident: table), rowid, title, description, reference)
+            SELECT 'delete', OLD."num", OLD."title", OLD."description", OLD."reference" WHERE OLD."num" IS NOT NULL
+            """
+        let index: SQLQueryString = """
+            INSERT INTO \(ident: table) (rowid, title, description, reference)
+            SELECT NEW."num", NEW."title", NEW."description", NEW."reference" WHERE NEW."num" IS NOT NULL
+            """
         // The database gives a ticket its `num` after the insert (an AFTER INSERT trigger), so the row is indexed
-        // when the number arrives, and again whenever one of the three texts changes.
+        // when the number arrives, or at once when the insert brings it; and again whenever one of the three texts
+        // changes — first the old values out, then the new ones in, in that order, in one trigger.
         try await sql.raw("""
-            CREATE TRIGGER \(ident: table + "_insert") AFTER INSERT ON "tickets" WHEN NEW."num" IS NOT NULL
-            BEGIN
-                INSERT INTO \(ident: table) (rowid, title, description, reference)
-                VALUES (NEW."num", NEW."title", NEW."description", NEW."reference");
-            END
+            CREATE TRIGGER \(ident: table + "_insert") AFTER INSERT ON "tickets" BEGIN \(index); END
             """).run()
         try await sql.raw("""
             CREATE TRIGGER \(ident: table + "_update") AFTER UPDATE OF "num", "title", "description", "reference"
                 ON "tickets"
             BEGIN
-                DELETE FROM \(ident: table) WHERE OLD."num" IS NOT NULL AND rowid = OLD."num";
-                INSERT INTO \(ident: table) (rowid, title, description, reference)
-                SELECT NEW."num", NEW."title", NEW."description", NEW."reference" WHERE NEW."num" IS NOT NULL;
+                \(unindex);
+                \(index);
             END
             """).run()
         try await sql.raw("""
-            CREATE TRIGGER \(ident: table + "_delete") AFTER DELETE ON "tickets" WHEN OLD."num" IS NOT NULL
-            BEGIN
-                DELETE FROM \(ident: table) WHERE rowid = OLD."num";
-            END
+            CREATE TRIGGER \(ident: table + "_delete") AFTER DELETE ON "tickets" BEGIN \(unindex); END
             """).run()
         try await sql.raw("""
             INSERT INTO \(ident: table) (rowid, title, description, reference)
