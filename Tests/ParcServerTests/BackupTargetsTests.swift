@@ -136,7 +136,7 @@ struct BackupTargetsTests {
                 && fleetPage.body.string.contains("pc-spare"))
             #expect(try json(try await send(app, .GET, "/api/v1/backup/fleet/uncovered", headers: .bearer(t.betaToken)))["total"]
                 as? Int == 0)
-            // the form's refusals: unknown name, ambiguous name
+            // the form's refusal of an unknown name; a name shared only outside the plan's entity is no ambiguity
             let unknown = try await browser.post("/backup/plans/\(plan)/targets", ["asset": "nothing-like-it"])
             #expect(unknown.status == .unprocessableEntity
                 && unknown.body.string.contains("No asset of the plan&#39;s entity has this name or inventory number."))
@@ -144,6 +144,16 @@ struct BackupTargetsTests {
             _ = try await w.asset(t.root, name: "twin", inventoryNumber: "T-2")
             let subtreeOnly = try await browser.post("/backup/plans/\(plan)/targets", ["asset": "twin"])
             #expect(subtreeOnly.status == .seeOther, "only Alpha's twin is in the plan's subtree")
+            // for a plan of the root both twins count: the name is refused, the inventory number is not
+            let rootPlan = try await world.plan(t.root, name: "Everyone",
+                                                repository: try await world.repository(t.root, name: "root-nas"))
+            let admin = WebClient(app)
+            try await admin.signIn("root")
+            let ambiguous = try await admin.post("/backup/plans/\(rootPlan)/targets", ["asset": "TWIN"])
+            #expect(ambiguous.status == .unprocessableEntity
+                && ambiguous.body.string.contains("Several assets have this name: give the inventory number."))
+            #expect(try await admin.post("/backup/plans/\(rootPlan)/targets", ["asset": "T-2"]).status == .seeOther)
+            #expect(try await w.targets(rootPlan).compactMap { $0["label"] as? String } == ["twin"])
 
             // retiring the machine takes it out of the plan, and out of the agent's plans
             try await w.changeAsset(machine, #"{"status":"retired"}"#)
@@ -159,8 +169,10 @@ struct BackupTargetsTests {
             let gone = try #require(try await w.targets(plan).first { $0["label"] as? String == "pc-spare" })
             #expect(gone["state"] as? String == "asset_deleted")
             #expect(try await browser.get("/backup/plans/\(plan)").body.string.contains("The asset was deleted"))
-            #expect(try json(try await send(app, .GET, "/api/v1/backup/fleet/uncovered", headers: .bearer(t.alphaToken)))["total"]
-                as? Int == 0)
+            let stillUncovered = try json(try await send(app, .GET, "/api/v1/backup/fleet/uncovered",
+                                                         headers: .bearer(t.alphaToken)))
+            #expect((stillUncovered["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["twin"],
+                    "the deleted asset and the retired one are not counted; the twin added by name is")
             let targetID = try #require(gone["id"] as? String)
             #expect(try await send(app, .DELETE, "/api/v1/backup/plans/\(plan)/targets/\(targetID)",
                                    headers: .bearer(t.alphaToken)).status == .noContent)

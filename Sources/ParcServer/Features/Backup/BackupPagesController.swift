@@ -353,7 +353,8 @@ struct BackupPagesController {
         /// Names and inventory numbers of the assets the plan may target, offered as the asset field is typed.
         let assetChoices: [String]
         let views: [SelectOption]
-        let targetErrors: [String: String]
+        /// Why the last target was refused (a list: Leaf loops over arrays only).
+        let targetErrors: [String]
         let runs: [BackupAgentPanel.RunRow]
         /// The runs table shows the machine rather than the plan.
         let showMachine = true
@@ -452,7 +453,7 @@ struct BackupPagesController {
             assetChoices: Array(Set(assetChoices)).sorted(),
             views: views.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name) — \(tree.path(of: $0.entityID))",
                                             selected: false) },
-            targetErrors: targetErrors,
+            targetErrors: targetErrors.sorted { $0.key < $1.key }.map(\.value),
             runs: runs.map {
                 BackupAgentPanel.RunRow(
                     id: $0.id!, finished: req.formatDateTime($0.finishedAt), plan: plan.name,

@@ -76,7 +76,8 @@ enum PlanTargeting {
         var targets = try await BackupPlanTargetModel.query(on: db).group(.or) {
             $0.filter(\.$agentID == agent.id!).filter(\.$targetEntityID ~~ lineage)
         }.all()
-        let assetIDs = try await assets(of: agent, on: db)
+        let linked = try await assets(of: agent, on: db)
+        let assetIDs = Array(linked.keys)
         if !assetIDs.isEmpty {
             let direct = Set(targets.map(\.planID))
             let candidates = try await BackupPlanTargetModel.query(on: db).group(.or) {
@@ -89,8 +90,14 @@ enum PlanTargeting {
                 var query = BackupPlanModel.query(on: db).filter(\.$id ~~ Set(candidates.map(\.planID)))
                 if !includeDisabled { query = query.filter(\.$enabled == true) }
                 let plans = Dictionary(uniqueKeysWithValues: try await query.all().map { ($0.id!, $0) })
-                let reach = try await self.reach(of: candidates.filter { plans[$0.planID] != nil }, plans: plans,
-                                                 tree: tree, now: now, restrictedTo: assetIDs, on: db)
+                // Only plans whose subtree holds one of the agent's assets can reach it: no query for the others.
+                let entities = Set(linked.values)
+                let relevant = candidates.filter { target in
+                    guard let plan = plans[target.planID] else { return false }
+                    return !entities.isDisjoint(with: tree.subtree(of: plan.entityID))
+                }
+                let reach = try await self.reach(of: relevant, plans: plans, tree: tree, now: now,
+                                                 restrictedTo: assetIDs, on: db)
                 targets += candidates.filter { reach[$0.id!]?.agents.contains(agent.id!) == true }
             }
         }
@@ -101,11 +108,13 @@ enum PlanTargeting {
         return try await query.sort(\.$name).sort(\.$id).all()
     }
 
-    /// The assets an agent is linked to, either way.
-    private static func assets(of agent: AgentModel, on db: any Database) async throws -> [UUID] {
-        var ids = Set(try await AssetModel.query(on: db).filter(\.$agentID == agent.id!).all().map { $0.id! })
-        if let linked = agent.assetID { ids.insert(linked) }
-        return Array(ids)
+    /// The assets an agent is linked to, either way, with their entities.
+    private static func assets(of agent: AgentModel, on db: any Database) async throws -> [UUID: UUID] {
+        let assets = try await AssetModel.query(on: db).group(.or) { or in
+            or.filter(\.$agentID == agent.id!)
+            if let linked = agent.assetID { or.filter(\.$id == linked) }
+        }.all()
+        return Dictionary(assets.map { ($0.id!, $0.entityID) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: the whole fleet
