@@ -22,6 +22,10 @@ public enum AssetStatus: String, CaseIterable, Comparable, Hashable, Sendable {
     /// The position of the status in the lifecycle, starting at 0 for ``ordered``.
     public var rank: Int { Self.allCases.firstIndex(of: self)! }
 
+    /// Whether the asset is still a working machine of the fleet: retired and disposed assets are not (no backup
+    /// plan applies to them, for one).
+    public var isInService: Bool { self != .retired && self != .disposed }
+
     /// Compares statuses by their position in the lifecycle.
     public static func < (lhs: AssetStatus, rhs: AssetStatus) -> Bool { lhs.rank < rhs.rank }
 }

@@ -123,4 +123,37 @@ struct BackupFleetRulesTests {
         #expect(single.x(points[1].date) == 50)
         #expect(SeriesChartLayout(series: [[]], left: 0, top: 0, width: 1, height: 1) == nil)
     }
+
+    @Test("RPO late alert: one RPO after the later of the last recovery point and joining the plan, again per RPO missed")
+    func rpoAlertRule() {
+        let rpo = RecoveryPointObjective(hours: 24)
+        let day: TimeInterval = 24 * 3600
+        let joined = now.addingTimeInterval(-day)
+        // never backed up: on time exactly one RPO after joining, late one second after
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: nil, coveredSince: joined, rpo: rpo, now: now,
+                                    openAlertLastRaised: nil) == .quiet)
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: nil, coveredSince: joined.addingTimeInterval(-1), rpo: rpo,
+                                    now: now, openAlertLastRaised: nil) == .raise(overdueSince: now.addingTimeInterval(-1)))
+        // an old recovery point from before joining does not make a newcomer late at once
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: now.addingTimeInterval(-10 * day), coveredSince: now.addingTimeInterval(-3600),
+                                    rpo: rpo, now: now, openAlertLastRaised: nil) == .quiet)
+        // late by its last recovery point
+        let last = now.addingTimeInterval(-30 * 3600)
+        #expect(RPOAlertRule.overdueSince(lastRecoveryPoint: last, coveredSince: last.addingTimeInterval(-day), rpo: rpo)
+            == last.addingTimeInterval(day))
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: last, coveredSince: joined.addingTimeInterval(-day), rpo: rpo,
+                                    now: now, openAlertLastRaised: nil) == .raise(overdueSince: last.addingTimeInterval(day)))
+        // open: quiet until another whole RPO passed since the last raise, then raised again
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: last, coveredSince: joined.addingTimeInterval(-day), rpo: rpo,
+                                    now: now, openAlertLastRaised: now.addingTimeInterval(-3600)) == .quiet)
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: last, coveredSince: joined.addingTimeInterval(-day), rpo: rpo,
+                                    now: now, openAlertLastRaised: now.addingTimeInterval(-day))
+            == .raise(overdueSince: last.addingTimeInterval(day)))
+        // back within the RPO: the open alert resolves; without one, nothing happens
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: now, coveredSince: joined, rpo: rpo, now: now,
+                                    openAlertLastRaised: joined) == .resolve)
+        #expect(RPOAlertRule.decide(lastRecoveryPoint: now, coveredSince: joined, rpo: rpo, now: now,
+                                    openAlertLastRaised: nil) == .quiet)
+        #expect(!AssetStatus.retired.isInService && !AssetStatus.disposed.isInService && AssetStatus.inRepair.isInService)
+    }
 }

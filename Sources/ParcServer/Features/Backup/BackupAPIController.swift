@@ -54,7 +54,17 @@ struct BackupAPIController {
         let kind: String
         let agent_id: UUID?
         let entity_id: UUID?
+        let asset_id: UUID?
+        let saved_view_id: UUID?
         let label: String
+        /// `ok`, or why an asset or saved-view target reaches no machine (``PlanTargeting/Problem``).
+        let state: String
+        let problem: String?
+        /// Asset and saved-view targets: the in-service assets designated now, the agents reached, and the assets
+        /// without an agent.
+        let assets: Int?
+        let agents: Int?
+        let uncovered_assets: Int?
     }
 
     struct PlanDTO: Content {
@@ -109,9 +119,14 @@ struct BackupAPIController {
             "sample": .integer,
         ], required: [])
         static let targetSchema = OpenAPISchema.object([
-            "id": .uuid, "kind": .string(enumValues: ["agent", "entity"]), "agent_id": .nullable(.uuid),
-            "entity_id": .nullable(.uuid), "label": .string(),
-        ], required: ["id", "kind", "label"])
+            "id": .uuid, "kind": .string(enumValues: BackupPlanTargetModel.Kind.allCases.map(\.rawValue)),
+            "agent_id": .nullable(.uuid), "entity_id": .nullable(.uuid), "asset_id": .nullable(.uuid),
+            "saved_view_id": .nullable(.uuid),
+            "label": .string(description: "The agent's host name, the entity's path, the asset's or the view's name"),
+            "state": .string(enumValues: ["ok"] + PlanTargeting.Problem.allCases.map(\.rawValue)),
+            "problem": .nullable(.string(description: "Why the target reaches no machine, when it does not")),
+            "assets": .nullable(.integer), "agents": .nullable(.integer), "uncovered_assets": .nullable(.integer),
+        ], required: ["id", "kind", "label", "state"])
         static let schema = OpenAPISchema.object([
             "id": .uuid, "entity_id": .uuid, "name": .string(), "repository_id": .uuid,
             "paths": .array(.string()), "excludes": .array(.string()), "one_file_system": .boolean,
@@ -218,7 +233,24 @@ struct BackupAPIController {
     struct TargetInput: StrictContent, Content {
         let agent_id: UUID?
         let entity_id: UUID?
-        static let acceptedFields: Set<String> = ["agent_id", "entity_id"]
+        let asset_id: UUID?
+        let saved_view_id: UUID?
+        static let acceptedFields: Set<String> = ["agent_id", "entity_id", "asset_id", "saved_view_id"]
+        static let schema = OpenAPISchema.object([
+            "agent_id": .uuid, "entity_id": .uuid, "asset_id": .uuid,
+            "saved_view_id": .string(format: "uuid", description: "A shared view of the asset list"),
+        ], required: [])
+
+        /// The one target given.
+        var target: BackupService.NewTarget? {
+            switch (agent_id, entity_id, asset_id, saved_view_id) {
+            case let (agent?, nil, nil, nil): .agent(agent)
+            case let (nil, entity?, nil, nil): .entity(entity)
+            case let (nil, nil, asset?, nil): .asset(asset)
+            case let (nil, nil, nil, view?): .savedView(view)
+            default: nil
+            }
+        }
     }
 
     struct RunDTO: Content {
@@ -339,6 +371,8 @@ struct BackupAPIController {
         api.schema("BackupPlan", PlanDTO.schema)
         api.schema("BackupPlanInput", PlanInput.schema)
         api.schema("BackupPlanTarget", PlanDTO.targetSchema)
+        api.schema("BackupPlanTargetInput", TargetInput.schema)
+        api.schema("BackupUncoveredAsset", BackupFleet.UncoveredRow.schema)
         api.schema("BackupRun", RunDTO.schema)
         api.schema("BackupDrill", DrillDTO.schema)
         api.schema("BackupFleetRow", BackupFleet.Row.schema)
@@ -378,9 +412,10 @@ struct BackupAPIController {
                response: .object(["items": .array(.ref("BackupPlanTarget")), "total": .integer,
                                   "next": .nullable(.string())], required: ["items", "total", "next"]),
                use: listTargets)
-        api.on(.POST, "backup/plans/:id/targets", summary: "Apply a plan to an agent or to an entity and its sub-entities",
-               tag: tag, body: .object(["agent_id": .uuid, "entity_id": .uuid], required: []),
-               response: .ref("BackupPlanTarget"), status: 201, use: addTarget)
+        api.on(.POST, "backup/plans/:id/targets",
+               summary: "Apply a plan to an agent, an entity and its sub-entities, an asset, or a shared saved view of the asset list (one of them)",
+               tag: tag, body: .ref("BackupPlanTargetInput"), response: .ref("BackupPlanTarget"), status: 201,
+               use: addTarget)
         api.on(.DELETE, "backup/plans/:id/targets/:targetID", summary: "Remove a plan target", tag: tag, response: nil,
                status: 204, use: removeTarget)
 
@@ -405,6 +440,8 @@ struct BackupAPIController {
                    ("rpo_state", "ok, late or never."), ("drill_state", "passed, failed or never."),
                    ("three_two_one", "ok, no_off_site, single_copy or none."),
                ]), response: list("BackupFleetRow"), use: fleet)
+        api.on(.GET, "backup/fleet/uncovered", summary: "Assets that enabled plans target and no active agent backs up",
+               tag: tag, response: list("BackupUncoveredAsset"), use: uncovered)
     }
 
     // MARK: helpers
@@ -515,14 +552,38 @@ struct BackupAPIController {
     // MARK: plans
 
     static func targetDTOs(_ targets: [BackupPlanTargetModel], req: Request) async throws -> [TargetDTO] {
+        guard !targets.isEmpty else { return [] }
         let tree = try await req.entityTree()
         let agentIDs = targets.compactMap(\.agentID)
         let agents = agentIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
             try await AgentModel.query(on: req.db).filter(\.$id ~~ agentIDs).all().map { ($0.id!, $0.hostname) })
+        let assetIDs = targets.compactMap(\.assetID)
+        let assets = assetIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
+            try await AssetModel.query(on: req.db).filter(\.$id ~~ assetIDs).all().map { ($0.id!, $0.name) })
+        let viewIDs = targets.compactMap(\.savedViewID)
+        let views = viewIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
+            try await SavedViewModel.query(on: req.db).filter(\.$id ~~ viewIDs).all().map { ($0.id!, $0.name) })
+        let plans = Dictionary(uniqueKeysWithValues: try await BackupPlanModel.query(on: req.db)
+            .filter(\.$id ~~ Set(targets.map(\.planID))).all().map { ($0.id!, $0) })
+        let reach = try await PlanTargeting.reach(of: targets, plans: plans, tree: tree, now: req.now, on: req.db)
         return targets.map { target in
-            TargetDTO(id: target.id!, kind: target.kind, agent_id: target.agentID, entity_id: target.targetEntityID,
-                      label: target.agentID.map { agents[$0] ?? $0.uuidString }
-                          ?? target.targetEntityID.map { tree.path(of: $0) } ?? target.kind)
+            let label: String = switch target.targetKind {
+            case .agent?: target.agentID.map { agents[$0] ?? $0.uuidString } ?? target.kind
+            case .entity?: target.targetEntityID.map { tree.path(of: $0) } ?? target.kind
+            case .asset?: target.assetID.flatMap { assets[$0] } ?? target.label ?? target.kind
+            case .savedView?: target.savedViewID.flatMap { views[$0] } ?? target.label ?? target.kind
+            case nil: target.kind
+            }
+            let reached = reach[target.id!]
+            return TargetDTO(id: target.id!, kind: target.kind, agent_id: target.agentID,
+                             entity_id: target.targetEntityID, asset_id: target.assetID,
+                             saved_view_id: target.savedViewID, label: label,
+                             state: reached?.problem?.rawValue ?? "ok",
+                             problem: reached?.problem.map { problem in
+                                 reached?.detail.map { problem.message + " " + $0 } ?? problem.message
+                             },
+                             assets: reached?.assets, agents: reached?.agents.count,
+                             uncovered_assets: reached?.uncovered.count)
         }
     }
 
@@ -604,11 +665,8 @@ struct BackupAPIController {
         let service = BackupService(request: req)
         let plan = try await service.findPlan(req.parameters.get("id", as: UUID.self))
         let input = try req.decodeStrict(TargetInput.self)
-        let target: BackupService.NewTarget
-        switch (input.agent_id, input.entity_id) {
-        case let (agent?, nil): target = .agent(agent)
-        case let (nil, entity?): target = .entity(entity)
-        default: throw ParcError.validation(["agent_id": "Give either agent_id or entity_id."])
+        guard let target = input.target else {
+            throw ParcError.validation(["target": BackupService.targetOneMessage])
         }
         let row = try await service.addTarget(target, to: plan)
         let response = Response(status: .created)
@@ -732,6 +790,12 @@ struct BackupAPIController {
             }.map(\.element)
         }
         return rows
+    }
+
+    @Sendable func uncovered(_ req: Request) async throws -> ListResponse<BackupFleet.UncoveredRow> {
+        try await req.requireAnywhere(.backupRead)
+        let rows = try await BackupFleet.uncovered(req)
+        return ListResponse(items: rows, total: rows.count, next: nil)
     }
 
     @Sendable func fleet(_ req: Request) async throws -> ListResponse<BackupFleet.Row> {

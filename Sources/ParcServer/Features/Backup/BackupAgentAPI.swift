@@ -102,7 +102,7 @@ struct BackupAgentAPI {
 
     @Sendable static func plans(_ req: Request) async throws -> PlansResponse {
         let agent = try req.requireAgent()
-        let plans = try await PlanTargeting.plans(for: agent, tree: try await req.entityTree(), on: req.db)
+        let plans = try await PlanTargeting.plans(for: agent, tree: try await req.entityTree(), now: req.now, on: req.db)
         let repositoryIDs = Set(plans.map(\.repositoryID))
         let repositories = repositoryIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
             try await BackupRepositoryModel.query(on: req.db).filter(\.$id ~~ Array(repositoryIDs)).all()
@@ -204,6 +204,12 @@ struct BackupAgentAPI {
             } else {
                 try await alerts.resolveOpen(dedupKey: dedupKey, entityID: agent.entityID,
                                              by: "parc-agent \(agent.hostname)", on: db)
+                // A recovery point within the plan's RPO ends the "RPO late" alert at once (the job would next time).
+                if let plan, RecoveryPointObjective(hours: plan.rpoHours).state(lastRecoveryPoint: report.finished_at,
+                                                                                 now: alerts.now) == .ok {
+                    try await alerts.resolveOpen(dedupKey: BackupRPOJob.dedupKey(agent: agent.id!, plan: plan.id!),
+                                                 entityID: agent.entityID, by: "parc-agent \(agent.hostname)", on: db)
+                }
             }
         }
         let response = Response(status: .created)
@@ -312,7 +318,7 @@ struct BackupAgentAPI {
         let tree = try await req.entityTree()
         var plan: BackupPlanModel?
         if let planID {
-            plan = try await PlanTargeting.plans(for: agent, tree: tree, includeDisabled: true, on: req.db)
+            plan = try await PlanTargeting.plans(for: agent, tree: tree, now: req.now, includeDisabled: true, on: req.db)
                 .first { $0.id == planID }
             if plan == nil { errors["plan_id"] = "No such plan applies to this agent." }
         }

@@ -5,9 +5,9 @@ import Fluent
 import Vapor
 
 /// Backup, server side: repositories, plans and targets, runs and restore tests reported by
-/// agents, the fleet view (docs/backup-server.md).
+/// agents, the fleet view, the "RPO late" alert (docs/backup-server.md).
 struct BackupFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateBackupTables()] }
+    var migrations: [any Migration] { [CreateBackupTables(), AddAssetAndViewTargetsToBackupPlans()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "backup", labelKey: "nav.backup.fleet", path: "/backup", icon: "archive",
@@ -17,6 +17,8 @@ struct BackupFeature: ParcFeature {
         registry.addNavigation(.init(id: "backup-repositories", labelKey: "nav.backup.repositories",
                                      path: "/backup/repositories", icon: "database", section: "nav.section.backup",
                                      permission: .backupRead, order: 520))
+        registry.addJob(BackupRPOJob())
+        registry.addSchedule(BackupRPOJob.schedule)
         BackupAPIController().register(api)
         BackupPagesController().register(routes)
     }

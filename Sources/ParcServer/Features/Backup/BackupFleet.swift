@@ -75,20 +75,17 @@ struct BackupFleet {
         return try await rows(for: agents, req: req)
     }
 
-    static func rows(for agents: [AgentModel], req: Request) async throws -> [Row] {
-        guard !agents.isEmpty else { return [] }
-        let tree = try await req.entityTree()
-        let now = req.now
-        let agentIDs = agents.map { $0.id! }
-        let sql = req.db as! any SQLDatabase
+    /// Where a machine's recovery points are: per agent, plan and repository.
+    struct RecoveryPointKey: Hashable {
+        let agent: UUID
+        let plan: UUID?
+        let repository: UUID?
+    }
 
-        // Last recovery point per (agent, plan, repository): one grouped query.
-        struct Key: Hashable {
-            let agent: UUID
-            let plan: UUID?
-            let repository: UUID?
-        }
-        var lastGood: [Key: Date] = [:]
+    /// The last recovery point per (agent, plan, repository): one grouped query per 500 agents.
+    static func lastRecoveryPoints(of agentIDs: [UUID], on sql: any SQLDatabase) async throws
+        -> [RecoveryPointKey: Date] {
+        var lastGood: [RecoveryPointKey: Date] = [:]
         for chunk in agentIDs.chunked(500) {
             let rows = try await sql.select().column("agent_id").column("plan_id").column("repository_id")
                 .column(SQLFunction("MAX", args: SQLColumn("finished_at")), as: "last_at")
@@ -97,12 +94,23 @@ struct BackupFleet {
                 .where("agent_id", .in, Array(chunk))
                 .groupBy("agent_id").groupBy("plan_id").groupBy("repository_id").all()
             for row in rows {
-                let key = Key(agent: try row.decode(column: "agent_id", as: UUID.self),
-                              plan: try row.decode(column: "plan_id", as: UUID?.self),
-                              repository: try row.decode(column: "repository_id", as: UUID?.self))
+                let key = RecoveryPointKey(agent: try row.decode(column: "agent_id", as: UUID.self),
+                                           plan: try row.decode(column: "plan_id", as: UUID?.self),
+                                           repository: try row.decode(column: "repository_id", as: UUID?.self))
                 if let date = try row.decode(column: "last_at", as: Date?.self) { lastGood[key] = date }
             }
         }
+        return lastGood
+    }
+
+    static func rows(for agents: [AgentModel], req: Request) async throws -> [Row] {
+        guard !agents.isEmpty else { return [] }
+        let tree = try await req.entityTree()
+        let now = req.now
+        let agentIDs = agents.map { $0.id! }
+        let sql = req.db as! any SQLDatabase
+
+        let lastGood = try await lastRecoveryPoints(of: agentIDs, on: sql)
         // Last drill per agent.
         var lastDrill: [UUID: BackupDrillModel] = [:]
         for chunk in agentIDs.chunked(500) {
@@ -123,7 +131,13 @@ struct BackupFleet {
                 lastDrill[drill.agentID] = drill
             }
         }
-        let plansByAgent = try await PlanTargeting.plansByAgent(agents, tree: tree, on: req.db)
+        let plansByAgent: [UUID: [BackupPlanModel]]
+        if agents.count == 1, let agent = agents.first {
+            // One agent's page: its own plans, without evaluating every saved view of every plan.
+            plansByAgent = [agent.id!: try await PlanTargeting.plans(for: agent, tree: tree, now: now, on: req.db)]
+        } else {
+            plansByAgent = PlanTargeting.plansByAgent(agents, snapshot: try await snapshot(req), tree: tree)
+        }
         var repositoryIDs = Set(lastGood.keys.compactMap(\.repository))
         for plans in plansByAgent.values { repositoryIDs.formUnion(plans.map(\.repositoryID)) }
         let repositories = repositoryIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
@@ -172,6 +186,49 @@ struct BackupFleet {
                 },
                 three_two_one: status.threeTwoOne.rawValue)
         }
+    }
+}
+
+extension BackupFleet {
+    /// An asset that enabled plans target and that no active agent backs up (decision 0067).
+    struct UncoveredRow: Content {
+        struct Plan: Content {
+            let id: UUID
+            let name: String
+        }
+
+        let asset_id: UUID
+        let name: String
+        let entity_id: UUID
+        let entity: String
+        /// The plans concerned that the user may see.
+        let plans: [Plan]
+
+        static let schema = OpenAPISchema.object([
+            "asset_id": .uuid, "name": .string(), "entity_id": .uuid, "entity": .string(),
+            "plans": .array(.object(["id": .uuid, "name": .string()], required: ["id", "name"])),
+        ], required: ["asset_id", "name", "entity_id", "entity", "plans"])
+    }
+
+    /// The targeted assets without an agent, of the entities where the user reads backups, by name.
+    static func uncovered(_ req: Request) async throws -> [UncoveredRow] {
+        let visible = try await req.entities(for: .backupRead)
+        let tree = try await req.entityTree()
+        return try await snapshot(req).uncovered.filter { visible.contains($0.asset.entityID) }.map { asset, plans in
+            UncoveredRow(asset_id: asset.id, name: asset.name, entity_id: asset.entityID,
+                         entity: tree.path(of: asset.entityID),
+                         plans: plans.filter { visible.contains($0.entityID) }.map { .init(id: $0.id!, name: $0.name) })
+        }
+    }
+
+    private struct SnapshotKey: StorageKey { typealias Value = PlanTargeting.Snapshot }
+
+    /// The plans' targets as they stand, computed once per request (the fleet page needs them twice).
+    static func snapshot(_ req: Request) async throws -> PlanTargeting.Snapshot {
+        if let snapshot = req.storage[SnapshotKey.self] { return snapshot }
+        let snapshot = try await PlanTargeting.Snapshot.load(tree: try await req.entityTree(), now: req.now, on: req.db)
+        req.storage[SnapshotKey.self] = snapshot
+        return snapshot
     }
 }
 

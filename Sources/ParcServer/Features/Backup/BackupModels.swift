@@ -134,12 +134,15 @@ final class BackupPlanModel: Model, @unchecked Sendable {
     }
 }
 
-/// What a plan applies to: one agent, or every agent of an entity and its sub-entities (later also
-/// an asset, through `asset_id`).
+/// What a plan applies to: one agent, every agent of an entity and its sub-entities, one asset (the agents linked
+/// to it), or a group of assets — a shared saved view of the asset list, evaluated when it is used (decision 0067).
 final class BackupPlanTargetModel: Model, @unchecked Sendable {
     static let schema = "backup_plan_targets"
 
-    enum Kind: String, Codable, Sendable, CaseIterable { case agent, entity }
+    enum Kind: String, Codable, Sendable, CaseIterable {
+        case agent, entity, asset
+        case savedView = "saved_view"
+    }
 
     @ID(key: .id) var id: UUID?
     @Field(key: "plan_id") var planID: UUID
@@ -149,7 +152,25 @@ final class BackupPlanTargetModel: Model, @unchecked Sendable {
     @OptionalField(key: "agent_id") var agentID: UUID?
     @OptionalField(key: "target_entity_id") var targetEntityID: UUID?
     @OptionalField(key: "asset_id") var assetID: UUID?
+    @OptionalField(key: "saved_view_id") var savedViewID: UUID?
+    /// The asset's or the view's name when it was added: what the plan's page names once it is gone.
+    @OptionalField(key: "label") var label: String?
     @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    var targetKind: Kind? { Kind(rawValue: kind) }
+}
+
+/// Since when an agent has been under a plan, as the "RPO late" job first saw it (decision 0068): a machine gets one
+/// RPO from then to make its first backup. Rows go when the machine leaves the plan.
+final class BackupPlanCoverageModel: Model, @unchecked Sendable {
+    static let schema = "backup_plan_coverage"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "plan_id") var planID: UUID
+    @Field(key: "agent_id") var agentID: UUID
+    @Field(key: "since") var since: Date
 
     init() {}
 }

@@ -38,6 +38,15 @@ struct BackupPagesController {
         let ruleStates: [SelectOption]
         let counts: [String: Int]
         let chart: GrowthChart?
+        /// Targeted assets that no agent backs up (decision 0067).
+        let uncovered: [UncoveredView]
+    }
+
+    struct UncoveredView: Encodable {
+        let assetID: UUID
+        let name: String
+        let entity: String
+        let plans: [SelectOption]
     }
 
     @Sendable func fleetPage(_ req: Request) async throws -> Response {
@@ -63,6 +72,8 @@ struct BackupPagesController {
         let repositories = try await BackupAPIController.repositoryQuery(req, ListQuery(perPage: 200)).limit(200).all()
         var counts = Dictionary(uniqueKeysWithValues: RPOState.allCases.map { ($0.rawValue, 0) })
         for row in rows { counts[row.rpo_state, default: 0] += 1 }
+        let uncovered = try await BackupFleet.uncovered(req)
+        counts["uncovered"] = uncovered.count
         return try await req.renderPage("backup/fleet", title: req.t("nav.backup.fleet"), active: "backup", page: FleetPage(
             rows: page.map { FleetRowView($0, req: req) },
             links: ListPageLinks(req, query: query, total: rows.count, columns: [
@@ -74,7 +85,12 @@ struct BackupPagesController {
             drillStates: options("drill_state", ["passed", "failed", "never"], prefix: "backup.drill"),
             ruleStates: options("three_two_one", ThreeTwoOneState.allCases.map(\.rawValue), prefix: "backup.321"),
             counts: counts,
-            chart: try await GrowthChart.load(repositories: repositories, req: req)))
+            chart: try await GrowthChart.load(repositories: repositories, req: req),
+            uncovered: uncovered.prefix(200).map {
+                UncoveredView(assetID: $0.asset_id, name: $0.name, entity: $0.entity, plans: $0.plans.map {
+                    SelectOption(value: $0.id.uuidString, label: $0.name, selected: false)
+                })
+            }))
     }
 
     // MARK: plans
@@ -330,16 +346,60 @@ struct BackupPagesController {
         let entity: String
         let repository: BackupRepositoryModelView?
         let retention: [String]
-        let targets: [BackupAPIController.TargetDTO]
+        let targets: [TargetRow]
         let canManage: Bool
         let agents: [SelectOption]
         let entities: [SelectOption]
-        let targetErrors: [String: String]
+        /// Names and inventory numbers of the assets the plan may target, offered as the asset field is typed.
+        let assetChoices: [String]
+        let views: [SelectOption]
+        /// Why the last target was refused (a list: Leaf loops over arrays only).
+        let targetErrors: [String]
         let runs: [BackupAgentPanel.RunRow]
         /// The runs table shows the machine rather than the plan.
         let showMachine = true
         let tab: String
         let history: [AuditEntryView]
+    }
+
+    /// A target as the plan's page lists it: what it is, where it links, and what it reaches now.
+    struct TargetRow: Encodable {
+        let id: UUID
+        let kind: String
+        let kindLabel: String
+        let label: String
+        let link: String?
+        let ok: Bool
+        let state: String
+    }
+
+    private func targetRows(_ req: Request, _ targets: [BackupAPIController.TargetDTO]) async throws -> [TargetRow] {
+        let viewIDs = targets.compactMap(\.saved_view_id)
+        let views = viewIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
+            try await SavedViewModel.query(on: req.db).filter(\.$id ~~ viewIDs).all().map { ($0.id!, $0) })
+        let kindKey = BackupPlanTargetModel.Kind.savedView.rawValue
+        return targets.map { target in
+            let link: String? = switch target.kind {
+            case BackupPlanTargetModel.Kind.agent.rawValue: target.agent_id.map { "/agents/\($0)" }
+            case BackupPlanTargetModel.Kind.asset.rawValue:
+                target.state == PlanTargeting.Problem.assetDeleted.rawValue ? nil : target.asset_id.map { "/assets/\($0)" }
+            case kindKey: target.saved_view_id.flatMap { views[$0] }.map { "/assets?" + $0.query }
+            default: nil
+            }
+            let state: String
+            if target.state != "ok" {
+                state = req.t("backup.plans.target_state.\(target.state)")
+            } else if target.kind == BackupPlanTargetModel.Kind.asset.rawValue {
+                state = req.t("backup.plans.target_reach_asset", String(target.agents ?? 0))
+            } else if target.kind == kindKey {
+                state = req.t("backup.plans.target_reach_view", String(target.assets ?? 0), String(target.agents ?? 0),
+                              String(target.uncovered_assets ?? 0))
+            } else {
+                state = ""
+            }
+            return TargetRow(id: target.id, kind: target.kind, kindLabel: req.t("backup.plans.target_kind.\(target.kind)"),
+                             label: target.label, link: link, ok: target.state == "ok", state: state)
+        }
     }
 
     struct BackupRepositoryModelView: Encodable {
@@ -368,6 +428,12 @@ struct BackupPagesController {
             try await AgentModel.query(on: req.db).filter(\.$id ~~ Array(Set(runs.map(\.agentID)))).all()
                 .map { ($0.id!, $0.hostname) })
         let language = req.language
+        let service = BackupService(request: req)
+        let assetEntities = Set(tree.subtree(of: plan.entityID)).intersection(try await req.entities(for: .assetsRead))
+        let assetChoices = canManage && !assetEntities.isEmpty
+            ? try await AssetModel.query(on: req.db).filter(\.$entityID ~~ Array(assetEntities)).sort(\.$name)
+                .limit(500).all().flatMap { [$0.name] + ($0.inventoryNumber.map { [$0] } ?? []) } : []
+        let views = canManage ? try await service.usableViews(for: plan) : []
         let history = tab == "history" && scope.allows(.auditRead, in: plan.entityID)
             ? try await AuditEntryModel.history(objectType: "backup_plan", objectID: plan.id!,
                                                 visibleTo: req.entities(for: .auditRead), on: req.db)
@@ -378,13 +444,16 @@ struct BackupPagesController {
             retention: plan.retention.fields.compactMap { field, value in
                 value.map { req.t("backup.plans.\(field)") + " " + String($0) }
             },
-            targets: dto.targets, canManage: canManage,
+            targets: try await targetRows(req, dto.targets), canManage: canManage,
             agents: agents.map { SelectOption(value: $0.id!.uuidString, label: "\($0.hostname) — \(tree.path(of: $0.entityID))",
                                               selected: false) },
             entities: tree.subtree(of: plan.entityID).filter(scope.canSee).map {
                 SelectOption(value: $0.uuidString, label: tree.path(of: $0), selected: false)
             },
-            targetErrors: targetErrors,
+            assetChoices: Array(Set(assetChoices)).sorted(),
+            views: views.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name) — \(tree.path(of: $0.entityID))",
+                                            selected: false) },
+            targetErrors: targetErrors.sorted { $0.key < $1.key }.map(\.value),
             runs: runs.map {
                 BackupAgentPanel.RunRow(
                     id: $0.id!, finished: req.formatDateTime($0.finishedAt), plan: plan.name,
@@ -406,6 +475,9 @@ struct BackupPagesController {
     struct TargetForm: Content {
         let agent_id: String?
         let entity_id: String?
+        /// An asset's name or inventory number.
+        let asset: String?
+        let saved_view_id: String?
     }
 
     @Sendable func addTargetFromForm(_ req: Request) async throws -> Response {
@@ -417,6 +489,13 @@ struct BackupPagesController {
                 _ = try await service.addTarget(.agent(agent), to: plan)
             } else if let entity = form.entity_id.flatMap(UUID.init(uuidString:)) {
                 _ = try await service.addTarget(.entity(entity), to: plan)
+            } else if let asset = form.asset {
+                _ = try await service.addTarget(.asset(try await service.findTargetAsset(asset, for: plan)), to: plan)
+            } else if let view = form.saved_view_id {
+                guard let id = UUID(uuidString: view) else {
+                    throw ParcError.validation(["saved_view_id": BackupService.targetViewMessage])
+                }
+                _ = try await service.addTarget(.savedView(id), to: plan)
             } else {
                 throw ParcError.validation(["agent_id": BackupService.targetAgentMessage])
             }

@@ -183,11 +183,60 @@ struct BackupService {
     enum NewTarget {
         case agent(UUID)
         case entity(UUID)
+        case asset(UUID)
+        case savedView(UUID)
     }
 
+    /// The saved-view list whose views can be plan targets.
+    static let assetListKey = "assets"
     static let targetAgentMessage = "Choose an agent of the plan's entity or of one below it."
     static let targetEntityMessage = "Choose the plan's entity or one below it."
     static let targetExistsMessage = "The plan already applies to this target."
+    static let targetAssetMessage = "Choose an asset of the plan's entity or of one below it."
+    static let targetAssetOutOfServiceMessage = "This asset is retired or disposed: no plan applies to it."
+    static let targetAssetNameMessage = "No asset of the plan's entity has this name or inventory number."
+    static let targetAssetAmbiguousMessage = "Several assets have this name: give the inventory number."
+    static let targetViewMessage = "Choose a view of the asset list shared in the plan's entity or in an entity above it."
+    static let targetOneMessage = "Give one of agent_id, entity_id, asset_id or saved_view_id."
+
+    /// The asset of the plan's subtree (visible to the user) named so, or with this inventory number.
+    func findTargetAsset(_ text: String, for plan: BackupPlanModel) async throws -> UUID {
+        let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !needle.isEmpty, needle.count <= 200 else {
+            throw ParcError.validation(["asset": Self.targetAssetNameMessage])
+        }
+        let subtree = Set(try await request.entityTree().subtree(of: plan.entityID))
+            .intersection(try await request.entities(for: .assetsRead))
+        guard !subtree.isEmpty else { throw ParcError.validation(["asset": Self.targetAssetNameMessage]) }
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.select().column("id").column("inventory_number").from(AssetModel.schema)
+            .where("entity_id", .in, Array(subtree))
+            .where(SQLGroupExpression(SQLBinaryExpression(
+                SQLBinaryExpression(SQLFunction("LOWER", args: SQLColumn("name")), .equal, SQLBind(needle)), .or,
+                SQLBinaryExpression(SQLFunction("LOWER", args: SQLColumn("inventory_number")), .equal,
+                                    SQLBind(needle)))))
+            .limit(20).all()
+        let matches = try rows.map {
+            (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "inventory_number", as: String?.self))
+        }
+        // An inventory number is the precise answer when a name is shared.
+        if let exact = matches.first(where: { $0.1?.lowercased() == needle }), matches.count(where: {
+            $0.1?.lowercased() == needle
+        }) == 1 {
+            return exact.0
+        }
+        guard let only = matches.first else { throw ParcError.validation(["asset": Self.targetAssetNameMessage]) }
+        guard matches.count == 1 else { throw ParcError.validation(["asset": Self.targetAssetAmbiguousMessage]) }
+        return only.0
+    }
+
+    /// The shared asset-list views a plan of this entity may use, that the user sees: shared in the plan's entity or
+    /// in an entity above it.
+    func usableViews(for plan: BackupPlanModel) async throws -> [SavedViewModel] {
+        let lineage = [plan.entityID] + (try await request.entityTree().ancestors(of: plan.entityID))
+        return try await SavedViewService(request: request).visibleQuery(listKey: Self.assetListKey)
+            .filter(\.$shared == true).filter(\.$entityID ~~ lineage).sort(\.$name).sort(\.$id).all()
+    }
 
     func addTarget(_ target: NewTarget, to plan: BackupPlanModel) async throws -> BackupPlanTargetModel {
         try await request.require(.backupManage, in: plan.entityID)
@@ -222,6 +271,33 @@ struct BackupService {
             row.kind = BackupPlanTargetModel.Kind.entity.rawValue
             row.targetEntityID = entityID
             label = "entity \(tree.path(of: entityID))"
+        case .asset(let assetID):
+            guard let asset = try await AssetModel.find(assetID, on: db), subtree.contains(asset.entityID),
+                  try await request.entities(for: .assetsRead).contains(asset.entityID)
+            else { throw ParcError.validation(["asset_id": Self.targetAssetMessage]) }
+            if let status = AssetStatus(rawValue: asset.status), !status.isInService {
+                throw ParcError.validation(["asset_id": Self.targetAssetOutOfServiceMessage])
+            }
+            if try await BackupPlanTargetModel.query(on: db).filter(\.$planID == plan.id!)
+                .filter(\.$assetID == assetID).count() > 0 {
+                throw ParcError.validation(["asset_id": Self.targetExistsMessage])
+            }
+            row.kind = BackupPlanTargetModel.Kind.asset.rawValue
+            row.assetID = assetID
+            row.label = asset.name
+            label = "asset \(asset.name)"
+        case .savedView(let viewID):
+            guard let view = try await usableViews(for: plan).first(where: { $0.id == viewID }) else {
+                throw ParcError.validation(["saved_view_id": Self.targetViewMessage])
+            }
+            if try await BackupPlanTargetModel.query(on: db).filter(\.$planID == plan.id!)
+                .filter(\.$savedViewID == viewID).count() > 0 {
+                throw ParcError.validation(["saved_view_id": Self.targetExistsMessage])
+            }
+            row.kind = BackupPlanTargetModel.Kind.savedView.rawValue
+            row.savedViewID = viewID
+            row.label = view.name
+            label = "saved view \(view.name)"
         }
         let audit = AuditLog(request: request)
         let targetLabel = label
@@ -240,48 +316,18 @@ struct BackupService {
             .filter(\.$planID == plan.id!).first()
         else { throw ParcError.notFound("target") }
         let audit = AuditLog(request: request)
-        let label = row.agentID.map { "agent \($0)" } ?? row.targetEntityID.map { "entity \($0)" } ?? row.kind
+        let label = switch row.targetKind {
+        case .agent?: "agent \(row.agentID?.uuidString ?? "")"
+        case .entity?: "entity \(row.targetEntityID?.uuidString ?? "")"
+        case .asset?: "asset \(row.label ?? row.assetID?.uuidString ?? "")"
+        case .savedView?: "saved view \(row.label ?? row.savedViewID?.uuidString ?? "")"
+        case nil: row.kind
+        }
         try await db.transaction { db in
             try await row.delete(on: db)
             try await audit.record("remove_target", objectType: "backup_plan", objectID: plan.id!, label: plan.name,
                                    entityID: plan.entityID,
                                    changes: [FieldChange(field: "target", before: label, after: nil)], on: db)
         }
-    }
-}
-
-/// Which plans apply to which agents (shared by the agent API, the fleet view and the pages).
-enum PlanTargeting {
-    /// The plans (enabled only, unless `includeDisabled`) that target the agent: directly, or
-    /// through its entity or an entity above it.
-    static func plans(for agent: AgentModel, tree: EntityTree, includeDisabled: Bool = false,
-                      on db: any Database) async throws -> [BackupPlanModel] {
-        let lineage = [agent.entityID] + tree.ancestors(of: agent.entityID)
-        let targets = try await BackupPlanTargetModel.query(on: db).group(.or) {
-            $0.filter(\.$agentID == agent.id!).filter(\.$targetEntityID ~~ lineage)
-        }.all()
-        let planIDs = Set(targets.map(\.planID))
-        guard !planIDs.isEmpty else { return [] }
-        var query = BackupPlanModel.query(on: db).filter(\.$id ~~ Array(planIDs))
-        if !includeDisabled { query = query.filter(\.$enabled == true) }
-        return try await query.sort(\.$name).sort(\.$id).all()
-    }
-
-    /// Plans per agent for many agents at once (fleet view).
-    static func plansByAgent(_ agents: [AgentModel], tree: EntityTree, on db: any Database) async throws
-        -> [UUID: [BackupPlanModel]] {
-        guard !agents.isEmpty else { return [:] }
-        let plans = try await BackupPlanModel.query(on: db).filter(\.$enabled == true).all()
-        guard !plans.isEmpty else { return [:] }
-        let targets = try await BackupPlanTargetModel.query(on: db).filter(\.$planID ~~ plans.map { $0.id! }).all()
-        let plansByID = Dictionary(uniqueKeysWithValues: plans.map { ($0.id!, $0) })
-        var result: [UUID: [BackupPlanModel]] = [:]
-        for agent in agents {
-            let lineage = Set([agent.entityID] + tree.ancestors(of: agent.entityID))
-            let ids = Set(targets.filter { $0.agentID == agent.id || $0.targetEntityID.map(lineage.contains) == true }
-                .map(\.planID))
-            result[agent.id!] = ids.compactMap { plansByID[$0] }.sorted { $0.name < $1.name }
-        }
-        return result
     }
 }

@@ -25,27 +25,49 @@ struct AssetQuery {
     static let textFilters = ["type", "subtype", "status", "name", "serial", "uuid", "manufacturer", "model",
                               "os_name", "inventory_number"]
 
-    let request: Request
     let query: ListQuery
+    private let db: any Database
+    private let now: Date
+    /// The entities whose assets the query may return.
+    private let entities: () async throws -> Set<UUID>
+    private let tree: () async throws -> EntityTree
+    /// The account `assigned_user_id=me` stands for.
+    private let me: () throws -> UUID
+    /// Only these assets, when set (what a saved view says about a few known machines).
+    private var only: [UUID]?
+
+    /// The list as the request's user sees it.
+    init(request: Request, query: ListQuery) {
+        self.query = query
+        db = request.db
+        now = request.now
+        entities = { try await request.entities(for: .assetsRead) }
+        tree = { try await request.entityTree() }
+        me = { try request.requireUser().id }
+    }
+
+    /// The list outside any request (a saved view evaluated for a backup plan): the assets of `entities`, `me`
+    /// being the view's owner.
+    init(query: ListQuery, within entities: Set<UUID>, tree: EntityTree, me: UUID, now: Date, db: any Database) {
+        self.query = query
+        self.db = db
+        self.now = now
+        self.entities = { entities }
+        self.tree = { tree }
+        self.me = { me }
+    }
+
+    /// The same query restricted to these assets.
+    func restricted(to ids: [UUID]) -> AssetQuery {
+        var copy = self
+        copy.only = ids
+        return copy
+    }
 
     /// The matching asset ids' count, and one page of rows.
     func run() async throws -> (total: Int, rows: [any SQLRow]) {
-        let sql = request.db as! any SQLDatabase
-        let entities = try await request.entities(for: .assetsRead)
-        guard !entities.isEmpty else { return (0, []) }
-        var conditions: [any SQLExpression] = [
-            SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in, SQLBind.group(Array(entities)))
-        ]
-        try await addFilters(&conditions, sql: sql)
-        if let text = query.search?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            let like = { (column: String) -> SQLQueryString in
-                "LOWER(\(ident: "assets").\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"
-            }
-            conditions.append(SQLGroupExpression(SQLBinaryExpression(like("name"), .or, like("serial"))))
-        }
-        let predicate = conditions.dropFirst().reduce(conditions[0]) { SQLBinaryExpression($0, .and, $1) }
+        let sql = db as! any SQLDatabase
+        guard let predicate = try await predicate(sql: sql) else { return (0, []) }
         let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("assets").where(predicate).first()
         let total = try count?.decode(column: "n", as: Int.self) ?? 0
@@ -57,6 +79,43 @@ struct AssetQuery {
         }
         select = select.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "assets"), direction: SQLDirection.ascending)).limit(query.perPage).offset(query.offset)
         return (total, try await select.all())
+    }
+
+    /// Every matching asset's id, name, entity, status and agent link, without paging (a saved view's machines).
+    func matches() async throws -> [(id: UUID, name: String, entityID: UUID, status: String, agentID: UUID?)] {
+        let sql = db as! any SQLDatabase
+        guard let predicate = try await predicate(sql: sql) else { return [] }
+        let rows = try await sql.select().columns(["id", "name", "entity_id", "status", "agent_id"].map {
+            SQLColumn($0, table: "assets") as any SQLExpression
+        }).from("assets").where(predicate).all()
+        return try rows.map {
+            (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "name", as: String.self),
+             try $0.decode(column: "entity_id", as: UUID.self), try $0.decode(column: "status", as: String.self),
+             try $0.decode(column: "agent_id", as: UUID?.self))
+        }
+    }
+
+    /// The WHERE clause: the entities, the filters and the search; nil when no entity is allowed.
+    private func predicate(sql: any SQLDatabase) async throws -> (any SQLExpression)? {
+        let entities = try await entities()
+        guard !entities.isEmpty else { return nil }
+        var conditions: [any SQLExpression] = [
+            SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in, SQLBind.group(Array(entities)))
+        ]
+        if let only {
+            guard !only.isEmpty else { return nil }
+            conditions.append(SQLBinaryExpression(SQLColumn("id", table: "assets"), .in, SQLBind.group(only)))
+        }
+        try await addFilters(&conditions, sql: sql)
+        if let text = query.search?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let like = { (column: String) -> SQLQueryString in
+                "LOWER(\(ident: "assets").\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"
+            }
+            conditions.append(SQLGroupExpression(SQLBinaryExpression(like("name"), .or, like("serial"))))
+        }
+        return conditions.dropFirst().reduce(conditions[0]) { SQLBinaryExpression($0, .and, $1) }
     }
 
     private func addFilters(_ conditions: inout [any SQLExpression], sql: any SQLDatabase) async throws {
@@ -73,13 +132,13 @@ struct AssetQuery {
             guard let id = UUID(uuidString: entity) else {
                 throw ParcError.badRequest("invalid_query", "Parameter 'entity_id' must be a UUID.")
             }
-            let subtree = try await request.entityTree().subtree(of: id)
+            let subtree = try await tree().subtree(of: id)
             conditions.append(SQLBinaryExpression(SQLColumn("entity_id", table: "assets"), .in,
                                                   SQLBind.group(subtree.isEmpty ? [id] : subtree)))
         }
         if let text = filters["assigned_user_id"] {
             let id: UUID
-            if text == "me" { id = try request.requireUser().id } else {
+            if text == "me" { id = try me() } else {
                 guard let parsed = UUID(uuidString: text) else {
                     throw ParcError.badRequest("invalid_query", "Parameter 'assigned_user_id' must be an account's id or 'me'.")
                 }
@@ -100,7 +159,7 @@ struct AssetQuery {
             guard let days = Int(text), (0...36_500).contains(days) else {
                 throw ParcError.badRequest("invalid_query", "Parameter 'not_seen_days' must be a number of days.")
             }
-            let limit = request.now.addingTimeInterval(-Double(days) * 86_400)
+            let limit = now.addingTimeInterval(-Double(days) * 86_400)
             conditions.append(SQLGroupExpression(SQLBinaryExpression(
                 SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .is, SQLLiteral.null), .or,
                 SQLBinaryExpression(SQLColumn("last_inventory_at", table: "assets"), .lessThan, SQLBind(limit)))))
@@ -111,9 +170,9 @@ struct AssetQuery {
             }
             let column = SQLColumn("warranty_end", table: "assets")
             conditions.append(SQLBinaryExpression(
-                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(UTCDay.text(request.now))), .and,
+                SQLBinaryExpression(column, .greaterThanOrEqual, SQLBind(UTCDay.text(now))), .and,
                 SQLBinaryExpression(column, .lessThanOrEqual,
-                                    SQLBind(UTCDay.text(request.now.addingTimeInterval(Double(days) * 86_400))))))
+                                    SQLBind(UTCDay.text(now.addingTimeInterval(Double(days) * 86_400))))))
         }
         if let name = filters["software"] {
             let versionIDs = try await softwareVersionIDs(name: name, version: filters["software_version"], sql: sql)
