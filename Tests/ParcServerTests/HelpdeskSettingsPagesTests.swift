@@ -22,7 +22,7 @@ extension HelpdeskWorld {
             ("week_monday", "08:00-12:00, 13:30-17:30"), ("week_tuesday", "08:00-12:00, 13:30-17:30"),
             ("week_wednesday", "08:00-12:00"), ("week_thursday", "08:00-12:00, 13:30-17:30"),
             ("week_friday", "08:00-12:00, 13:30-17:00"), ("week_saturday", ""), ("week_sunday", ""),
-            ("holidays", "05-01\n2026-04-06"),
+            ("holidays", "05-01\r\n2026-04-06"),
             ("rule_priorities_0", "5"), ("rule_priorities_0", "6"), ("rule_own_0", "30m"), ("rule_resolve_0", "4h"),
             ("rule_own_1", "1h"), ("rule_resolve_1", "2d"), ("rule_own_2", ""), ("rule_resolve_2", ""),
         ]

@@ -105,7 +105,8 @@ struct SLAPolicyForm {
             return value
         }
         func list(_ key: String) -> [String] {
-            text(key).split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" || $0 == ";" })
+            // Browsers send a textarea's line breaks as CR LF, one Character in Swift: isNewline covers it.
+            text(key).split(whereSeparator: { $0.isNewline || $0 == "," || $0 == ";" })
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         var week: [String: [String]] = [:]
