@@ -63,6 +63,9 @@ struct BrowserTests {
                     ("/admin/users/new", fr("users.new")),
                     ("/admin/audit", fr("nav.audit")),
                     ("/account", fr("account.title")),
+                    ("/inventory/settings", fr("inventory.settings.title")),
+                    ("/inventory/entity-rules", fr("inventory.rules.title")),
+                    ("/software/dictionary", fr("inventory.dictionary.title")),
                 ]
                 for (path, h1) in pages {
                     try await browser.open(server.url(path))
@@ -194,7 +197,8 @@ struct BrowserTests {
 
                 // MUT: each page at phone width (wide tables scroll inside their own box, not the page)
                 for path in ["/", "/admin/entities", "/admin/users", "/admin/users/new", "/admin/audit", "/account", "/software",
-                             "/licences", "/licences/new", "/assets", "/assets/import"] {
+                             "/licences", "/licences/new", "/assets", "/assets/import", "/inventory/settings",
+                             "/inventory/entity-rules", "/software/dictionary"] {
                     try await browser.open(server.url(path))
                     try await page.expect(path: path, lang: "en")
                     try await page.expectFitsWidth()
