@@ -117,4 +117,14 @@ public struct TicketTemplate: Hashable, Sendable, Codable {
         }
         return missing
     }
+
+    /// The required fields a person's change of an existing ticket leaves empty (decision 0064): every one when the
+    /// change moves the ticket into the category (`entering`), else only those the change emptied — a ticket that
+    /// came in by mail without a location is not blocked until someone gives one, but nobody clears it afterwards.
+    /// The description's starting text is not looked at: it was written for the category the ticket was opened in.
+    public func missingAfterChange(before: Values, after: Values, entering: Bool) -> [Field] {
+        let missing = missingFields(in: after, descriptionTemplate: nil)
+        let wasMissing = entering ? [] : Set(missingFields(in: before, descriptionTemplate: nil))
+        return mandatory.filter { missing.contains($0.rawValue) && !wasMissing.contains($0.rawValue) }
+    }
 }
