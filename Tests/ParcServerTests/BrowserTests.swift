@@ -3,10 +3,6 @@ import ParcCore
 import Testing
 @testable import ParcServer
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The main UI flows in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`,
 /// which scripts/test installs) against the real `parc serve` executable on a temp SQLite directory.
 /// One browser at a time: each test starts its own server and Chromium.
@@ -309,7 +305,7 @@ struct BrowserTests {
                 try await page.expect(path: "/tickets/new", h1: fr("tickets.new"), lang: "fr")
                 #expect(try await page.value(of: "#title") == "Arrivée : ")
                 let template = try await page.value(of: "#description")
-                #expect(template == "## Nom de l'arrivant\n\n## Date d'arrivée\n", "\(template ?? "none")")
+                #expect(template == "## Nom de l'arrivant\n\n## Date d'arrivée", "\(template ?? "none")")
                 #expect(try await page.value(of: "#type") == "request")
                 #expect(try await page.value(of: "#urgency") == "2")
                 #expect(try await page.value(of: "#tags") == "arrivée")
@@ -669,7 +665,7 @@ private struct PageChecker {
             document.querySelectorAll('.field.has-error').forEach(f => {
                 const input = f.querySelector('input:not([type=hidden]), select, textarea');
                 const error = f.querySelector('.field-error');
-                if (input && error) errors[input.id] = error.textContent.replace(/\\s+/g, ' ').trim();
+                if (input && error) errors[input.id] = error.textContent.replace(/[ \\t\\r\\n]+/g, ' ').trim();
             });
             return errors;
             """)
@@ -706,19 +702,11 @@ private struct HelpdeskSite {
     /// Calls the API as the administrator; anything but a 2xx fails with what the server said.
     @discardableResult
     func api(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
-        var request = URLRequest(url: server.url(path))
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (status, json) = try await AgentEndToEndTests.API(server: server, token: token).call(method, path, body)
         guard (200..<300).contains(status) else {
-            throw TestProcessError("\(method) \(path) answered \(status): \(String(decoding: data, as: UTF8.self).prefix(800))")
+            throw TestProcessError("\(method) \(path) answered \(status): \(String(describing: json))")
         }
-        return data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+        return json as? [String: Any] ?? [:]
     }
 
     func id(_ object: [String: Any]) throws -> String { try #require(object["id"] as? String) }

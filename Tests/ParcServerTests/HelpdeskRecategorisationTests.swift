@@ -7,17 +7,27 @@ import VaporTesting
 @testable import ParcServer
 
 /// A ticket's category chosen or changed: the required fields of a category a ticket moves to — by the API, by the
-/// ticket page's form, and by a rule (decision 0064) — and the new-ticket form's category chooser.
-@Suite("Helpdesk: changing a ticket's category")
+/// ticket page's form, and by a rule (decision 0064) — and the new-ticket form as a browser sends it.
+@Suite("Helpdesk: a ticket's category on the forms and on changes")
 struct HelpdeskRecategorisationTests {
+    /// Alpha with the *Arrivée* category (location and asset required), Rita's machine, and `login` signed in on the
+    /// pages.
+    static func arrival(_ app: Application, signedIn login: String) async throws
+        -> (w: HelpdeskWorld, category: String, machine: String, client: WebClient)
+    {
+        let w = try await HelpdeskWorld.make(app)
+        let category = try await HelpdeskTemplatesTests.arrivalCategory(w)
+        let machine = try await HelpdeskTemplatesTests.asset(w, name: "PC-RITA", user: w.requester.id!)
+        let client = WebClient(app)
+        try await client.signIn(login)
+        return (w, category, machine, client)
+    }
     @Test("PATCH into a category that requires fields: refused with each field named unless the change fills them; within the category a change may not empty one",
           arguments: TestDatabase.all)
     func apiChange(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
             // setup: Arrivée requires a location and an asset; a ticket without either, opened without category
-            let w = try await HelpdeskWorld.make(app)
-            let category = try await HelpdeskTemplatesTests.arrivalCategory(w)
-            let machine = try await HelpdeskTemplatesTests.asset(w, name: "PC-ALP-0042", user: w.requester.id!)
+            let (w, category, machine, _) = try await Self.arrival(app, signedIn: "rita")
             let ticket = try await w.open(w.requesterToken, #""title":"Nouvel arrivant","tags":["rh"]"#)
             let id = try #require(ticket["id"] as? String)
             let historyBefore = try await w.history(id)
@@ -121,19 +131,15 @@ struct HelpdeskRecategorisationTests {
     func pageChange(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
             // setup: Alice works in French
-            let w = try await HelpdeskWorld.make(app)
-            let category = try await HelpdeskTemplatesTests.arrivalCategory(w)
-            let machine = try await HelpdeskTemplatesTests.asset(w, name: "PC-ALP-0042", user: w.requester.id!)
+            let (w, category, machine, alice) = try await Self.arrival(app, signedIn: "alice")
             let ticket = try await w.open(w.requesterToken, #""title":"Nouvel arrivant""#)
             let id = try #require(ticket["id"] as? String)
-            let alice = WebClient(app)
-            try await alice.signIn("alice")
             let french = try #require(try await UserModel.query(on: app.db).filter(\.$login == "alice").first())
             french.language = "fr"
             try await french.save(on: app.db)
             let form = try await alice.get("/tickets/\(id)?tab=details")
             #expect(form.body.string.contains("<option value=\"\(category)\">Arrivée</option>"), "the categories are offered")
-            #expect(form.body.string.contains("PC-ALP-0042"), "the requester's machine is offered")
+            #expect(form.body.string.contains("PC-RITA"), "the requester's machine is offered")
 
             // MUT: the category without location or asset, with a diagnosis typed
             let refused = try await alice.post("/tickets/\(id)", pairs: [
@@ -188,11 +194,7 @@ struct HelpdeskRecategorisationTests {
     func chooserCarries(_ database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
             // setup
-            let w = try await HelpdeskWorld.make(app)
-            let category = try await HelpdeskTemplatesTests.arrivalCategory(w)
-            let machine = try await HelpdeskTemplatesTests.asset(w, name: "PC-RITA", user: w.requester.id!)
-            let rita = WebClient(app)
-            try await rita.signIn("rita")
+            let (_, category, machine, rita) = try await Self.arrival(app, signedIn: "rita")
             func chooser(_ html: String) -> String {
                 html.components(separatedBy: "category-chooser").dropFirst().first?.components(separatedBy: "</form>").first ?? ""
             }
@@ -216,6 +218,31 @@ struct HelpdeskRecategorisationTests {
             // Hostile text stays text.
             let hostile = try await rita.get("/tickets/new?title=%22%3E%3Cscript%3Ealert(1)%3C/script%3E")
             #expect(hostile.status == .ok && !hostile.body.string.contains("<script>alert(1)"))
+        }
+    }
+
+    @Test("a category's starting text sent back unchanged by a browser (lines ended by CR LF) is still refused",
+          arguments: TestDatabase.all)
+    func templateFromBrowser(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            // setup
+            let (w, category, machine, rita) = try await Self.arrival(app, signedIn: "rita")
+
+            #expect(try await rita.get("/tickets/new?category_id=\(category)").status == .ok)
+
+            // MUT: the form posted with the textarea as Chromium sends it
+            let refused = try await rita.post("/tickets", pairs: [
+                ("entity_id", w.t.alpha.id!.uuidString), ("category_id", category), ("type", "request"),
+                ("title", "Arrivée : Chloé"), ("description", "## Nom de l'arrivant\r\n\r\n## Date\r\n"),
+                ("urgency", "2"), ("impact", "1"), ("location", "Bureau 3"), ("tags", "arrivée"),
+                ("asset_ids[]", machine),
+            ])
+
+            // validate
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Complete the category&#39;s template")
+                    || refused.body.string.contains("Complete the category's template"), "\(refused.body.string.prefix(300))")
+            #expect(try await TicketModel.query(on: app.db).count() == 0)
         }
     }
 }

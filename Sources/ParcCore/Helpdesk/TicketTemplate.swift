@@ -100,11 +100,15 @@ public struct TicketTemplate: Hashable, Sendable, Codable {
     }
 
     /// The fields a ticket leaves empty that the template requires, plus `description` when the category's
-    /// starting text (`descriptionTemplate`) was sent back unchanged.
+    /// starting text (`descriptionTemplate`) was sent back unchanged — line ends aside: a browser sends a textarea's
+    /// lines ended by CR LF.
     public func missingFields(in values: Values, descriptionTemplate: String?) -> [String] {
         var missing: [String] = []
-        if let start = descriptionTemplate?.trimmingCharacters(in: .whitespacesAndNewlines), !start.isEmpty,
-           values.description.trimmingCharacters(in: .whitespacesAndNewlines) == start {
+        func normalized(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let start = descriptionTemplate.map(normalized), !start.isEmpty, normalized(values.description) == start {
             missing.append("description")
         }
         for field in mandatory {

@@ -67,6 +67,10 @@ struct TicketTemplateTests {
         #expect(template.missingFields(in: untouched, descriptionTemplate: start) == ["description"])
         let written = TicketTemplate.Values(description: start + "Alice Martin", location: nil, tags: [], assetCount: 0)
         #expect(template.missingFields(in: written, descriptionTemplate: start).isEmpty)
+        // A browser sends the textarea's lines ended by CR LF: still the template.
+        let fromBrowser = TicketTemplate.Values(description: start.replacingOccurrences(of: "\n", with: "\r\n"),
+                                                location: nil, tags: [], assetCount: 0)
+        #expect(template.missingFields(in: fromBrowser, descriptionTemplate: start) == ["description"])
         // An empty template never makes a description missing.
         let any = TicketTemplate.Values(description: "x", location: nil, tags: [], assetCount: 0)
         #expect(template.missingFields(in: any, descriptionTemplate: "  \n").isEmpty)
