@@ -501,7 +501,8 @@ struct BrowserTests {
                 try await browser.click(browser.element("#condition_operator_0 option[value='contains']"))
                 try await browser.type("printer", into: browser.element("#condition_value_0"))
                 try await browser.click(browser.element("#action_kind_0 option[value='set_category']"))
-                try await browser.type(printers, into: browser.element("#action_value_0"))
+                // The category is chosen by name: choosing the action swaps the typed value for a select.
+                try await browser.click(browser.element("#action_choice_0 option[value='\(printers)']"))
                 try await browser.click(browser.element("#action_kind_1 option[value='add_tag']"))
                 try await browser.type("printing", into: browser.element("#action_value_1"))
                 try await browser.click(browser.element("form[action='/tickets/rules'] button[type='submit']"))
