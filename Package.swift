@@ -135,6 +135,7 @@ let package = Package(
                 "ParcMail",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Fixtures"), .copy("InboundFixtures")],
             swiftSettings: strictSettings

@@ -105,6 +105,16 @@ extension IMAPError {
                 message: "the connection to \(server) was cut while \(phrase)",
                 underlyingError: error
             )
+        case _ where Self.isTLSLayer(error) && !Self.isHandshakeFailure(error) && !Self.beforeSession(phrase):
+            // TLS was set up and the session was working: an error of the TLS layer now is the connection breaking
+            // under it (a server killed mid-session resets the socket, and BoringSSL reports that as its own
+            // error), not a certificate or configuration problem; trying again later can help.
+            return IMAPError(
+                kind: .connectionClosed,
+                isTransient: true,
+                message: "the TLS connection to \(server) broke while \(phrase) (\(error))",
+                underlyingError: error
+            )
         case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return IMAPError(
                 kind: .tlsFailed,
@@ -123,6 +133,24 @@ extension IMAPError {
                 underlyingError: error
             )
         }
+    }
+
+    /// Whether `phrase` names a step before the session works: connecting, the TLS handshake, the greeting's
+    /// capabilities. A TLS error there is about TLS itself (a certificate, a protocol version).
+    static func beforeSession(_ phrase: String) -> Bool {
+        phrase == "connecting" || phrase.hasPrefix("during STARTTLS") || phrase.hasPrefix("waiting for the greeting")
+            || phrase == "asking for capabilities"
+    }
+
+    /// Whether `error` is the TLS handshake failing (a certificate refused, no common protocol), whenever it shows.
+    static func isHandshakeFailure(_ error: any Error) -> Bool {
+        if case NIOSSLError.handshakeFailed = error { return true }
+        return false
+    }
+
+    /// Whether `error` comes from the TLS layer (NIOSSL or BoringSSL).
+    static func isTLSLayer(_ error: any Error) -> Bool {
+        error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
     }
 
     /// Whether this error is the framer refusing a literal over the size limit.
