@@ -11,6 +11,53 @@ public enum QueryString {
         return pairs
     }
 
+    /// The pairs of a query string as Foundation's `URL(string:)` hands it on. A request line that holds a character
+    /// a URL may not hold raw — `[` and `]` above all, as in `memory_bytes[lt]=8GB` typed in an address bar or sent
+    /// by `curl -g` — makes Foundation percent-encode the whole query again, `%` included (`Dell%20Inc.` arrives as
+    /// `Dell%2520Inc.`). Such a query is recognised by its escaped brackets and by holding no escape that a client
+    /// writes but that re-encoding never makes (`%3F`, `%26`, `%3D`, `%2B`, `%2C`…: characters a query may hold
+    /// raw); it is decoded once first. When that reading fails (a client that escaped a `%` itself), the query is
+    /// read as it came.
+    public static func requestPairs(_ query: some StringProtocol) throws(QueryStringError) -> [(String, String)] {
+        if looksReencoded(query), let original = try? decode(query), let pairs = try? pairs(original) {
+            return pairs
+        }
+        return try pairs(query)
+    }
+
+    /// Whether `query` reads as Foundation's second encoding of a raw query (see ``requestPairs(_:)``).
+    static func looksReencoded(_ query: some StringProtocol) -> Bool {
+        let bytes = Array(query.utf8)
+        var brackets = false
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "%") else {
+                index += 1
+                continue
+            }
+            guard index + 2 < bytes.count, let high = ASCIIHex.value(bytes[index + 1]),
+                let low = ASCIIHex.value(bytes[index + 2])
+            else { return false }
+            let byte = high << 4 | low
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") { brackets = true }
+            // A character a query may hold raw: re-encoding leaves it alone, so its escape comes from a client.
+            if byte < 0x80, byte != UInt8(ascii: "%"), queryAllowed(byte) { return false }
+            index += 3
+        }
+        return brackets
+    }
+
+    /// The characters RFC 3986 lets a query hold raw (unreserved, sub-delimiters, `:`, `@`, `/`, `?`).
+    static func queryAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("-._~!$&'()*+,;=:@/?".utf8).contains(byte)
+        }
+    }
+
     /// `pairs` as a query string, each name and value percent-encoded except the characters RFC 3986 leaves
     /// unreserved (a space becomes `%20`).
     public static func encode(_ pairs: [(String, String)]) -> String {

@@ -112,7 +112,7 @@ extension Request {
     func queryPairs() throws -> [(String, String)] {
         guard let query = url.query, !query.isEmpty else { return [] }
         do {
-            return try QueryString.pairs(query)
+            return try QueryString.requestPairs(query)
         } catch {
             throw ParcError.badRequest("invalid_query", error.description)
         }
