@@ -61,15 +61,28 @@ public struct ListQuerySpec: Sendable {
     public let maxPerPage: Int
     /// Parameters the page itself uses (e.g. `format`, `view`), accepted and ignored here.
     public let passthrough: Set<String>
+    /// Whether a filter may carry an operator after its name, `memory_bytes[lt]` for the filterable
+    /// `memory_bytes` (the asset list, read by ``AssetFilterParser``). The filter keeps its whole name.
+    public let acceptsOperators: Bool
 
     public init(sortable: Set<String>, filterable: Set<String> = [], defaultSort: [ListQuery.SortKey],
-                defaultPerPage: Int = 50, maxPerPage: Int = 200, passthrough: Set<String> = []) {
+                defaultPerPage: Int = 50, maxPerPage: Int = 200, passthrough: Set<String> = [],
+                acceptsOperators: Bool = false) {
         self.sortable = sortable
         self.filterable = filterable
         self.defaultSort = defaultSort
         self.defaultPerPage = defaultPerPage
         self.maxPerPage = maxPerPage
         self.passthrough = passthrough
+        self.acceptsOperators = acceptsOperators
+    }
+
+    /// Whether `name` is a filter of this list: a filterable field, or (``acceptsOperators``) one followed by
+    /// `[operator]`. Which operators exist is the filter parser's business.
+    func isFilter(_ name: String) -> Bool {
+        if filterable.contains(name) { return true }
+        guard acceptsOperators, name.hasSuffix("]"), let open = name.firstIndex(of: "[") else { return false }
+        return filterable.contains(String(name[..<open]))
     }
 
     static let reserved: Set<String> = ["page", "per_page", "sort", "q"]
@@ -103,7 +116,7 @@ public struct ListQuerySpec: Sendable {
                 query.search = value.isEmpty ? nil : value
             default:
                 if passthrough.contains(name) { continue }
-                guard filterable.contains(name) else {
+                guard isFilter(name) else {
                     throw .unknownParameter(name, allowed: (Self.reserved.union(filterable)).sorted())
                 }
                 if !value.isEmpty { query.filters[name] = value }

@@ -8,22 +8,27 @@ import Vapor
 /// The asset list query, shared by the API and the pages: scoped to the entities the user may see,
 /// filtered by query parameters named after the fields, sorted and paged.
 ///
-/// Filters: `type`, `subtype`, `status`, `entity_id` (its subtree), `name`, `serial`, `uuid`,
-/// `manufacturer`, `model`, `os_name`, `inventory_number` (exact, case-insensitive; commas for "any of");
-/// `software` (a program's name) with optional `software_version` — `120`, or `<120`, `<=`, `>`, `>=`
-/// compared segment by segment; `memory_bytes_lt` / `memory_bytes_gte`, `disk_used_gte` (percent),
-/// `not_seen_days` (no inventory for that many days, or never).
+/// Filters (docs/inventory.md, decision 0077): `field=value` or `field[operator]=value` for every field
+/// ``AssetFilterSQL`` declares — the asset's columns, its components, MAC addresses and programs with their versions
+/// (`memory_bytes[lt]=8GB`, `software=Firefox&software_version[lt]=120`, `last_inventory_at[before]=30d`), read by
+/// ``AssetFilterParser``. Besides them: `entity_id` (an entity and its sub-entities), `assigned_user_id` (an
+/// account, or `me`), `not_seen_days` (no inventory for that many days, or never), `warranty_ends_within_days`,
+/// and the first spellings kept for links and saved views: `memory_bytes_lt`, `memory_bytes_gte`, `disk_used_gte`,
+/// `software_version=<120`.
 struct AssetQuery {
-    static let spec = ListQuerySpec(
-        sortable: ["name", "type", "status", "serial", "last_inventory_at", "created_at", "os_name", "memory_bytes"],
-        filterable: ["type", "subtype", "status", "entity_id", "name", "serial", "uuid", "manufacturer", "model",
-                     "os_name", "inventory_number", "software", "software_version", "memory_bytes_lt",
-                     "memory_bytes_gte", "disk_used_gte", "not_seen_days", "warranty_ends_within_days",
-                     "assigned_user_id"],
-        defaultSort: [.init("name")], passthrough: ["format"])
+    /// The filters with a meaning of their own, not read by the typed parser.
+    static let ownFilters: Set<String> = ["entity_id", "assigned_user_id", "not_seen_days", "warranty_ends_within_days"]
+    /// First spellings, read as the typed filter they stand for.
+    static let aliases: [String: (field: String, op: AssetFilterOperator)] = [
+        "memory_bytes_lt": ("memory_bytes", .lt), "memory_bytes_gte": ("memory_bytes", .ge),
+        "disk_used_gte": ("disk_used_percent", .ge),
+    ]
 
-    static let textFilters = ["type", "subtype", "status", "name", "serial", "uuid", "manufacturer", "model",
-                              "os_name", "inventory_number"]
+    static let spec = ListQuerySpec(
+        sortable: ["name", "type", "status", "serial", "last_inventory_at", "created_at", "os_name", "memory_bytes",
+                   "manufacturer", "model", "inventory_number", "cpu_cores", "warranty_end", "purchase_date"],
+        filterable: ownFilters.union(aliases.keys).union(AssetFilterSQL.targets.keys),
+        defaultSort: [.init("name")], passthrough: ["format"], acceptsOperators: true)
 
     let query: ListQuery
     private let db: any Database
@@ -120,14 +125,6 @@ struct AssetQuery {
 
     private func addFilters(_ conditions: inout [any SQLExpression], sql: any SQLDatabase) async throws {
         let filters = query.filters
-        for field in Self.textFilters {
-            guard let text = filters[field] else { continue }
-            let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                .filter { !$0.isEmpty }
-            guard !values.isEmpty else { continue }
-            conditions.append(SQLBinaryExpression(SQLFunction("LOWER", args: SQLColumn(field, table: "assets")), .in,
-                                                  SQLBind.group(values)))
-        }
         if let entity = filters["entity_id"] {
             guard let id = UUID(uuidString: entity) else {
                 throw ParcError.badRequest("invalid_query", "Parameter 'entity_id' must be a UUID.")
@@ -145,15 +142,6 @@ struct AssetQuery {
                 id = parsed
             }
             conditions.append(SQLBinaryExpression(SQLColumn("assigned_user_id", table: "assets"), .equal, SQLBind(id)))
-        }
-        for (field, column, op) in [("memory_bytes_lt", "memory_bytes", SQLBinaryOperator.lessThan),
-                                    ("memory_bytes_gte", "memory_bytes", .greaterThanOrEqual),
-                                    ("disk_used_gte", "disk_used_max_percent", .greaterThanOrEqual)] {
-            guard let text = filters[field] else { continue }
-            guard let value = Int64(text), value >= 0 else {
-                throw ParcError.badRequest("invalid_query", "Parameter '\(field)' must be a whole number (bytes or percent).")
-            }
-            conditions.append(SQLBinaryExpression(SQLColumn(column, table: "assets"), op, SQLBind(value)))
         }
         if let text = filters["not_seen_days"] {
             guard let days = Int(text), (0...36_500).contains(days) else {
@@ -174,73 +162,40 @@ struct AssetQuery {
                 SQLBinaryExpression(column, .lessThanOrEqual,
                                     SQLBind(UTCDay.text(now.addingTimeInterval(Double(days) * 86_400))))))
         }
-        if let name = filters["software"] {
-            let versionIDs = try await softwareVersionIDs(name: name, version: filters["software_version"], sql: sql)
-            if versionIDs.isEmpty {
-                conditions.append(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")))
+        conditions += try await AssetFilterSQL.conditions(try Self.typedFilters(filters), now: now, sql: sql)
+    }
+
+    /// The typed filters among `filters`, first spellings read as what they stand for.
+    static func typedFilters(_ filters: [String: String]) throws -> [AssetFilter] {
+        var pairs: [(String, String)] = []
+        for (name, value) in filters.sorted(by: { $0.key < $1.key }) where !ownFilters.contains(name) {
+            if let alias = aliases[name] {
+                pairs.append((alias.field + "[" + alias.op.rawValue + "]", value))
+            } else if name == "software_version", let comparison = Self.comparison(value) {
+                pairs.append(("software_version[" + comparison.op.rawValue + "]", comparison.version))
             } else {
-                let subquery = SQLSubquery.select { $0.column("asset_num").from("asset_software")
-                    .where("version_num", .in, SQLBind.group(versionIDs)) }
-                conditions.append(SQLBinaryExpression(SQLColumn("num", table: "assets"), .in, subquery))
+                pairs.append((name, value))
             }
-        } else if filters["software_version"] != nil {
-            throw ParcError.badRequest("invalid_query", "Parameter 'software_version' needs 'software' (the program's name).")
+        }
+        do {
+            return try AssetFilterSQL.parser.parse(pairs, ignoring: [])
+        } catch {
+            throw ParcError.badRequest("invalid_query", error.message)
         }
     }
 
-    /// The catalogue versions of the program named `name` (case-insensitive, any publisher) that satisfy
-    /// `version` (`120`, `<120`, `<=120`, `>120`, `>=120`).
-    private func softwareVersionIDs(name: String, version: String?, sql: any SQLDatabase) async throws -> [Int64] {
-        let key = SoftwareCatalogueKey.fold(name)
-        let rows = try await sql.select().column(SQLColumn("num", table: "software_versions"))
-            .column(SQLColumn("version", table: "software_versions"))
-            .from("software_versions")
-            .join("software", on: SQLColumn("id", table: "software"), .equal, SQLColumn("software_id", table: "software_versions"))
-            .where(SQLColumn("name_key", table: "software"), .equal, SQLBind(key)).all()
-        guard let version = version?.trimmingCharacters(in: .whitespaces), !version.isEmpty else {
-            return try rows.map { try $0.decode(column: "num", as: Int64.self) }
+    /// `<120`, `<=120`, `>120`, `>=120`, `=120`: the first spelling of a version comparison.
+    static func comparison(_ text: String) -> (op: AssetFilterOperator, version: String)? {
+        for (prefix, op) in [("<=", AssetFilterOperator.le), (">=", .ge), ("<", .lt), (">", .gt), ("=", .eq)]
+        where text.hasPrefix(prefix) {
+            return (op, String(text.dropFirst(prefix.count)))
         }
-        let comparison = try VersionComparison(version)
-        return try rows.compactMap { row in
-            comparison.matches(try row.decode(column: "version", as: String.self))
-                ? try row.decode(column: "num", as: Int64.self) : nil
-        }
+        return nil
     }
 }
 
-/// `120`, `<120`, `<=120.0.1`, `>1:2.6-3`, `>=5`: a version filter.
-struct VersionComparison {
-    let op: String
-    let version: String
-
-    init(_ text: String) throws {
-        var rest = Substring(text)
-        var op = "="
-        for candidate in ["<=", ">=", "<", ">", "="] where rest.hasPrefix(candidate) {
-            op = candidate
-            rest = rest.dropFirst(candidate.count)
-            break
-        }
-        let version = rest.trimmingCharacters(in: .whitespaces)
-        guard !version.isEmpty, version.count <= 100 else {
-            throw ParcError.badRequest("invalid_query",
-                "Parameter 'software_version' must be a version, optionally after <, <=, > or >= (e.g. <120).")
-        }
-        self.op = op
-        self.version = version
-    }
-
-    func matches(_ candidate: String) -> Bool {
-        let order = Self.compare(candidate, version)
-        switch op {
-        case "<": return order < 0
-        case "<=": return order <= 0
-        case ">": return order > 0
-        case ">=": return order >= 0
-        default: return order == 0
-        }
-    }
-
+/// How catalogue versions compare, in lists and filters.
+enum VersionComparison {
     /// dpkg's order (epoch, upstream, revision; `~` before anything), which also orders the common
     /// dotted versions: `120.0.1` > `120` > `119.9`. Text that is no version compares as text.
     static func compare(_ lhs: String, _ rhs: String) -> Int {

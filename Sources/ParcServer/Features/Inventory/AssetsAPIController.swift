@@ -132,14 +132,22 @@ struct AssetsAPIController {
                query: APIRoutes.listParameters(sortable: Array(AssetQuery.spec.sortable).sorted(), filters: [
                    ("type", "computer, monitor, printer, network_device, phone, peripheral (commas: any of)"),
                    ("status", "Lifecycle status (commas: any of)"), ("entity_id", "An entity and its sub-entities"),
-                   ("name", "Exact name, case-insensitive"), ("serial", "Exact serial"), ("uuid", "Exact UUID"),
-                   ("manufacturer", "Exact maker"), ("model", "Exact model"), ("os_name", "Exact OS name"),
-                   ("software", "Has this program installed (name, case-insensitive)"),
-                   ("software_version", "With software: a version, or <, <=, >, >= a version"),
-                   ("memory_bytes_lt", "Memory below this many bytes"), ("memory_bytes_gte", "Memory at least"),
-                   ("disk_used_gte", "A volume at least this percent full"),
+                   ("name", "Name, case-insensitive; every field also takes an operator: name[like]=PC-*, "
+                        + "name[ne]=…, name[null]=true"),
+                   ("memory_bytes", "Memory: memory_bytes[lt]=8GB (GB powers of 1000, GiB of 1024)"),
+                   ("cpu_cores", "Cores: cpu_cores[ge]=4"), ("disk_used_percent", "Fullest volume, percent: [ge]=90"),
+                   ("last_inventory_at", "last_inventory_at[before]=30d (an age or a date; [after], [null])"),
+                   ("warranty_end", "warranty_end[before]=2027-01-01 (also purchase_date, os_install_date)"),
+                   ("manufacturer", "Also model, serial, uuid, inventory_number, os_name, os_version, cpu_name, "
+                        + "location, assigned_group, comment, supplier, order_number…"),
+                   ("component", "A component's label, any kind; per kind: cpus, memory_modules, storage_drives, "
+                        + "volumes, network_interfaces, gpus, batteries, controllers, users, monitors"),
+                   ("mac", "A physical network card's MAC address, any spelling"),
+                   ("software", "Has this program installed (name, case-insensitive; [like], [ne], [null])"),
+                   ("software_version", "With software: software_version[lt]=120, or the first spelling <120"),
                    ("not_seen_days", "No inventory for this many days, or never"),
                    ("warranty_ends_within_days", "Warranty ending between today and this many days from now"),
+                   ("assigned_user_id", "An account's id, or me"),
                ]),
                response: .list(of: "Asset"), use: list)
         api.on(.GET, "assets/:id", summary: "An asset with its components, OS and software", tag: "Inventory",

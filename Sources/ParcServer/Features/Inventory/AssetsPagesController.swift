@@ -43,6 +43,8 @@ struct AssetsPagesController {
         let types: [SelectOption]
         let statuses: [SelectOption]
         let savedViews: SavedViewTabs
+        /// The typed filters as chips, and the *Add a filter* form.
+        let filterBar: AssetFilterBar
         /// The checkbox column and the bulk actions bar, for those who may change assets somewhere.
         let canBulkEdit: Bool
         let bulkStatuses: [SelectOption]
@@ -64,6 +66,7 @@ struct AssetsPagesController {
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
         try await req.requireAnywhere(.assetsRead)
+        if let target = try AssetFilterBar.redirect(req) { return req.redirect(to: target) }
         let query = try req.listQuery(AssetQuery.spec)
         let tree = try await req.entityTree()
         if req.wantsCSV {
@@ -108,6 +111,7 @@ struct AssetsPagesController {
                                  selected: query.filters["status"] == $0.rawValue)
                 },
             savedViews: try await SavedViewTabs(req, list: "assets", query: query),
+            filterBar: AssetFilterBar(req, query: query, tree: tree, visible: try await req.entities(for: .assetsRead)),
             canBulkEdit: try await req.accessScope().allowsAnywhere(.assetsManage),
             bulkStatuses: AssetStatus.allCases.map {
                 SelectOption(value: $0.rawValue, label: req.t("assets.status.\($0.rawValue)"), selected: false)
