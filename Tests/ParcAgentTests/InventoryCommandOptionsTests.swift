@@ -54,6 +54,12 @@ struct InventoryCommandOptionsTests {
             (["--server", "SERVER", "--token", ""], "--token is empty"),
             (["--server", "parc.example.org"], "parc.example.org is not a server URL; give it as https://parc.example.org"),
             (["--server", "ftp://parc.example.org"], "is not a server URL"),
+            (["--user", "agents", "--output", "-"], "--user and --password-file are the HTTP basic credentials of --format xml"),
+            (["--format", "xml", "--server", "SERVER", "--password-file", "/nonexistent"], "--password-file needs --user"),
+            (["--format", "xml", "--server", "SERVER", "--user", "agents"], "--user needs its password"),
+            (["--format", "xml", "--server", "SERVER", "--user", "a:b", "--password-file", "/nonexistent"], "without ':'"),
+            (["--format", "xml", "--server", "SERVER", "--user", "agents", "--password-file", "/nonexistent/pw"],
+             "cannot read the password file /nonexistent/pw"),
         ])
     func badCommandLines(arguments: [String], message: String) throws {
         let server = try FakeAgentServer()
@@ -151,6 +157,29 @@ struct InventoryCommandOptionsTests {
         #expect(report.hardware?.name == InventoryCommandTests.hostName())
         #expect(try server.enrollments().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory.sub("agent.json")), "no enrollment, no configuration")
+    }
+
+    @Test("--user with --password-file or PARC_INVENTORY_PASSWORD sends HTTP basic credentials with the XML")
+    func xmlBasicCredentials() throws {
+        let server = try FakeAgentServer()
+        let directory = try AgentTempDirectory("agent")
+        let passwordFile = directory.sub("password")
+        try Data("s3cret pass\nignored second line\n".utf8).write(to: URL(fileURLWithPath: passwordFile))
+        let base = ["inventory", "--format", "xml", "--server", server.url, "--state-dir", directory.sub("state"),
+                    "--user", "agents"]
+        let fromFile = try AgentProcess.run(base + ["--password-file", passwordFile])
+        let fromEnvironment = try AgentProcess.run(base, environment: ["PARC_INVENTORY_PASSWORD": "from-env"])
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+        #expect(!fromFile.stderr.contains("in clear"), "loopback over http is not warned about")
+        let posts = try server.xmlPosts()
+        #expect(posts.map(\.authorization) == [
+            "Basic " + Data("agents:s3cret pass".utf8).base64EncodedString(),
+            "Basic " + Data("agents:from-env".utf8).base64EncodedString(),
+        ])
+        #expect(ServerClient.BasicCredentials(user: "é", password: "p").header == "Basic " + Data("é:p".utf8).base64EncodedString())
+        #expect(InventoryCommand.isLoopback("127.0.0.1") && InventoryCommand.isLoopback("LOCALHOST")
+                && !InventoryCommand.isLoopback("parc.example.org"))
     }
 
     @Test("an XML send refused, or answered by something that is no FusionInventory server, is exit 1 and says why")

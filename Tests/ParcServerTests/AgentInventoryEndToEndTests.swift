@@ -63,6 +63,29 @@ struct AgentInventoryEndToEndTests {
             computers = try await RealInventoryAgentsTests.computers(api)
             #expect(computers.count == 1)
             #expect(computers.first?["last_inventory_source"] as? String == "parc_agent")
+
+            // The entity now requires HTTP basic credentials: the XML without them is refused with the reason,
+            // with them it goes through (decision 0078).
+            let settings = try await api.object(
+                "PUT", "/api/v1/inventory/settings/\(root)", ["basic_user": "agents", "require_credentials": true])
+            let password = try #require(settings["basic_password"] as? String)
+            let anonymous = try await LaunchedProcess.run(
+                agent, ["inventory", "--format", "xml", "--server", url] + local, input: "", environment: environment)
+            #expect(anonymous.status == 1, "\(anonymous.output)")
+            #expect(anonymous.output.contains("requires HTTP basic credentials; give --user NAME"), "\(anonymous.output)")
+            let passwordFile = work.appendingPathComponent("inventory-password").path
+            try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: passwordFile))
+            let wrong = try await LaunchedProcess.run(
+                agent, ["inventory", "--format", "xml", "--server", url, "--user", "agents"] + local, input: "",
+                environment: environment.merging(["PARC_INVENTORY_PASSWORD": "not-it"]) { $1 })
+            #expect(wrong.status == 1, "\(wrong.output)")
+            #expect(wrong.output.contains("did not accept the user name and password"), "\(wrong.output)")
+            let authenticated = try await LaunchedProcess.run(
+                agent, ["inventory", "--format", "xml", "--server", url, "--user", "agents", "--password-file",
+                        passwordFile] + local, input: "", environment: environment)
+            #expect(authenticated.status == 0, "\(authenticated.output)")
+            #expect(authenticated.output.contains("inventory sent to \(url)"), "\(authenticated.output)")
+            #expect(try await RealInventoryAgentsTests.computers(api).count == 1, "the same machine, one asset")
         }
     }
 }

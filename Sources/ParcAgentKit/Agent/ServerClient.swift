@@ -9,8 +9,24 @@ import ParcInventory
 /// the agent's credential as a Bearer token, retries with exponential back-off on network errors
 /// and 5xx answers (never on 4xx, which would fail the same way again).
 public struct ServerClient: Sendable {
+    /// HTTP basic credentials, which servers speaking the FusionInventory protocol may require (decision 0078).
+    public struct BasicCredentials: Sendable, Equatable {
+        public let user: String
+        public let password: String
+
+        public init(user: String, password: String) {
+            self.user = user
+            self.password = password
+        }
+
+        /// The `Authorization` header's value.
+        public var header: String { "Basic " + Data((user + ":" + password).utf8).base64EncodedString() }
+    }
+
     public let server: URL
     public let credential: String?
+    /// Sent when there is no Bearer credential.
+    public var basic: BasicCredentials?
     public let attempts: Int
     public let firstDelay: Double
     public let userAgent: String
@@ -105,7 +121,11 @@ public struct ServerClient: Sendable {
         request.timeoutInterval = 60
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
+        if let credential {
+            request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
+        } else if let basic {
+            request.setValue(basic.header, forHTTPHeaderField: "Authorization")
+        }
         if let body {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
@@ -114,7 +134,23 @@ public struct ServerClient: Sendable {
         var lastProblem = ""
         for attempt in 1...attempts {
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
+                // A session of our own that declines HTTP basic challenges: Foundation's URLSession on Linux
+                // otherwise waits forever on a 401 that asks for basic credentials (decision 0078).
+                let challenges = BasicChallengeRefusal()
+                let session = URLSession(configuration: .ephemeral, delegate: challenges, delegateQueue: nil)
+                defer { session.finishTasksAndInvalidate() }
+                let data: Data
+                let response: URLResponse
+                do {
+                    (data, response) = try await session.data(for: request)
+                } catch where challenges.refused {
+                    throw AgentError(
+                        basic == nil
+                            ? "the server refused \(label): it requires HTTP basic credentials; give --user NAME and "
+                                + "the password with --password-file FILE or PARC_INVENTORY_PASSWORD"
+                            : "the server refused \(label): it did not accept the user name and password given",
+                        status: 401)
+                }
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) { return data }
                 let message = Self.errorMessage(data) ?? "HTTP \(status)"
@@ -156,4 +192,25 @@ public struct ServerClient: Sendable {
 /// Nothing to send.
 public struct EmptyBody: Encodable, Sendable {
     public init() {}
+}
+
+/// Declines the HTTP basic challenge of a 401 (the credentials, when there are any, were sent with the request), so
+/// that the request ends instead of waiting, and remembers that it did.
+final class BasicChallengeRefusal: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private var wasRefused = false
+
+    var refused: Bool { lock.withLock { wasRefused } }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        guard challenge.protectionSpace.authenticationMethod == NSURLAuthenticationMethodHTTPBasic else {
+            completionHandler(.performDefaultHandling, nil)
+            return
+        }
+        lock.withLock { wasRefused = true }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
 }

@@ -17,7 +17,8 @@ public struct InventoryCommand: AsyncParsableCommand {
             the inventory waits in the state directory's spool and `parc-agent run` sends it later. With --server \
             URL --token TOKEN, enrolls this machine with that server first (as parc-agent enroll, saving --config) \
             and sends the inventory there. With --server URL --format xml, posts the XML to that URL as \
-            fusioninventory-agent does (Parc, GLPI, OCS), without enrollment. What could not be read (a root-only \
+            fusioninventory-agent does (Parc, GLPI, OCS), without enrollment; --user and --password-file (or \
+            PARC_INVENTORY_PASSWORD) give the HTTP basic credentials such a server may require. What could not be read (a root-only \
             file, a missing tool) is said on standard error; run as root for a complete inventory. Exit status: 0 \
             written or sent, 1 failed, 11 enrollment token refused, 64 bad options. See docs/agent.md.
             """)
@@ -31,6 +32,14 @@ public struct InventoryCommand: AsyncParsableCommand {
     var server: String?
     @Option(help: ArgumentHelp("An enrollment token of the server's entity: enroll with --server first, then send.", valueName: "token"))
     var token: String?
+    @Option(help: ArgumentHelp(
+        "With --format xml --server: the user name of the server's HTTP basic credentials.", valueName: "name"))
+    var user: String?
+    @Option(
+        name: .customLong("password-file"),
+        help: ArgumentHelp(
+            "With --user: a file whose first line is the password (else PARC_INVENTORY_PASSWORD).", valueName: "file"))
+    var passwordFile: String?
     @Option(help: ArgumentHelp("The agent configuration written by enroll.", valueName: "file"))
     var config: String = AgentConfiguration.defaultPath
     @Option(
@@ -64,6 +73,19 @@ public struct InventoryCommand: AsyncParsableCommand {
         if format == .xml, output == nil, server == nil {
             throw ValidationError(
                 "--format xml needs --output FILE or --server URL: an enrolled agent sends JSON to its own server.")
+        }
+        if user != nil || passwordFile != nil {
+            guard format == .xml, server != nil else {
+                throw ValidationError(
+                    "--user and --password-file are the HTTP basic credentials of --format xml --server URL; Parc's "
+                        + "own API takes the agent's credential instead (parc-agent enroll).")
+            }
+            guard let user, !user.isEmpty, !user.contains(":") else {
+                throw ValidationError(
+                    user == nil ? "--password-file needs --user, the user name that goes with the password."
+                        : "--user must be a user name without ':' (HTTP basic credentials cannot carry one).")
+            }
+            _ = try basicCredentials()
         }
         if let server {
             do {
@@ -155,9 +177,43 @@ public struct InventoryCommand: AsyncParsableCommand {
         }
     }
 
+    /// The HTTP basic credentials of `--user`, the password from `--password-file`, else `PARC_INVENTORY_PASSWORD`.
+    func basicCredentials(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ValidationError)
+        -> ServerClient.BasicCredentials?
+    {
+        guard let user else { return nil }
+        if let passwordFile {
+            do {
+                return .init(user: user, password: try PassphraseSource.readFile(passwordFile))
+            } catch {
+                throw ValidationError(error.description + ".")
+            }
+        }
+        guard let password = environment["PARC_INVENTORY_PASSWORD"], !password.isEmpty else {
+            throw ValidationError(
+                "--user needs its password: --password-file FILE (its first line), or PARC_INVENTORY_PASSWORD. It "
+                    + "is never taken on the command line, where other users of the machine could read it.")
+        }
+        return .init(user: user, password: password)
+    }
+
     func sendXML(_ report: InventoryReport, to server: URL) async throws(AgentError) {
-        let submission = InventoryXMLSubmission(client: ServerClient(server: server, credential: nil, attempts: 3))
+        var client = ServerClient(server: server, credential: nil, attempts: 3)
+        do {
+            client.basic = try basicCredentials()
+        } catch {
+            throw AgentError(error.message)
+        }
+        if client.basic != nil, server.scheme?.lowercased() == "http", !Self.isLoopback(server.host ?? "") {
+            Output.warn("parc-agent inventory: note: the password goes in clear over http; use https")
+        }
+        let submission = InventoryXMLSubmission(client: client)
         let reply = try await submission.submit(report)
         Output.line("inventory sent to \(server.absoluteString)" + (reply.response.map { ": \($0)" } ?? ""))
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased()
+        return name == "localhost" || name.hasPrefix("127.") || name == "::1" || name == "[::1]"
     }
 }
