@@ -3,8 +3,9 @@
 
 usage: backup-bench.py --parc PATH_TO_PARC_AGENT [--reps N] [--data DIR] [--work DIR] [--tools parc,restic,borg]
 
-Per repetition and tool: fresh repository and caches (in fresh directories; all are deleted at
-the end, never between timed steps) → init → first (full) backup → modify 1 % of
+Per repetition and tool (in turn: each repetition starts with the next tool): fresh repository
+and caches (in fresh directories; all are deleted at the end, never between timed steps, and the
+first step waits 35 s after any earlier cleanup) → init → first (full) backup → modify 1 % of
 the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
 `sync` before each step; repository size by `du -sb`. The first repetition checks every restore
@@ -74,6 +75,13 @@ def commands(tool, parc, repo, data, target):
     }, target
 
 
+def settle(stamp):
+    """Records that a big delete just ended (see main)."""
+    with open(stamp, "w"):
+        pass
+    os.utime(stamp)
+
+
 def restored_root(tool, target, data):
     # Every tool recreates the absolute path of the data under the target.
     return os.path.join(target, data.lstrip("/"))
@@ -96,13 +104,27 @@ def main():
     else:
         subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
     rows = []
-    shutil.rmtree(args.work, ignore_errors=True)
+    # ext4 refuses, for about 30 s, to reuse inodes just freed and scans for others: whichever tool
+    # ran first after a big delete paid seconds of system time creating files. So the leftovers of
+    # an interrupted run are deleted here, and the first timed step waits until 35 s after that
+    # delete or after the cleanup that ended the previous run (recorded in a stamp file).
+    stamp = args.work.rstrip("/") + ".cleaned"
+    if os.path.exists(args.work):
+        shutil.rmtree(args.work, ignore_errors=True)
+        settle(stamp)
+    if os.path.exists(stamp):
+        wait = 35 - (time.time() - os.path.getmtime(stamp))
+        if wait > 0:
+            print(f"waiting {wait:.0f} s for the file system to settle after the last cleanup", flush=True)
+            time.sleep(wait)
     free = shutil.disk_usage(os.path.dirname(os.path.abspath(args.work))).free
     needed = args.reps * len(tools) * 2_200_000_000
     if free < needed:
         sys.exit(f"need {needed / 1e9:.0f} GB free next to {args.work}, have {free / 1e9:.0f} GB")
     for rep in range(args.reps):
-        for tool in tools:
+        # Each repetition starts with the next tool, so that no tool always runs first (after the
+        # dataset's revert) or last.
+        for tool in tools[rep % len(tools):] + tools[:rep % len(tools)]:
             # Each run gets fresh directories, and nothing is deleted until the end: ext4 refuses to
             # reuse inodes deleted in the last ~30 s and scans for others, which made whichever tool
             # ran right after a big delete pay seconds of system time creating files.
@@ -132,6 +154,7 @@ def main():
                     sys.exit(1)
             subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
     subprocess.run(["rm", "-rf", args.work], check=True)
+    settle(stamp)
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
