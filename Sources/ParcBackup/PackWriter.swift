@@ -36,17 +36,35 @@ public struct PackWriter: Sendable {
     public static func seal(
         _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compression: CompressionMode
     ) throws(PackError) -> SealedBlob {
+        let result = plaintext.withUnsafeBytes { bytes -> Result<SealedBlob, PackError> in
+            do {
+                return .success(try seal(bytes: bytes, type: type, id: id, key: key, compression: compression))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// ``seal(_:type:id:key:compression:)`` straight from the caller's buffer (a reader's chunk
+    /// sealed on the thread that cut it needs no copy first).
+    static func seal(
+        bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
+        compression: CompressionMode
+    ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
-        var stored = plaintext
+        let context = PackFormat.blobContext(type: type, id: id)
+        var sealed: Data?
         var mode = CompressionMode.none
         if compression == .zstd, plaintext.count > 64, let compressed = try? ZstdCodec.compress(plaintext),
             compressed.count < plaintext.count
         {
-            stored = compressed
+            sealed = key.seal(compressed, context: context)
             mode = .zstd
         }
-        let sealed = key.seal(stored, context: PackFormat.blobContext(type: type, id: id))
-        return SealedBlob(id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count), sealed: sealed)
+        return SealedBlob(
+            id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count),
+            sealed: sealed ?? key.seal(plaintext, context: context))
     }
 
     /// Appends a blob sealed by ``seal(_:type:id:key:compression:)`` with this writer's key.

@@ -152,14 +152,20 @@ final class ArchiveFileReader {
         var blobs: [ObjectID] = []
         blobs.reserveCapacity(Int(min(size / UInt64(chunker.parameters.averageSize), 1 << 20)) + 1)
         var bytesRead: UInt64 = 0
+        let wholeFile = ranges.count == 1 && !ranges[0].isHole
+        var onePiece = false
         for range in ranges {
             if range.isHole {
                 try appendHole(length: range.end - range.start, blobs: &blobs, hasher: &hasher)
             } else {
-                bytesRead += try chunk(descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher)
+                bytesRead += try chunk(
+                    descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher,
+                    wholeFile: wholeFile, onePiece: &onePiece)
             }
         }
-        return Content(blobs: blobs, sha256: ObjectID(digest: hasher.finalize()), sparse: sparse, bytesRead: bytesRead)
+        // A file cut into one chunk has the chunk's ID as its hash: not hashed twice.
+        let sha256 = onePiece ? blobs[0] : ObjectID(digest: hasher.finalize())
+        return Content(blobs: blobs, sha256: sha256, sparse: sparse, bytesRead: bytesRead)
     }
 
     /// A file of at most the minimum chunk size is one chunk: read straight into the blob's
@@ -198,9 +204,11 @@ final class ArchiveFileReader {
         return Content(blobs: size > 0 ? [id] : [], sha256: id, sparse: false, bytesRead: UInt64(size))
     }
 
-    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read.
+    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read. When the
+    /// range is the `wholeFile` and makes one chunk, `hasher` is left alone and `onePiece` set.
     private func chunk(
-        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256
+        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256, wholeFile: Bool,
+        onePiece: inout Bool
     ) throws(Failure) -> UInt64 {
         let base = buffer.baseAddress!
         let capacity = buffer.count
@@ -227,7 +235,11 @@ final class ArchiveFileReader {
                                                count: filled - offset)
                 let length = chunker.cutPoint(in: rest, isEndOfInput: atEnd)
                 let piece = UnsafeRawBufferPointer(start: base + offset, count: length)
-                hasher.update(data: piece)
+                if wholeFile && blobs.isEmpty && atEnd && offset == 0 && length == filled {
+                    onePiece = true
+                } else {
+                    hasher.update(data: piece)
+                }
                 let id = ObjectID(digest: SHA256.hash(data: piece))
                 try store(piece, id: id)
                 blobs.append(id)
@@ -245,10 +257,14 @@ final class ArchiveFileReader {
     /// (so one big file keeps two cores busy), else seals it here.
     private func store(_ piece: UnsafeRawBufferPointer, id: ObjectID) throws(Failure) {
         if run.saver.has(BlobHandle(id: id, type: .data)) { return }
-        let data = Data(bytes: piece.baseAddress!, count: piece.count)
-        if run.queue.tryPushSave(data, id: id) { return }
+        if run.queue.reserveSave(byteCount: piece.count) {
+            // Copied: the buffer is refilled before the other worker gets to it.
+            run.queue.pushReservedSave(Data(bytes: piece.baseAddress!, count: piece.count), id: id)
+            return
+        }
+        // Sealed from the read buffer itself: no copy.
         do {
-            try run.saver.save(data, type: .data, id: id)
+            try run.saver.save(bytes: piece, type: .data, id: id)
         } catch {
             throw .repository(error)
         }

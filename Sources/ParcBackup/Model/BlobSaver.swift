@@ -73,6 +73,27 @@ public final class BlobSaver: @unchecked Sendable {
     @discardableResult
     public func save(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(RepositoryError) -> Result {
         let id = id ?? ObjectID.hash(plaintext)
+        let key = repository.key
+        let compression = repository.config.compression
+        return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
+            try PackWriter.seal(plaintext, type: type, id: id, key: key, compression: compression)
+        }
+    }
+
+    /// Stores the bytes of `plaintext`, whose SHA-256 is `id`, unless the repository has them;
+    /// reads them only during the call (no copy is kept).
+    @discardableResult
+    func save(bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID) throws(RepositoryError) -> Result {
+        let key = repository.key
+        let compression = repository.config.compression
+        return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
+            try PackWriter.seal(bytes: plaintext, type: type, id: id, key: key, compression: compression)
+        }
+    }
+
+    private func save(
+        id: ObjectID, type: BlobType, seal: () throws(PackError) -> SealedBlob
+    ) throws(RepositoryError) -> Result {
         let handle = BlobHandle(id: id, type: type)
         let isNew: Bool = lock.withLock {
             if known.contains(handle) || pending.contains(handle) { return false }
@@ -82,8 +103,7 @@ public final class BlobSaver: @unchecked Sendable {
         guard isNew else { return Result(id: id, isNew: false, storedLength: 0) }
         let sealed: SealedBlob
         do {
-            sealed = try PackWriter.seal(
-                plaintext, type: type, id: id, key: repository.key, compression: repository.config.compression)
+            sealed = try seal()
         } catch {
             _ = lock.withLock { pending.remove(handle) }
             throw .pack(error)
