@@ -10,13 +10,15 @@ import Foundation
 #endif
 
 /// One worker's reader: opens a regular file, reads it in large pieces into a buffer it reuses,
-/// cuts it into chunks, hashes them (and the whole content), and saves the blobs the repository
-/// lacks. Holes are not read: they become zero chunks. Not shared between threads.
+/// cuts it into chunks, hashes them (and, in a format 1 repository, the whole content), and saves
+/// the blobs the repository lacks. Holes are not read: they become zero chunks. Not shared
+/// between threads.
 final class ArchiveFileReader {
     /// What was read of one file.
     struct Content {
         var blobs: [ObjectID]
-        var sha256: ObjectID
+        /// Nil for a file of several blobs in a repository of format 2 and later.
+        var sha256: ObjectID?
         var sparse: Bool
         var bytesRead: UInt64
     }
@@ -120,7 +122,7 @@ final class ArchiveFileReader {
             return node
         }
         // Changed during both reads: never store a torn mix of two versions.
-        if let base = job.base, base.type == .file, base.contentSHA256 != nil, run.hasContent(of: base) {
+        if let base = job.base, base.type == .file, base.hasContentCheck, run.hasContent(of: base) {
             run.report(
                 .changedWhileRead, path: job.path,
                 message: "changed while being read, twice; this snapshot keeps the version of the previous "
@@ -148,23 +150,24 @@ final class ArchiveFileReader {
             ranges = found.ranges
             sparse = found.hadHoles
         }
+        // Format 1 records the whole file's SHA-256; later formats check files by their blobs.
+        let hashWhole = run.repository.config.recordsWholeFileHash
         var hasher = SHA256()
         var blobs: [ObjectID] = []
         blobs.reserveCapacity(Int(min(size / UInt64(chunker.parameters.averageSize), 1 << 20)) + 1)
         var bytesRead: UInt64 = 0
         let wholeFile = ranges.count == 1 && !ranges[0].isHole
-        var onePiece = false
         for range in ranges {
             if range.isHole {
-                try appendHole(length: range.end - range.start, blobs: &blobs, hasher: &hasher)
+                try appendHole(length: range.end - range.start, blobs: &blobs, hasher: &hasher, hashWhole: hashWhole)
             } else {
                 bytesRead += try chunk(
-                    descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher,
-                    wholeFile: wholeFile, onePiece: &onePiece)
+                    descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher, hashWhole: hashWhole,
+                    wholeFile: wholeFile)
             }
         }
-        // A file cut into one chunk has the chunk's ID as its hash: not hashed twice.
-        let sha256 = onePiece ? blobs[0] : ObjectID(digest: hasher.finalize())
+        // A file of one blob has that blob's ID as its hash: not hashed twice (chunk() skips it).
+        let sha256: ObjectID? = blobs.count == 1 ? blobs[0] : hashWhole ? ObjectID(digest: hasher.finalize()) : nil
         return Content(blobs: blobs, sha256: sha256, sparse: sparse, bytesRead: bytesRead)
     }
 
@@ -204,11 +207,12 @@ final class ArchiveFileReader {
         return Content(blobs: size > 0 ? [id] : [], sha256: id, sparse: false, bytesRead: UInt64(size))
     }
 
-    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read. When the
-    /// range is the `wholeFile` and makes one chunk, `hasher` is left alone and `onePiece` set.
+    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read. With
+    /// `hashWhole`, `hasher` gets the bytes too, unless the range is the `wholeFile` and makes one
+    /// chunk (whose ID is then the file's hash).
     private func chunk(
-        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256, wholeFile: Bool,
-        onePiece: inout Bool
+        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256, hashWhole: Bool,
+        wholeFile: Bool
     ) throws(Failure) -> UInt64 {
         let base = buffer.baseAddress!
         let capacity = buffer.count
@@ -235,9 +239,7 @@ final class ArchiveFileReader {
                                                count: filled - offset)
                 let length = chunker.cutPoint(in: rest, isEndOfInput: atEnd)
                 let piece = UnsafeRawBufferPointer(start: base + offset, count: length)
-                if wholeFile && blobs.isEmpty && atEnd && offset == 0 && length == filled {
-                    onePiece = true
-                } else {
+                if hashWhole && !(wholeFile && blobs.isEmpty && atEnd && offset == 0 && length == filled) {
                     hasher.update(data: piece)
                 }
                 let id = ObjectID(digest: SHA256.hash(data: piece))
@@ -271,8 +273,10 @@ final class ArchiveFileReader {
     }
 
     /// Records a hole as zero chunks of the maximum size (one blob, deduplicated) and a
-    /// shorter last one, and hashes its zeros into the content hash without reading it.
-    private func appendHole(length: UInt64, blobs: inout [ObjectID], hasher: inout SHA256) throws(Failure) {
+    /// shorter last one, and (`hashWhole`) hashes its zeros into the content hash without reading it.
+    private func appendHole(
+        length: UInt64, blobs: inout [ObjectID], hasher: inout SHA256, hashWhole: Bool
+    ) throws(Failure) {
         var remaining = length
         while remaining > 0 {
             if run.isStopping { throw .stopped }
@@ -282,7 +286,7 @@ final class ArchiveFileReader {
             } catch {
                 throw .repository(error)
             }
-            var hashed = 0
+            var hashed = hashWhole ? 0 : piece
             while hashed < piece {
                 let count = min(piece - hashed, run.zeros.count)
                 hasher.update(data: UnsafeRawBufferPointer(rebasing: run.zeros[0..<count]))
