@@ -36,14 +36,10 @@ public struct PackWriter: Sendable {
     public static func seal(
         _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compression: CompressionMode
     ) throws(PackError) -> SealedBlob {
-        let result = plaintext.withUnsafeBytes { bytes -> Result<SealedBlob, PackError> in
-            do {
-                return .success(try seal(bytes: bytes, type: type, id: id, key: key, compression: compression))
-            } catch {
-                return .failure(error)
-            }
+        guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
+        return plaintext.withUnsafeBytes { bytes in
+            sealChecked(bytes, type: type, id: id, key: key, compression: compression)
         }
-        return try result.get()
     }
 
     /// ``seal(_:type:id:key:compression:)`` straight from the caller's buffer (a reader's chunk
@@ -53,6 +49,14 @@ public struct PackWriter: Sendable {
         compression: CompressionMode
     ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
+        return sealChecked(plaintext, type: type, id: id, key: key, compression: compression)
+    }
+
+    /// Seals a blob whose size was checked.
+    private static func sealChecked(
+        _ plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
+        compression: CompressionMode
+    ) -> SealedBlob {
         let context = PackFormat.blobContext(type: type, id: id)
         var sealed: Data?
         var mode = CompressionMode.none

@@ -8,16 +8,8 @@ public enum ZstdCodec {
 
     /// Compresses `input` into one zstd frame that records its content size.
     public static func compress(_ input: Data, level: Int32 = defaultLevel) throws(CompressionError) -> Data {
-        var failure: CompressionError?
-        let output: Data? = input.withUnsafeBytes { bytes in
-            do {
-                return try compress(bytes, level: level)
-            } catch {
-                failure = error
-                return nil
-            }
-        }
-        guard let output else { throw failure ?? .zstd("compression failed") }
+        let result = input.withUnsafeBytes { bytes in compressFrame(bytes, level: level) }
+        guard let output = result.output else { throw .zstd(result.failure ?? "compression failed") }
         return output
     }
 
@@ -28,21 +20,30 @@ public enum ZstdCodec {
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = defaultLevel) throws(CompressionError)
         -> Data
     {
+        let result = compressFrame(input, level: level)
+        guard let output = result.output else { throw .zstd(result.failure ?? "compression failed") }
+        return output
+    }
+
+    /// The frame, or why there is none.
+    private static func compressFrame(
+        _ input: UnsafeRawBufferPointer, level: Int32
+    ) -> (output: Data?, failure: String?) {
         let bound = ZSTD_compressBound(input.count)
         // Uninitialised (Data(count:) would zero, and so touch, every page of the bound), then
         // shrunk to what was written: memory follows the compressed size, not the bound.
-        guard let buffer = malloc(max(bound, 1)) else { throw .zstd("out of memory") }
+        guard let buffer = malloc(max(bound, 1)) else { return (nil, "out of memory") }
         guard let context = ZstdContextPool.shared.takeCompressor() else {
             free(buffer)
-            throw .zstd("out of memory")
+            return (nil, "out of memory")
         }
         let written = ZSTD_compressCCtx(context, buffer, bound, input.baseAddress, input.count, level)
         ZstdContextPool.shared.give(compressor: context)
         if ZSTD_isError(written) != 0 {
             free(buffer)
-            throw .zstd(String(cString: ZSTD_getErrorName(written)))
+            return (nil, String(cString: ZSTD_getErrorName(written)))
         }
-        return Self.wrap(buffer, count: written)
+        return (Self.wrap(buffer, count: written), nil)
     }
 
     /// Decompresses one zstd frame that must expand to exactly `expectedSize` bytes.
