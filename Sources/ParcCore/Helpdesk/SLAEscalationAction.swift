@@ -15,6 +15,9 @@ public struct SLAEscalationAction: Hashable, Sendable, Codable {
         case raisePriority = "raise_priority"
         /// The priority goes up to the value (1–6), never down.
         case raisePriorityTo = "raise_priority_to"
+
+        /// Whether the kind needs a value (an id or a priority); the others take none.
+        public var takesValue: Bool { ![.notifyAssignees, .raisePriority].contains(self) }
     }
 
     public var kind: Kind

@@ -100,11 +100,15 @@ public struct TicketTemplate: Hashable, Sendable, Codable {
     }
 
     /// The fields a ticket leaves empty that the template requires, plus `description` when the category's
-    /// starting text (`descriptionTemplate`) was sent back unchanged.
+    /// starting text (`descriptionTemplate`) was sent back unchanged — line ends aside: a browser sends a textarea's
+    /// lines ended by CR LF.
     public func missingFields(in values: Values, descriptionTemplate: String?) -> [String] {
         var missing: [String] = []
-        if let start = descriptionTemplate?.trimmingCharacters(in: .whitespacesAndNewlines), !start.isEmpty,
-           values.description.trimmingCharacters(in: .whitespacesAndNewlines) == start {
+        func normalized(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let start = descriptionTemplate.map(normalized), !start.isEmpty, normalized(values.description) == start {
             missing.append("description")
         }
         for field in mandatory {
@@ -116,5 +120,15 @@ public struct TicketTemplate: Hashable, Sendable, Codable {
             if empty { missing.append(field.rawValue) }
         }
         return missing
+    }
+
+    /// The required fields a person's change of an existing ticket leaves empty (decision 0064): every one when the
+    /// change moves the ticket into the category (`entering`), else only those the change emptied — a ticket that
+    /// came in by mail without a location is not blocked until someone gives one, but nobody clears it afterwards.
+    /// The description's starting text is not looked at: it was written for the category the ticket was opened in.
+    public func missingAfterChange(before: Values, after: Values, entering: Bool) -> [Field] {
+        let missing = missingFields(in: after, descriptionTemplate: nil)
+        let wasMissing = entering ? [] : Set(missingFields(in: before, descriptionTemplate: nil))
+        return mandatory.filter { missing.contains($0.rawValue) && !wasMissing.contains($0.rawValue) }
     }
 }

@@ -67,9 +67,35 @@ struct TicketTemplateTests {
         #expect(template.missingFields(in: untouched, descriptionTemplate: start) == ["description"])
         let written = TicketTemplate.Values(description: start + "Alice Martin", location: nil, tags: [], assetCount: 0)
         #expect(template.missingFields(in: written, descriptionTemplate: start).isEmpty)
+        // A browser sends the textarea's lines ended by CR LF: still the template.
+        let fromBrowser = TicketTemplate.Values(description: start.replacingOccurrences(of: "\n", with: "\r\n"),
+                                                location: nil, tags: [], assetCount: 0)
+        #expect(template.missingFields(in: fromBrowser, descriptionTemplate: start) == ["description"])
         // An empty template never makes a description missing.
         let any = TicketTemplate.Values(description: "x", location: nil, tags: [], assetCount: 0)
         #expect(template.missingFields(in: any, descriptionTemplate: "  \n").isEmpty)
+    }
+
+    @Test("moving a ticket into a category: every required field left empty counts, unless the change fills it")
+    func enteringCategory() {
+        let template = TicketTemplate(mandatory: [.location, .assets])
+        let before = TicketTemplate.Values(description: "Écran noir", location: nil, tags: [], assetCount: 0)
+        #expect(template.missingAfterChange(before: before, after: before, entering: true) == [.location, .assets])
+        let filled = TicketTemplate.Values(description: "Écran noir", location: "Bureau 12", tags: [], assetCount: 1)
+        #expect(template.missingAfterChange(before: before, after: filled, entering: true).isEmpty)
+        let half = TicketTemplate.Values(description: "Écran noir", location: " ", tags: [], assetCount: 2)
+        #expect(template.missingAfterChange(before: before, after: half, entering: true) == [.location])
+    }
+
+    @Test("a change within the category: only the required fields it empties count, not those already empty")
+    func changeWithinCategory() {
+        let template = TicketTemplate(mandatory: [.location, .assets, .tags])
+        // Opened by mail: no location, no asset; a tag is there.
+        let before = TicketTemplate.Values(description: "x", location: nil, tags: ["poste"], assetCount: 0)
+        #expect(template.missingAfterChange(before: before, after: before, entering: false).isEmpty)
+        let cleared = TicketTemplate.Values(description: "x", location: nil, tags: [], assetCount: 0)
+        #expect(template.missingAfterChange(before: before, after: cleared, entering: false) == [.tags])
+        #expect(TicketTemplate().missingAfterChange(before: before, after: cleared, entering: true).isEmpty)
     }
 
     @Test("a template survives JSON as the category stores it")

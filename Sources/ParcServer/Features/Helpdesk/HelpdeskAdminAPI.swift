@@ -18,6 +18,14 @@ struct HelpdeskAdminAPI {
                                                  required: ["entity_id", "name"])
     }
 
+    /// A change of a group: its name, or its members (the list replaces the current one).
+    struct GroupPatch: StrictContent {
+        var name: String?
+        var member_ids: [UUID]?
+        static let acceptedFields: Set<String> = ["name", "member_ids"]
+        static let schema = OpenAPISchema.object(["name": .string(), "member_ids": .array(.uuid)], required: [])
+    }
+
     struct GroupDTO: Content {
         let id: UUID
         let entity_id: UUID
@@ -111,6 +119,8 @@ struct HelpdeskAdminAPI {
 
         private enum Keys: String, CodingKey { case priority_matrix, default_sla_policy_id, approval_days, unknown_senders }
 
+        init() {}
+
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
             if c.contains(.priority_matrix) {
@@ -148,6 +158,8 @@ struct HelpdeskAdminAPI {
                query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "SupportGroup"), use: groups)
         api.on(.POST, "support-groups", summary: "Create a group", tag: "Helpdesk", body: GroupInput.schema,
                response: .ref("SupportGroup"), status: 201, use: createGroup)
+        api.on(.PATCH, "support-groups/:id", summary: "Rename a group or replace its members", tag: "Helpdesk",
+               body: GroupPatch.schema, response: .ref("SupportGroup"), use: updateGroup)
         api.on(.GET, "sla-policies", summary: "SLA policies", tag: "Helpdesk",
                query: APIRoutes.listParameters(sortable: ["name"]), response: .list(of: "SLAPolicy"), use: policies)
         api.on(.POST, "sla-policies", summary: "Create an SLA policy", tag: "Helpdesk", body: PolicyInput.schema,
@@ -189,40 +201,21 @@ struct HelpdeskAdminAPI {
     @Sendable func createGroup(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(GroupInput.self)
         guard let entityID = input.entity_id else { throw ParcError.validation(["entity_id": "is required"]) }
-        try await req.require(.helpdeskAdmin, in: entityID)
-        var errors: [String: String] = [:]
-        let name = Self.name(input.name, &errors)
-        let memberIDs = TicketService.unique(input.member_ids ?? [])
-        let able = try await TicketService(request: req).usersWhoMayWork(memberIDs, entity: entityID,
-                                                                         tree: try await req.entityTree())
-        if let bad = memberIDs.first(where: { !able.contains($0) }) {
-            errors["member_ids"] = "\(bad.uuidString) is not an active account that works this entity's tickets."
-        }
-        guard errors.isEmpty, let name else { throw ParcError.validation(errors) }
-        let group = SupportGroupModel()
-        group.id = UUID()
-        group.entityID = entityID
-        group.name = name
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            if try await SupportGroupModel.query(on: db).filter(\.$entityID == entityID).filter(\.$name == name).count() > 0 {
-                throw ParcError.conflict("The entity already has a group named \(name).")
-            }
-            try await group.create(on: db)
-            for user in memberIDs {
-                let member = SupportGroupMemberModel()
-                member.groupID = group.id!
-                member.userID = user
-                try await member.create(on: db)
-            }
-            try await audit.record("support_group.created", objectType: "support_group", objectID: group.id!,
-                                   label: name, entityID: entityID,
-                                   changes: [FieldChange(field: "name", before: nil, after: name)], on: db)
-        }
-        let response = try await GroupDTO(id: group.id!, entity_id: entityID, name: name, member_ids: memberIDs)
+        let (group, members) = try await SupportGroupStore(request: req).create(entity: entityID, name: input.name,
+                                                                                members: input.member_ids ?? [])
+        let response = try await GroupDTO(id: group.id!, entity_id: entityID, name: group.name, member_ids: members)
             .encodeResponse(for: req)
         response.status = .created
         return response
+    }
+
+    @Sendable func updateGroup(_ req: Request) async throws -> GroupDTO {
+        let store = SupportGroupStore(request: req)
+        let group = try await store.find(req.parameters.get("id", as: UUID.self))
+        try await req.require(.helpdeskAdmin, in: group.entityID)
+        let input = try req.decodeStrict(GroupPatch.self)
+        let members = try await store.update(group, name: input.name, members: input.member_ids)
+        return GroupDTO(id: group.id!, entity_id: group.entityID, name: group.name, member_ids: members)
     }
 
     @Sendable func policies(_ req: Request) async throws -> ListResponse<PolicyDTO> {
@@ -237,112 +230,21 @@ struct HelpdeskAdminAPI {
     @Sendable func createPolicy(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(PolicyInput.self)
         guard let entityID = input.entity_id else { throw ParcError.validation(["entity_id": "is required"]) }
-        try await req.require(.helpdeskAdmin, in: entityID)
-        var errors: [String: String] = [:]
-        let name = Self.name(input.name, &errors)
-        if input.calendar == nil { errors["calendar"] = "is required" }
-        if input.rules == nil { errors["rules"] = "Give at least one rule." }
-        try await Self.checkPolicy(calendar: input.calendar, rules: input.rules, escalation: input.escalation,
-                                   entity: entityID, req, &errors)
-        guard errors.isEmpty, let name, let calendar = input.calendar, let rules = input.rules else {
-            throw ParcError.validation(errors)
-        }
-        let policy = SLAPolicyModel()
-        policy.id = UUID()
-        policy.entityID = entityID
-        policy.name = name
-        policy.calendarJSON = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
-        policy.rulesJSON = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
-        policy.escalationJSON = try Self.escalationJSON(input.escalation)
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            try await policy.create(on: db)
-            try await audit.record("sla_policy.created", objectType: "sla_policy", objectID: policy.id!, label: name,
-                                   entityID: entityID, changes: [FieldChange(field: "name", before: nil, after: name),
-                                                                 FieldChange(field: "escalation", before: nil,
-                                                                             after: policy.escalationJSON)],
-                                   on: db)
-        }
+        let policy = try await SLAPolicyStore(request: req).create(entity: entityID, .init(
+            name: input.name, calendar: input.calendar, rules: input.rules, escalation: input.escalation))
         let response = try await PolicyDTO(policy).encodeResponse(for: req)
         response.status = .created
         return response
     }
 
     @Sendable func updatePolicy(_ req: Request) async throws -> PolicyDTO {
-        guard let id = req.parameters.get("id", as: UUID.self), let policy = try await SLAPolicyModel.find(id, on: req.db),
-              try await Self.usableEntities(req).contains(policy.entityID)
-        else { throw ParcError.notFound("SLA policy") }
+        let store = SLAPolicyStore(request: req)
+        let policy = try await store.find(req.parameters.get("id", as: UUID.self))
         try await req.require(.helpdeskAdmin, in: policy.entityID)
         let input = try req.decodeStrict(PolicyPatch.self)
-        var errors: [String: String] = [:]
-        let name = input.name == nil ? nil : Self.name(input.name, &errors)
-        try await Self.checkPolicy(calendar: input.calendar, rules: input.rules, escalation: input.escalation,
-                                   entity: policy.entityID, req, &errors)
-        guard errors.isEmpty else { throw ParcError.validation(errors) }
-        let before: [String: String?] = ["name": policy.name, "calendar": policy.calendarJSON, "rules": policy.rulesJSON,
-                                         "escalation": policy.escalationJSON]
-        if let name { policy.name = name }
-        if let calendar = input.calendar {
-            policy.calendarJSON = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
-        }
-        if let rules = input.rules { policy.rulesJSON = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self) }
-        if let escalation = input.escalation { policy.escalationJSON = try Self.escalationJSON(escalation) }
-        let after: [String: String?] = ["name": policy.name, "calendar": policy.calendarJSON, "rules": policy.rulesJSON,
-                                        "escalation": policy.escalationJSON]
-        let audit = AuditLog(request: req)
-        try await req.parc.writeTransaction(on: req.db) { db in
-            try await policy.update(on: db)
-            try await audit.record("sla_policy.updated", objectType: "sla_policy", objectID: id, label: policy.name,
-                                   entityID: policy.entityID, changes: FieldChange.between(before, after), on: db)
-        }
+        try await store.update(policy, .init(name: input.name, calendar: input.calendar, rules: input.rules,
+                                             escalation: input.escalation))
         return try PolicyDTO(policy)
-    }
-
-    static func escalationJSON(_ levels: [SLAEscalationLevel]?) throws -> String? {
-        guard let levels, !levels.isEmpty else { return nil }
-        return String(decoding: try JSONEncoder().encode(levels), as: UTF8.self)
-    }
-
-    /// Checks what a policy is made of: the calendar reads, 1 to 100 target rules, and escalation levels within
-    /// bounds whose groups serve `entity` (the policy's entity or one above it) and whose users work its tickets.
-    static func checkPolicy(calendar: BusinessCalendarSpec?, rules: [SLAPolicyRuleInput]?,
-                            escalation: [SLAEscalationLevel]?, entity: UUID, _ req: Request,
-                            _ errors: inout [String: String]) async throws {
-        if let calendar {
-            do { _ = try calendar.calendar() } catch { errors["calendar"] = error.description }
-        }
-        if let rules {
-            if rules.isEmpty { errors["rules"] = "Give at least one rule." }
-            if rules.count > 100 { errors["rules"] = "At most 100 rules." }
-            do {
-                _ = try SLATargets(rules: try rules.enumerated().map { try $0.element.rule(number: $0.offset + 1) })
-            } catch let error as SLATargetsError {
-                errors["rules"] = errors["rules"] ?? error.description
-            } catch let error as ParcError {
-                throw error
-            }
-        }
-        guard let escalation else { return }
-        do { _ = try SLAEscalationLevel.validated(escalation) } catch {
-            errors["escalation"] = error.description
-            return
-        }
-        let tree = try await req.entityTree()
-        let usable = Set(tree.ancestors(of: entity) + [entity])
-        let groupIDs = escalation.flatMap(\.actions).compactMap(\.groupID)
-        let groups = groupIDs.isEmpty ? [] : try await SupportGroupModel.query(on: req.db).filter(\.$id ~~ groupIDs).all()
-            .filter { usable.contains($0.entityID) }.compactMap(\.id)
-        let userIDs = escalation.flatMap(\.actions).compactMap(\.userID)
-        let users = try await TicketService.usersWhoMayWork(userIDs, entity: entity, tree: tree, on: req.db)
-        for (index, level) in escalation.enumerated() {
-            for (number, action) in level.actions.enumerated() {
-                if let group = action.groupID, !groups.contains(group) {
-                    errors["escalation"] = "level \(index + 1), action \(number + 1): no group of this entity or above it has the id \(group.uuidString)"
-                } else if let user = action.userID, !users.contains(user) {
-                    errors["escalation"] = "level \(index + 1), action \(number + 1): \(user.uuidString) is not an active account that works this entity's tickets"
-                }
-            }
-        }
     }
 
     @Sendable func settings(_ req: Request) async throws -> SettingsDTO {
@@ -362,54 +264,7 @@ struct HelpdeskAdminAPI {
     @Sendable func updateSettings(_ req: Request) async throws -> SettingsDTO {
         guard let entityID = req.parameters.get("entity", as: UUID.self) else { throw ParcError.notFound("entity") }
         try await req.require(.helpdeskAdmin, in: entityID)
-        let input = try req.decodeStrict(SettingsInput.self)
-        var errors: [String: String] = [:]
-        if case .some(.some(let cells)) = input.priority_matrix {
-            do { _ = try TicketPriorityMatrix(cells: cells) } catch { errors["priority_matrix"] = error.description }
-        }
-        if case .some(.some(let policyID)) = input.default_sla_policy_id {
-            let usable = Set(try await req.entityTree().ancestors(of: entityID) + [entityID])
-            let found = try await SLAPolicyModel.find(policyID, on: req.db)
-            if found == nil || !usable.contains(found!.entityID) {
-                errors["default_sla_policy_id"] = "No SLA policy of this entity or above it has this id."
-            }
-        }
-        if let days = input.approval_days, !(1...365).contains(days) {
-            errors["approval_days"] = "Give 1 to 365 days."
-        }
-        if let policy = input.unknown_senders, HelpdeskConfiguration.UnknownSenderPolicy(rawValue: policy) == nil {
-            errors["unknown_senders"] = "Use refuse or accept."
-        }
-        guard errors.isEmpty else { throw ParcError.validation(errors) }
-        let audit = AuditLog(request: req)
-        let now = req.now
-        try await req.parc.writeTransaction(on: req.db) { db in
-            let row = try await HelpdeskSettingsModel.find(entityID, on: db) ?? {
-                let row = HelpdeskSettingsModel()
-                row.id = entityID
-                row.approvalDays = HelpdeskConfiguration.defaultApprovalDays
-                return row
-            }()
-            let before: [String: String?] = ["priority_matrix": row.priorityMatrixJSON,
-                                             "default_sla_policy_id": row.defaultSLAPolicyID?.uuidString,
-                                             "approval_days": String(row.approvalDays),
-                                             "unknown_senders": row.unknownSenders]
-            if let matrix = input.priority_matrix {
-                row.priorityMatrixJSON = try matrix.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            }
-            if let policy = input.default_sla_policy_id { row.defaultSLAPolicyID = policy }
-            if let days = input.approval_days { row.approvalDays = days }
-            if let policy = input.unknown_senders { row.unknownSenders = policy }
-            row.updatedAt = now
-            try await row.save(on: db)
-            let after: [String: String?] = ["priority_matrix": row.priorityMatrixJSON,
-                                            "default_sla_policy_id": row.defaultSLAPolicyID?.uuidString,
-                                            "approval_days": String(row.approvalDays),
-                                            "unknown_senders": row.unknownSenders]
-            try await audit.record("helpdesk_settings.updated", objectType: "helpdesk_settings", objectID: entityID,
-                                   label: "helpdesk settings", entityID: entityID,
-                                   changes: FieldChange.between(before, after), on: db)
-        }
+        try await HelpdeskSettingsStore(request: req).update(entityID, try req.decodeStrict(SettingsInput.self))
         return try await Self.describe(entityID, req)
     }
 }

@@ -22,6 +22,9 @@ struct HelpdeskFeature: ParcFeature {
                                      section: "nav.section.helpdesk", permission: .ticketsRead, order: 110))
         registry.addNavigation(.init(id: "tickets-reports", labelKey: "nav.tickets.reports", path: "/tickets/reports",
                                      icon: "chart", section: "nav.section.helpdesk", permission: .ticketsRead, order: 120))
+        registry.addNavigation(.init(id: HelpdeskSetupTab.navigationID, labelKey: "nav.tickets.setup",
+                                     path: "/tickets/sla-policies", icon: "sliders", section: "nav.section.helpdesk",
+                                     permission: .helpdeskAdmin, order: 130))
         registry.addJob(HelpdeskClockJob())
         registry.addSchedule(ScheduleDefinition(name: "helpdesk.clock", cron: "* * * * *", timeZone: "UTC",
                                                 kind: "helpdesk.clock", payload: "{}"))
@@ -46,6 +49,10 @@ struct HelpdeskFeature: ParcFeature {
         TicketCannedResponsesPages().register(routes)
         HelpdeskPortal().register(routes)
         TicketRulePagesController().register(routes)
+        SLAPolicyPagesController().register(routes)
+        TicketCategoryPagesController().register(routes)
+        SupportGroupPagesController().register(routes)
+        HelpdeskSettingsPagesController().register(routes)
         TicketReportPagesController().register(routes)
     }
 }

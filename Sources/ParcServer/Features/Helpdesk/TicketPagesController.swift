@@ -200,6 +200,14 @@ struct TicketPagesController {
         /// The fields the chosen category requires, by name (`location: true`).
         let mandatory: [String: Bool]
         let attachmentHelp: String
+        /// What the category chooser carries over when the category changes: the title as typed (without the
+        /// category's predefined start) and the chosen machine — what the portal's search or equipment list gave.
+        let carried: [HiddenField]
+    }
+
+    struct HiddenField: Encodable {
+        let name: String
+        let value: String
     }
 
     private func renderForm(_ req: Request, values: [String: String], assetIDs: [String] = [],
@@ -237,8 +245,22 @@ struct TicketPagesController {
             },
             category: chosen?.name,
             mandatory: Dictionary(uniqueKeysWithValues: (chosen?.ticketTemplate.mandatory ?? []).map { ($0.rawValue, true) }),
-            attachmentHelp: Self.attachmentHelp(limits, req)),
+            attachmentHelp: Self.attachmentHelp(limits, req),
+            carried: Self.carried(values: values, assetIDs: assetIDs, category: chosen)),
             status: status)
+    }
+
+    static func carried(values: [String: String], assetIDs: [String], category: TicketCategoryModel?) -> [HiddenField] {
+        var title = values["title"] ?? ""
+        if let start = category?.ticketTemplate.predefined.title, !start.isEmpty, title.hasPrefix(start) {
+            title = String(title.dropFirst(start.count))
+        }
+        var fields: [HiddenField] = []
+        if !title.trimmingCharacters(in: .whitespaces).isEmpty { fields.append(HiddenField(name: "title", value: title)) }
+        if let asset = assetIDs.first(where: { UUID(uuidString: $0) != nil }) {
+            fields.append(HiddenField(name: "asset_id", value: asset))
+        }
+        return fields
     }
 
     /// The form, started from the category chosen in `?category_id=` when there is one: the portal's category-driven
@@ -345,6 +367,14 @@ struct TicketPagesController {
         let ratings: [SelectOption]
         let attachments: [AttachmentRow]
         let attachmentHelp: String
+        /// The categories of the ticket's entity and above, for the qualification form.
+        let categories: [SelectOption]
+        /// The requesters' machines and the assets already linked.
+        let assets: [SelectOption]
+        /// The fields the ticket's category requires, by name (`location: true`).
+        let mandatory: [String: Bool]
+        /// The required fields the ticket lacks, said in a sentence, when there are some (decision 0064).
+        let incomplete: String?
     }
 
     static let tabs = ["discussion", "details", "history"]
@@ -355,7 +385,7 @@ struct TicketPagesController {
     }
 
     private func render(_ req: Request, tab: String, errors: [String: String] = [:], values: [String: String] = [:],
-                        status: HTTPResponseStatus = .ok) async throws -> Response {
+                        assetIDs: [String]? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let service = TicketService(request: req)
         let ticket = try await service.find(req.parameters.get("id", as: UUID.self))
         let access = try await service.access()
@@ -430,10 +460,17 @@ struct TicketPagesController {
             Field(label: req.t("tickets.source"), value: req.t("tickets.source.\(dto.source)")),
             Field(label: req.t("tickets.opened_at"), value: req.formatDateTime(dto.opened_at)),
         ] + (dto.pending_reason.map { [Field(label: req.t("tickets.pending_reason"), value: $0)] } ?? [])
+            + (dto.location.map { [Field(label: req.t("tickets.location"), value: $0)] } ?? [])
+            + (dto.tags.isEmpty ? [] : [Field(label: req.t("tickets.tags"), value: dto.tags.joined(separator: ", "))])
         var formValues = ["urgency": String(dto.urgency), "impact": String(dto.impact), "priority": String(dto.priority),
                           "status": dto.status, "pending_reason": "", "solution": "", "diagnosis": dto.diagnosis ?? "",
-                          "parts": dto.parts ?? ""]
+                          "parts": dto.parts ?? "", "category_id": dto.category_id?.uuidString ?? "",
+                          "location": dto.location ?? "", "tags": dto.tags.joined(separator: ", ")]
         for (key, value) in values { formValues[key] = value }
+        let qualification = try await canUpdate && tab == "details"
+            ? qualificationChoices(ticket, dto, chosenCategory: formValues["category_id"] ?? "",
+                                             chosenAssets: assetIDs ?? dto.asset_ids.map(\.uuidString), req)
+            : QualificationChoices()
         // Canned responses: `?canned=ID` fills the followup with one, placeholders replaced (decision 0061).
         var canned: [SelectOption] = []
         if canUpdate, tab == "discussion", dto.status != "closed" {
@@ -493,8 +530,61 @@ struct TicketPagesController {
                 },
                 attachments: tab == "discussion" ? try await Self.attachmentRows(ticket, access: access, req) : [],
                 attachmentHelp: Self.attachmentHelp(try await TicketAttachmentStore.limits(
-                    for: ticket.entityID, tree: tree, on: req.db), req)),
+                    for: ticket.entityID, tree: tree, on: req.db), req),
+                categories: qualification.categories, assets: qualification.assets,
+                mandatory: Dictionary(uniqueKeysWithValues: (qualification.current?.ticketTemplate.mandatory ?? [])
+                    .map { ($0.rawValue, true) }),
+                incomplete: try await incompleteNotice(ticket, category: qualification.current, req)),
             status: status)
+    }
+
+    /// What the qualification form offers: the categories of the ticket's entity and above, and the assets a
+    /// technician links from the page (the requesters' machines and those already linked; the API takes any asset of
+    /// the entity).
+    struct QualificationChoices {
+        var categories: [SelectOption] = []
+        var assets: [SelectOption] = []
+        /// The ticket's category as stored.
+        var current: TicketCategoryModel?
+    }
+
+    private func qualificationChoices(_ ticket: TicketModel, _ dto: TicketDTO, chosenCategory: String,
+                                      chosenAssets: [String], _ req: Request) async throws -> QualificationChoices {
+        let tree = try await req.entityTree()
+        let categories = try await TicketCategoryModel.query(on: req.db)
+            .filter(\.$entityID ~~ (tree.ancestors(of: ticket.entityID) + [ticket.entityID])).sort(\.$name).all()
+        let requesters = dto.requesters.compactMap(\.id)
+        let visible = try await req.entities(for: .assetsRead)
+        let subtree = Set(tree.subtree(of: ticket.entityID))
+        let linked = dto.asset_ids
+        let assets = try await linked.isEmpty && requesters.isEmpty ? [] : AssetModel.query(on: req.db).group(.or) { either in
+            if !linked.isEmpty { either.filter(\.$id ~~ linked) }
+            if !requesters.isEmpty { either.filter(\.$assignedUserID ~~ requesters.map { Optional($0) }) }
+        }.sort(\.$name).limit(200).all()
+            .filter { linked.contains($0.id!) || (subtree.contains($0.entityID) && visible.contains($0.entityID)) }
+        return QualificationChoices(
+            categories: [SelectOption(value: "", label: "—", selected: chosenCategory.isEmpty)] + categories.map {
+                SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == chosenCategory)
+            },
+            assets: assets.map {
+                SelectOption(value: $0.id!.uuidString, label: [$0.name, $0.inventoryNumber].compactMap { $0 }
+                    .joined(separator: " · "), selected: chosenAssets.contains($0.id!.uuidString))
+            },
+            current: categories.first { $0.id == ticket.categoryID })
+    }
+
+    /// "The category … requires: Location." when the ticket lacks fields its category requires — a rule put it
+    /// there, or it came by mail (decision 0064) — for technicians on the Details tab.
+    private func incompleteNotice(_ ticket: TicketModel, category: TicketCategoryModel?, _ req: Request) async throws
+        -> String?
+    {
+        guard let category, !category.ticketTemplate.mandatory.isEmpty else { return nil }
+        let missing = category.ticketTemplate.missingFields(
+            in: try await TicketService.templateValues(of: ticket, on: req.db), descriptionTemplate: nil)
+            .compactMap(TicketTemplate.Field.init(rawValue:))
+        guard !missing.isEmpty else { return nil }
+        return req.t("tickets.category_fields.incomplete", category.name,
+                     missing.map { req.t(TicketService.labelKey($0)) }.joined(separator: ", "))
     }
 
     // MARK: intervention sheet
@@ -555,6 +645,12 @@ struct TicketPagesController {
         var solution: String?
         var diagnosis: String?
         var parts: String?
+        var category_id: String?
+        var location: String?
+        var tags: String?
+        var asset_ids: [String]?
+        /// Present when the form showed the assets, so that none chosen means none (a multiple select sends nothing).
+        var assets_shown: String?
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
@@ -576,18 +672,48 @@ struct TicketPagesController {
         if let solution = form.solution, !solution.isEmpty { input.solution = solution }
         input.diagnosis = form.diagnosis
         input.parts = form.parts
+        // Category, location, tags and assets: only what the form changes, so that an untouched field is no change.
+        if let text = form.category_id, text != (ticket.categoryID?.uuidString ?? "") {
+            input.category_id = .some(UUID(uuidString: text))
+            if !text.isEmpty, UUID(uuidString: text) == nil {
+                return try await refuseUpdate(req, form, ParcError.validation(["category_id": "Choose a category from the list."]))
+            }
+        }
+        if let location = form.location?.trimmingCharacters(in: .whitespaces), location != (ticket.location ?? "") {
+            input.location = location
+        }
+        if let text = form.tags {
+            let tags = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if tags != ticket.tags { input.tags = tags }
+        }
+        if form.assets_shown != nil {
+            let chosen = (form.asset_ids ?? []).compactMap(UUID.init(uuidString:))
+            let linked = try await TicketAssetModel.query(on: req.db).filter(\.$ticketID == ticket.id!).all().map(\.assetID)
+            if Set(chosen) != Set(linked) { input.asset_ids = chosen }
+        }
         do {
             _ = try await service.update(ticket, input)
             req.flash("success", req.t("common.saved"))
             return req.redirect(to: "/tickets/\(ticket.id!)?tab=details")
         } catch let error as ParcError where error.status == .unprocessableEntity {
-            var errors = req.localized(error.fields)
-            if error.fields.isEmpty { errors["status"] = req.localized(error) }
-            return try await render(req, tab: "details", errors: errors,
-                                    values: ["status": form.status ?? "", "pending_reason": form.pending_reason ?? "",
-                                             "solution": form.solution ?? "", "diagnosis": form.diagnosis ?? "",
-                                             "parts": form.parts ?? ""], status: .unprocessableEntity)
+            return try await refuseUpdate(req, form, error)
         }
+    }
+
+    /// The Details tab again, with the errors inline and what was typed kept.
+    private func refuseUpdate(_ req: Request, _ form: UpdateForm, _ error: ParcError) async throws -> Response {
+        var errors = req.localized(error.fields)
+        if error.fields.isEmpty { errors["status"] = req.localized(error) }
+        if error.code == "category_fields_missing" { errors["summary"] = req.localized(error) }
+        var values = ["status": form.status ?? "", "pending_reason": form.pending_reason ?? "",
+                      "solution": form.solution ?? "", "diagnosis": form.diagnosis ?? "", "parts": form.parts ?? ""]
+        for (key, value) in [("category_id", form.category_id), ("location", form.location), ("tags", form.tags),
+                             ("urgency", form.urgency), ("impact", form.impact), ("priority", form.priority)] {
+            if let value { values[key] = value }
+        }
+        return try await render(req, tab: "details", errors: errors, values: values,
+                                assetIDs: form.assets_shown == nil ? nil : form.asset_ids ?? [],
+                                status: .unprocessableEntity)
     }
 
     struct FollowupForm: Content {

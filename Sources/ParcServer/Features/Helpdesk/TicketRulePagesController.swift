@@ -43,6 +43,7 @@ struct TicketRulePagesController {
     struct ListPage: Encodable {
         let groups: [EntityRules]
         let canTest: Bool
+        let tabs: [HelpdeskSetupTab]
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
@@ -63,8 +64,10 @@ struct TicketRulePagesController {
             })
         }
         let canTest = !(try await req.entities(for: .ticketsUpdate)).isEmpty
-        return try await req.renderPage("tickets/rules", title: req.t("tickets.rules.title"), active: "tickets",
-                                        page: ListPage(groups: groups, canTest: canTest))
+        return try await req.renderPage("tickets/rules", title: req.t("tickets.rules.title"),
+                                        active: HelpdeskSetupTab.navigationID,
+                                        page: ListPage(groups: groups, canTest: canTest,
+                                                       tabs: try await HelpdeskSetupTab.all(req, current: "rules")))
     }
 
     // MARK: form
@@ -74,18 +77,16 @@ struct TicketRulePagesController {
         let fields: [SelectOption]
         let operators: [SelectOption]
         let value: String
+        /// The value's choices by name when the field stores an id or a fixed value; empty: typed.
+        let choices: [SLAPolicyPagesController.OptionGroup]
+        let list: String?
     }
 
     struct ActionRow: Encodable {
         let index: Int
         let kinds: [SelectOption]
         let value: String
-    }
-
-    struct Reference: Encodable {
-        let kind: String
-        let name: String
-        let id: UUID
+        let choices: [SLAPolicyPagesController.OptionGroup]
     }
 
     struct FormPage: Encodable {
@@ -98,7 +99,9 @@ struct TicketRulePagesController {
         let runsOn: [SelectOption]
         let conditions: [ConditionRow]
         let actions: [ActionRow]
-        let references: [Reference]
+        let pickers: [Picker]
+        let lists: [DataList]
+        let tabs: [HelpdeskSetupTab]
     }
 
     /// The form as sent: flat fields (`condition_field_0`, `action_kind_0`, …), read up to the rule's limits so a
@@ -167,11 +170,9 @@ struct TicketRulePagesController {
     private func renderForm(_ req: Request, _ submission: Submission, action: String, isNew: Bool,
                             errors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
         let values = submission.values
-        let usable = try await HelpdeskAdminAPI.usableEntities(req)
-        let categories = try await TicketCategoryModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
-        let groups = try await SupportGroupModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
-        let policies = try await SLAPolicyModel.query(on: req.db).scoped(to: usable, \.$entityID).sort(\.$name).all()
+        let pickers = try await Pickers.load(req)
         let blankField = SelectOption(value: "", label: "—", selected: false)
+        let blankGroup = SLAPolicyPagesController.OptionGroup(label: "", options: [blankField])
         let conditionValues: [(field: String, op: String, value: String)?] = submission.conditions.map { $0 }
             + Array(repeating: nil, count: min(Self.spareRows, 50 - submission.conditions.count))
         let actionValues: [(kind: String, value: String)?] = submission.actions.map { $0 }
@@ -185,14 +186,19 @@ struct TicketRulePagesController {
                 SelectOption(value: op.rawValue, label: req.t("tickets.rules.operator.\(op.rawValue)"),
                              selected: row?.op == op.rawValue)
             }
-            return ConditionRow(index: index, fields: [blankField] + fields, operators: operators, value: row?.value ?? "")
+            let choices = pickers.condition(row?.field ?? "", selected: row?.value ?? "")
+            return ConditionRow(index: index, fields: [blankField] + fields, operators: operators, value: row?.value ?? "",
+                                choices: choices.map { [blankGroup] + $0 } ?? [],
+                                list: pickers.conditionList(row?.field ?? ""))
         }
         let actionRows: [ActionRow] = actionValues.enumerated().map { index, row in
             let kinds: [SelectOption] = TicketRuleAction.Kind.allCases.map { kind in
                 SelectOption(value: kind.rawValue, label: req.t("tickets.rules.action.\(kind.rawValue)"),
                              selected: row?.kind == kind.rawValue)
             }
-            return ActionRow(index: index, kinds: [blankField] + kinds, value: row?.value ?? "")
+            let choices = pickers.action(row?.kind ?? "", selected: row?.value ?? "")
+            return ActionRow(index: index, kinds: [blankField] + kinds, value: row?.value ?? "",
+                             choices: choices.map { [blankGroup] + $0 } ?? [])
         }
         let matches: [SelectOption] = TicketRule.Match.allCases.map { match in
             SelectOption(value: match.rawValue, label: req.t("tickets.rules.match.\(match.rawValue)"),
@@ -202,16 +208,14 @@ struct TicketRulePagesController {
             SelectOption(value: runs.rawValue, label: req.t("tickets.rules.runs_on.\(runs.rawValue)"),
                          selected: values["runs_on"] == runs.rawValue)
         }
-        var references: [Reference] = categories.map { Reference(kind: req.t("tickets.category"), name: $0.name, id: $0.id!) }
-        references += groups.map { Reference(kind: req.t("tickets.rules.group"), name: $0.name, id: $0.id!) }
-        references += policies.map { Reference(kind: req.t("tickets.rules.sla_policy"), name: $0.name, id: $0.id!) }
         let entities = try await req.entityOptions(for: .helpdeskAdmin,
                                                    selected: values["entity_id"].flatMap(UUID.init(uuidString:)))
         let page = FormPage(action: action, isNew: isNew, values: values, errors: errors, entities: entities,
                             matches: matches, runsOn: runsOn, conditions: conditionRows, actions: actionRows,
-                            references: references)
+                            pickers: pickers.templates, lists: pickers.lists,
+                            tabs: try await HelpdeskSetupTab.all(req, current: "rules"))
         return try await req.renderPage("tickets/rule-form", title: req.t(isNew ? "tickets.rules.new" : "tickets.rules.edit"),
-                                        active: "tickets", page: page, status: status)
+                                        active: HelpdeskSetupTab.navigationID, page: page, status: status)
     }
 
     @Sendable func newPage(_ req: Request) async throws -> Response {

@@ -345,6 +345,11 @@ struct TicketService {
             guard let stored = try await TicketModel.find(ticket.id, on: db) else { throw ParcError.notFound("ticket") }
             let before = stored.auditSnapshot
             let actorsBefore = try await Self.actorSnapshot(of: stored.id!, on: db)
+            // What the category's required fields looked like, when the change touches them (decision 0064).
+            let touchesTemplate = input.category_id != nil || input.location != nil || input.tags != nil
+                || input.asset_ids != nil
+            let categoryBefore = stored.categoryID
+            let templateBefore = try await touchesTemplate ? Self.templateValues(of: stored, on: db) : nil
             if let title { stored.title = title }
             if let description { stored.description = description }
             if let kind { stored.type = kind.rawValue }
@@ -389,7 +394,12 @@ struct TicketService {
                     try await link.create(on: db)
                 }
             }
-            // The rules that run on update see the ticket as the change left it, once (decision 0057).
+            if let templateBefore {
+                try await Self.checkCategoryFields(of: stored, before: templateBefore, categoryBefore: categoryBefore,
+                                                   chosen: category, on: db)
+            }
+            // The rules that run on update see the ticket as the change left it, once (decision 0057). A category a
+            // rule sets is not checked against its required fields: a rule never makes a change fail (decision 0064).
             let handChanges = FieldChange.between(before, stored.auditSnapshot)
                 + FieldChange.between(actorsBefore, try await Self.actorSnapshot(of: stored.id!, on: db))
             var ruleNotes: [FieldChange] = []
@@ -515,6 +525,53 @@ struct TicketService {
                 try await notifier.notify(.solved, stored, audience: .requesters, actorID: actorID, text: stored.solution)
             }
             return stored
+        }
+    }
+
+    /// What a ticket holds, as its category's template looks at it.
+    static func templateValues(of ticket: TicketModel, on db: any Database) async throws -> TicketTemplate.Values {
+        TicketTemplate.Values(description: ticket.description, location: ticket.location, tags: ticket.tags,
+                              assetCount: try await TicketAssetModel.query(on: db).filter(\.$ticketID == ticket.id!).count())
+    }
+
+    /// Refuses a person's change that leaves empty a field the ticket's category requires (decision 0064): moving the
+    /// ticket into a category asks for all of them in the same change; within the category, a change may not empty
+    /// one. `chosen` is the category the change gives (`.some(nil)` clears it), nil when it leaves the category.
+    static func checkCategoryFields(of ticket: TicketModel, before: TicketTemplate.Values, categoryBefore: UUID?,
+                                    chosen: TicketCategoryModel??, on db: any Database) async throws {
+        guard let categoryID = ticket.categoryID else { return }
+        let found: TicketCategoryModel?
+        if case .some(let given) = chosen { found = given } else { found = try await TicketCategoryModel.find(categoryID, on: db) }
+        guard let category = found, !category.ticketTemplate.mandatory.isEmpty else { return }
+        let entering = categoryID != categoryBefore
+        let missing = category.ticketTemplate.missingAfterChange(
+            before: before, after: try await templateValues(of: ticket, on: db), entering: entering)
+        guard !missing.isEmpty else { return }
+        throw categoryFieldsMissing(missing, category: category.name, entering: entering)
+    }
+
+    /// The refusal of a change that leaves a category's required fields empty: 422 `category_fields_missing`, each
+    /// field named, with a message the pages translate.
+    static func categoryFieldsMissing(_ missing: [TicketTemplate.Field], category: String, entering: Bool) -> ParcError {
+        let names = missing.map(\.rawValue).joined(separator: ", ")
+        let message = entering
+            ? "The category “\(category)” requires \(names): give them in the same change as the category."
+            : "The category “\(category)” requires \(names): a change cannot leave them empty."
+        let perField = entering ? "The new category requires this field: fill it in with the change of category."
+            : "This ticket's category requires this field."
+        var error = ParcError(.unprocessableEntity, code: "category_fields_missing", message,
+                              fields: Dictionary(uniqueKeysWithValues: missing.map { ($0.rawValue, perField) }))
+        error.messageKey = (entering ? "tickets.category_fields.entering" : "tickets.category_fields.kept",
+                            [category, missing.map { "@" + labelKey($0) }.joined(separator: ", ")])
+        return error
+    }
+
+    /// The catalogue key of a required field's label.
+    static func labelKey(_ field: TicketTemplate.Field) -> String {
+        switch field {
+        case .location: "tickets.location"
+        case .assets: "tickets.assets"
+        case .tags: "tickets.tags"
         }
     }
 

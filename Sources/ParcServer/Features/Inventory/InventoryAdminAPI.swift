@@ -26,15 +26,7 @@ struct InventoryAdminAPI {
         static let acceptedFields: Set<String> = ["match_order", "allowed_ranges", "basic_user", "require_credentials"]
     }
 
-    struct EntityRuleDTO: Content {
-        let id: UUID
-        let position: Int
-        let name: String
-        let entity_id: UUID
-        let tag: String?
-        let ip_ranges: [String]
-        let host_pattern: String?
-    }
+    typealias EntityRuleDTO = InventoryEntityRuleStore.Row
 
     struct EntityRuleInput: StrictContent, Content {
         let position: Int?
@@ -110,12 +102,8 @@ struct InventoryAdminAPI {
     }
 
     private func settingsDTO(_ req: Request, entity: UUID, password: String?) async throws -> SettingsDTO {
-        let tree = try await req.entityTree()
-        let settings = try await InventorySettings.effective(for: entity, tree: tree, on: req.db)
-        let own = try await (req.db as! any SQLDatabase).select().column("entity_id").from("inventory_settings")
-            .where("entity_id", .in, SQLBind.group([entity] + tree.ancestors(of: entity))).all()
-            .map { try $0.decode(column: "entity_id", as: UUID.self) }
-        let source = ([entity] + tree.ancestors(of: entity).reversed()).first { own.contains($0) }
+        let (settings, source) = try await InventorySettings.resolved(for: entity, tree: try await req.entityTree(),
+                                                                      on: req.db)
         return SettingsDTO(entity_id: entity, inherited_from: source == entity ? nil : source,
                            match_order: settings.matchOrder.map(\.rawValue), allowed_ranges: settings.allowedRanges,
                            basic_user: settings.basicUser, basic_password: password)
@@ -124,45 +112,14 @@ struct InventoryAdminAPI {
     @Sendable func putSettings(_ req: Request) async throws -> SettingsDTO {
         let entity = try await entityParameter(req, permission: .inventoryAdmin)
         let input = try req.decodeStrict(SettingsInput.self)
-        var errors: [String: String] = [:]
-        var parsedOrder = InventoryMatchCriterion.defaultOrder
-        if let words = input.match_order {
-            do { parsedOrder = try InventorySettings.parseMatchOrder(words.joined(separator: ",")) } catch let error as ParcError {
-                errors.merge(error.fields) { $1 }
-            }
-        }
-        if let ranges = input.allowed_ranges {
-            if ranges.count > IPAddressRange.maximumListCount { errors["allowed_ranges"] = "At most \(IPAddressRange.maximumListCount) ranges." }
-            for range in ranges {
-                do { _ = try IPAddressRange(parsing: range) } catch { errors["allowed_ranges"] = error.message }
-            }
-        }
-        let user = input.basic_user?.trimmingCharacters(in: .whitespaces)
-        if input.require_credentials == true, user?.isEmpty ?? true {
-            errors["basic_user"] = "Give the user name the agents will send (--user)."
-        }
-        if let user, user.count > 100 || user.contains(":") { errors["basic_user"] = "At most 100 characters, no colon." }
+        let (order, errors) = InventorySettings.check(
+            matchOrder: input.match_order, allowedRanges: input.allowed_ranges, basicUser: input.basic_user,
+            requireCredentials: input.require_credentials == true)
         guard errors.isEmpty else { throw ParcError.validation(errors) }
-        // The password is generated, strong and shown once: agents store it in their configuration.
-        let password = input.require_credentials == true ? Secrets.token(prefix: "") : nil
-        let order = parsedOrder
-        try await req.db.transaction { db in
-            let sql = db as! any SQLDatabase
-            try await sql.delete(from: "inventory_settings").where("entity_id", .equal, entity).run()
-            try await sql.insert(into: "inventory_settings")
-                .columns("entity_id", "match_order", "allowed_ranges", "basic_user", "basic_password_hash", "updated_at")
-                .values(SQLBind(entity), SQLBind(order.map(\.rawValue).joined(separator: ",")),
-                        SQLBind(input.allowed_ranges?.joined(separator: "\n")),
-                        SQLBind(password == nil ? nil : user), SQLBind(password.map(Secrets.fingerprint)),
-                        SQLBind(req.now)).run()
-            try await AuditLog(request: req).record(
-                "inventory.settings", objectType: "entity", objectID: entity, label: "inventory settings",
-                entityID: entity, changes: [
-                    FieldChange(field: "match_order", before: nil, after: order.map(\.rawValue).joined(separator: ",")),
-                    FieldChange(field: "allowed_ranges", before: nil, after: input.allowed_ranges?.joined(separator: ", ")),
-                    FieldChange(field: "basic_user", before: nil, after: password == nil ? nil : user),
-                ], on: db)
-        }
+        // The API replaces the whole settings: without require_credentials, agents need none.
+        let password = try await InventorySettingsService(request: req).save(
+            entity: entity, matchOrder: order, allowedRanges: input.allowed_ranges, basicUser: input.basic_user,
+            credentials: input.require_credentials == true ? .generate : .remove)
         return try await settingsDTO(req, entity: entity, password: password)
     }
 
@@ -177,66 +134,25 @@ struct InventoryAdminAPI {
     @Sendable func listRules(_ req: Request) async throws -> [EntityRuleDTO] {
         try await req.requireAnywhere(.inventoryAdmin)
         let visible = try await req.entities(for: .inventoryAdmin)
-        let rows = try await (req.db as! any SQLDatabase).select().column("*").from("inventory_entity_rules")
-            .orderBy("position").all()
-        return try rows.compactMap { row in
-            let entity = try row.decode(column: "entity_id", as: UUID.self)
-            guard visible.contains(entity) else { return nil }
-            func text(_ column: String) throws -> String? {
-                try row.decodeNil(column: column) ? nil : row.decode(column: column, as: String.self)
-            }
-            return EntityRuleDTO(id: try row.decode(column: "id", as: UUID.self),
-                                 position: try row.decode(column: "position", as: Int.self),
-                                 name: try row.decode(column: "name", as: String.self), entity_id: entity,
-                                 tag: try text("tag"),
-                                 ip_ranges: (try text("ip_ranges") ?? "").split(separator: "\n").map(String.init),
-                                 host_pattern: try text("host_pattern"))
-        }
+        return try await InventoryEntityRuleStore.rows(on: req.db).filter { visible.contains($0.entity_id) }
     }
 
     @Sendable func createRule(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(EntityRuleInput.self)
-        var errors: [String: String] = [:]
         let name = input.name?.trimmingCharacters(in: .whitespaces) ?? ""
-        if name.isEmpty || name.count > 200 { errors["name"] = "Give a name of 1 to 200 characters." }
-        if input.entity_id == nil { errors["entity_id"] = "is required" }
-        for range in input.ip_ranges ?? [] {
-            do { _ = try IPAddressRange(parsing: range) } catch { errors["ip_ranges"] = error.message }
-        }
-        if let pattern = input.host_pattern, !pattern.isEmpty {
-            do { _ = try GlobPattern(pattern) } catch { errors["host_pattern"] = error.description }
-        }
-        if input.tag == nil && (input.ip_ranges ?? []).isEmpty && (input.host_pattern ?? "").isEmpty {
-            errors["tag"] = "Give a tag, address ranges or a host name pattern (a rule without condition catches everything)."
-        }
+        let errors = InventoryEntityRuleStore.check(name: name, entity: input.entity_id, tag: input.tag,
+                                                    ipRanges: input.ip_ranges ?? [], hostPattern: input.host_pattern)
         guard errors.isEmpty, let entity = input.entity_id else { throw ParcError.validation(errors) }
-        // Rules apply to every incoming inventory: only an administrator of the whole tree sets them.
-        let tree = try await req.entityTree()
-        for root in tree.roots { try await req.require(.inventoryAdmin, in: root) }
-        try await req.require(.inventoryAdmin, in: entity)
-        let id = UUID()
-        let position = input.position ?? 1_000
-        try await req.db.transaction { db in
-            try await (db as! any SQLDatabase).insert(into: "inventory_entity_rules")
-                .columns("id", "position", "name", "entity_id", "tag", "ip_ranges", "host_pattern", "created_at")
-                .values(SQLBind(id), SQLBind(position), SQLBind(name), SQLBind(entity), SQLBind(input.tag),
-                        SQLBind((input.ip_ranges ?? []).joined(separator: "\n")),
-                        SQLBind(input.host_pattern?.nilIfEmpty), SQLBind(req.now)).run()
-            try await AuditLog(request: req).record("inventory.entity_rule.created", objectType: "inventory_entity_rule",
-                                                    objectID: id, label: name, entityID: entity, on: db)
-        }
-        let response = try await EntityRuleDTO(id: id, position: position, name: name, entity_id: entity, tag: input.tag,
-                                               ip_ranges: input.ip_ranges ?? [], host_pattern: input.host_pattern?.nilIfEmpty)
-            .encodeResponse(for: req)
+        let row = try await InventoryEntityRuleService(request: req).create(
+            name: name, entity: entity, tag: input.tag, ipRanges: input.ip_ranges ?? [],
+            hostPattern: input.host_pattern, position: input.position ?? 1_000)
+        let response = try await row.encodeResponse(for: req)
         response.status = .created
         return response
     }
 
     @Sendable func deleteRule(_ req: Request) async throws -> HTTPStatus {
-        let tree = try await req.entityTree()
-        for root in tree.roots { try await req.require(.inventoryAdmin, in: root) }
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw ParcError.notFound("rule") }
-        try await (req.db as! any SQLDatabase).delete(from: "inventory_entity_rules").where("id", .equal, id).run()
+        _ = try await InventoryEntityRuleService(request: req).delete(req.parameters.get("id", as: UUID.self))
         return .noContent
     }
 
@@ -249,42 +165,22 @@ struct InventoryAdminAPI {
 
     @Sendable func createSoftwareRule(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(SoftwareRuleInput.self)
-        let tree = try await req.entityTree()
-        for root in tree.roots { try await req.require(.inventoryAdmin, in: root) }
-        let row = SoftwareRuleStore.Row(
-            id: UUID(), position: input.position ?? 1_000, match: input.match ?? "equals", pattern: input.pattern ?? "",
-            publisher_match: input.publisher_match, publisher_pattern: input.publisher_pattern?.nilIfEmpty,
-            action: input.action ?? "", new_name: input.new_name?.nilIfEmpty, new_publisher: input.new_publisher?.nilIfEmpty,
-            comment: input.comment)
-        // The whole dictionary with the new rule must compile: the same check the import relies on.
-        let existing = try await SoftwareRuleStore.rows(on: req.db)
+        let row: SoftwareRuleStore.Row
         do {
-            _ = try SoftwareDictionary(rules: (existing + [row]).map { try $0.rule() })
+            row = try await SoftwareRuleService(request: req).create(
+                match: input.match ?? "equals", pattern: input.pattern ?? "", publisherMatch: input.publisher_match,
+                publisherPattern: input.publisher_pattern, action: input.action ?? "", newName: input.new_name,
+                newPublisher: input.new_publisher, comment: input.comment, position: input.position ?? 1_000)
         } catch let error as SoftwareDictionaryError {
-            throw ParcError(.unprocessableEntity, code: error.code, error.message)
+            throw ParcError(.unprocessableEntity, code: error.code, error.message, fields: [error.field: error.message])
         }
-        try await req.db.transaction { db in
-            try await (db as! any SQLDatabase).insert(into: "software_rules")
-                .columns("id", "position", "match", "pattern", "publisher_match", "publisher_pattern", "action",
-                         "new_name", "new_publisher", "comment", "created_at")
-                .values(SQLBind(row.id), SQLBind(row.position), SQLBind(row.match), SQLBind(row.pattern),
-                        SQLBind(row.publisher_match), SQLBind(row.publisher_pattern), SQLBind(row.action),
-                        SQLBind(row.new_name), SQLBind(row.new_publisher), SQLBind(row.comment), SQLBind(req.now)).run()
-            try await AuditLog(request: req).record("software_rule.created", objectType: "software_rule", objectID: row.id,
-                                                    label: row.pattern, entityID: tree.roots.first, on: db)
-        }
-        req.parc.inventory.dictionary.invalidate()
         let response = try await row.encodeResponse(for: req)
         response.status = .created
         return response
     }
 
     @Sendable func deleteSoftwareRule(_ req: Request) async throws -> HTTPStatus {
-        let tree = try await req.entityTree()
-        for root in tree.roots { try await req.require(.inventoryAdmin, in: root) }
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw ParcError.notFound("rule") }
-        try await (req.db as! any SQLDatabase).delete(from: "software_rules").where("id", .equal, id).run()
-        req.parc.inventory.dictionary.invalidate()
+        _ = try await SoftwareRuleService(request: req).delete(req.parameters.get("id", as: UUID.self))
         return .noContent
     }
 }

@@ -34,6 +34,19 @@ struct InventoryFeature: ParcFeature {
         AssetLifecycleTab().register(routes)
         NamingPlansController().register(api, routes: routes)
         InventoryAdminAPI().register(api)
+        // The inventory configuration pages: the dictionary next to the software list, the rules and settings
+        // after the fleet's lists (administrators).
+        registry.addNavigation(.init(id: "software-dictionary", labelKey: "nav.software.dictionary",
+                                     path: "/software/dictionary", icon: "book", section: "nav.section.fleet",
+                                     permission: .assetsRead, order: 325))
+        registry.addNavigation(.init(id: "inventory-rules", labelKey: "nav.inventory.rules", path: "/inventory/entity-rules",
+                                     icon: "sitemap", section: "nav.section.fleet", permission: .inventoryAdmin, order: 340))
+        registry.addNavigation(.init(id: "inventory-settings", labelKey: "nav.inventory.settings",
+                                     path: "/inventory/settings", icon: "database", section: "nav.section.fleet",
+                                     permission: .inventoryAdmin, order: 345))
+        InventorySettingsPage().register(routes)
+        EntityRulesPage().register(routes)
+        SoftwareDictionaryPage().register(routes)
     }
 
     func registerAgentAPI(_ agent: AgentAPIRoutes) throws {

@@ -183,10 +183,8 @@ struct InventoryProtocolController {
     {
         let tree = try await req.entityTree()
         let ip = req.clientIP
-        let rules = try await InventoryEntityRuleStore.load(on: req.db)
-        guard let entityID = rules.entity(tag: tag, ip: ip, hostName: hostName) ?? tree.roots.sorted(by: {
-            tree.path(of: $0) < tree.path(of: $1)
-        }).first else {
+        guard let entityID = try await InventoryEntityRuleStore.placement(tag: tag, ip: ip, hostName: hostName,
+                                                                          tree: tree, on: req.db)?.entity else {
             throw ParcError(.serviceUnavailable, code: "not_set_up", "Parc is not set up yet: create the first entity.")
         }
         let settings = try await InventorySettings.effective(for: entityID, tree: tree, on: req.db)

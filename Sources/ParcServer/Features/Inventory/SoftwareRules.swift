@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import ParcCore
 import SQLKit
+import Vapor
 
 /// The software dictionary as stored (`software_rules`, in `position` order).
 enum SoftwareRuleStore {
@@ -42,16 +43,49 @@ enum SoftwareRuleStore {
         }
     }
 
+    /// The longest comment, in characters.
+    static let maximumCommentLength = 1_000
+
+    /// The rules in the order the import applies them: by position, then by age (ties cannot reorder them).
     static func rows(on db: any Database) async throws -> [Row] {
-        try await (db as! any SQLDatabase).select().column("*").from("software_rules").orderBy("position")
-            .orderBy("created_at").all(decoding: Row.self)
+        try await (db as! any SQLDatabase).select()
+            .columns("id", "position", "match", "pattern", "publisher_match", "publisher_pattern", "action", "new_name",
+                     "new_publisher", "comment")
+            .from("software_rules").orderBy("position").orderBy("created_at").orderBy("id").all(decoding: Row.self)
     }
 
     static func dictionary(on db: any Database) async throws -> SoftwareDictionary {
-        let rules = try await rows(on: db)
+        dictionary(try await rows(on: db))
+    }
+
+    /// The dictionary of `rows`, in their order (a rule's index is its row's).
+    static func dictionary(_ rows: [Row]) -> SoftwareDictionary {
         // Rules were checked when saved; should one no longer compile (a newer, stricter Parc), the
         // dictionary is off rather than every import failing.
-        return (try? SoftwareDictionary(rules: rules.map { try $0.rule() })) ?? .empty
+        (try? SoftwareDictionary(rules: rows.map { try $0.rule() })) ?? .empty
+    }
+
+    /// The check of a new rule, the same for the API and the dictionary page: the whole dictionary with it must
+    /// compile, as the import needs it to. Throws a 422 (a field the rule does not understand), or the
+    /// ``SoftwareDictionaryError`` that names the rule and the condition at fault.
+    static func check(_ row: Row, joining existing: [Row]) throws {
+        if let comment = row.comment, comment.count > maximumCommentLength {
+            throw ParcError.validation(["comment": "At most 1000 characters."])
+        }
+        _ = try SoftwareDictionary(rules: (existing + [row]).map { try $0.rule() })
+    }
+}
+
+extension SoftwareDictionaryError {
+    /// The form field a problem is about.
+    var field: String {
+        switch self {
+        case .emptyPattern(_, let condition), .patternTooLong(_, let condition, _),
+             .invalidRegularExpression(_, let condition, _):
+            condition == "publisher" ? "publisher_pattern" : "pattern"
+        case .emptyRename, .renameTooLong: "new_name"
+        case .tooManyRules: "pattern"
+        }
     }
 }
 

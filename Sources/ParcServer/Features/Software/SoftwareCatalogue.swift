@@ -188,6 +188,16 @@ struct SoftwareCatalogue {
             .first() != nil
     }
 
+    /// The program the user may see under this catalogue key, if any: where a dictionary rename would merge a
+    /// program into.
+    func visible(key: SoftwareCatalogueKey) async throws -> UUID? {
+        let entities = try await request.entities(for: .assetsRead)
+        guard !entities.isEmpty else { return nil }
+        return try await sql.select().column("id").from("software").where("name_key", .equal, SQLBind(key.name))
+            .where("publisher_key", .equal, SQLBind(key.publisher)).where(try await scope(entities).visible).first()?
+            .decode(column: "id", as: UUID.self)
+    }
+
     /// What a program typed in a form designates.
     enum Match: Equatable {
         case found(UUID)

@@ -116,6 +116,45 @@
             }
         });
 
+        // SLA policy form: blank escalation levels show one at a time with "Add a level" (all show without JavaScript).
+        var addLevel = doc.querySelector('[data-add-level]');
+        if (addLevel) {
+            doc.querySelectorAll('[data-spare-level]').forEach(function (level) { level.hidden = true; });
+            addLevel.hidden = !doc.querySelector('[data-spare-level][hidden]');
+            addLevel.addEventListener('click', function () {
+                var next = doc.querySelector('[data-spare-level][hidden]');
+                if (next) {
+                    next.hidden = false;
+                    var first = next.querySelector('input:not([type="hidden"]), select');
+                    if (first) first.focus();
+                }
+                addLevel.hidden = !doc.querySelector('[data-spare-level][hidden]');
+            });
+        }
+
+        // A value control that follows the select before it (a rule's field or action): the choices of
+        // <template id="choices-KIND-VALUE"> in a select, else the text input (with <datalist id="list-KIND-VALUE">
+        // when there is one). Both controls post the same name; the one not in use is disabled.
+        doc.addEventListener('change', function (e) {
+            var t = e.target;
+            if (!t.matches('[data-picker]')) return;
+            var row = t.closest('.field-row');
+            if (!row) return;
+            var kind = t.getAttribute('data-picker');
+            var input = row.querySelector('input[data-value]');
+            var select = row.querySelector('select[data-value]');
+            var template = doc.getElementById('choices-' + kind + '-' + t.value);
+            var list = doc.getElementById('list-' + kind + '-' + t.value);
+            if (input) {
+                if (list) input.setAttribute('list', list.id); else input.removeAttribute('list');
+                input.hidden = input.disabled = !!template;
+            }
+            if (select) {
+                if (template) select.innerHTML = template.innerHTML;
+                select.hidden = select.disabled = !template;
+            }
+        });
+
         // Filter table rows as you type: <input data-filter-table="tickets">.
         var cache = new WeakMap();
         doc.addEventListener('input', function (e) {
