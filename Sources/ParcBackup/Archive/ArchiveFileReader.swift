@@ -50,8 +50,8 @@ final class ArchiveFileReader {
         self.chunker = run.chunker
         self.minSize = run.chunker.parameters.minSize
         self.maxSize = run.chunker.parameters.maxSize
-        // One and a half max chunks: each refill moves at most one chunk's worth back (cheap next to
-        // hashing), and two workers keep 8 MiB less resident than with two max chunks each.
+        // One and a half max chunks: each refill moves at most one unfinished chunk back (cheap next
+        // to hashing), and two workers keep 8 MiB less resident than with two max chunks each.
         self.buffer = .allocate(byteCount: max(maxSize + maxSize / 2, 1 << 20), alignment: 64)
     }
 
@@ -234,10 +234,12 @@ final class ArchiveFileReader {
             }
             let atEnd = position == range.end
             var offset = 0
-            while offset < filled && (atEnd || filled - offset >= maxSize) {
+            // Every chunk whose end the buffer shows is cut; only the last, unfinished one moves
+            // to the front before the next read.
+            while offset < filled {
                 let rest = UnsafeBufferPointer(start: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self),
                                                count: filled - offset)
-                let length = chunker.cutPoint(in: rest, isEndOfInput: atEnd)
+                guard let length = chunker.decidedCutPoint(in: rest, isEndOfInput: atEnd) else { break }
                 let piece = UnsafeRawBufferPointer(start: base + offset, count: length)
                 if hashWhole && !(wholeFile && blobs.isEmpty && atEnd && offset == 0 && length == filled) {
                     hasher.update(data: piece)
