@@ -8,7 +8,9 @@ and caches (in fresh directories; all are deleted at the end, never between time
 first step waits 35 s after any earlier cleanup) → init → first (full) backup → modify 1 % of
 the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
-`sync` before each step; repository size by `du -sb`. The first repetition checks every restore
+before each step, `sync`, then a wait (at most 10 s) until the disk has completed no write and has
+no request in flight for 1 s (/sys/dev/block/…/stat), so that no tool pays for the write-back of
+the step before it; nothing is dropped from the page cache. Repository size by `du -sb`. The first repetition checks every restore
 byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
 """
 import argparse
@@ -26,9 +28,42 @@ DATASET = os.path.join(HERE, "backup-dataset.py")
 PASSWORD = "bench passphrase, not a secret"
 
 
-def timed(command, env, cwd=None):
-    """Runs command under GNU time; returns (wall, user, sys, rss_mb, stdout)."""
+def device_stat(path):
+    """The I/O counters of the block device holding path (/sys/dev/block/MAJ:MIN/stat), or None."""
+    st = os.stat(path)
+    try:
+        with open(f"/sys/dev/block/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/stat") as handle:
+            return [int(value) for value in handle.read().split()]
+    except OSError:
+        return None
+
+
+def quiet_disk(path, quiet=1.0, cap=10.0):
+    """After `sync`: waits until the disk holding path has completed no write and has no request
+    in flight for `quiet` seconds (at most `cap` seconds in all), so that no step pays for write-back
+    left by the step before it (another tool's restore) or by another process. Returns the wait."""
+    start = time.monotonic()
+    last = device_stat(path)
+    if last is None:
+        return 0.0
+    calm_since = time.monotonic()
+    while time.monotonic() - start < cap:
+        time.sleep(0.2)
+        now = device_stat(path)
+        # Fields: 4 = writes completed, 8 = requests in flight.
+        if now[4] != last[4] or now[8] != 0:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            break
+        last = now
+    return time.monotonic() - start
+
+
+def timed(command, env, disk, cwd=None):
+    """Runs command under GNU time after `sync` and a quiet disk (the one holding `disk`); returns
+    (wall, user, sys, rss_mb, stdout, seconds waited for the disk)."""
     subprocess.run(["sync"], check=True)
+    waited = quiet_disk(disk)
     full_env = dict(os.environ, **env)
     start = time.monotonic()
     result = subprocess.run(["/usr/bin/time", "-v"] + command, env=full_env, cwd=cwd,
@@ -40,7 +75,7 @@ def timed(command, env, cwd=None):
         match = re.search(rf"{re.escape(name)}: ([0-9.:]+)", result.stderr)
         return match.group(1) if match else "0"
     return (wall, float(field("User time (seconds)")), float(field("System time (seconds)")),
-            int(field("Maximum resident set size (kbytes)")) / 1024, result.stdout)
+            int(field("Maximum resident set size (kbytes)")) / 1024, result.stdout, waited)
 
 
 def size(path):
@@ -138,13 +173,15 @@ def main():
                 if step == "modify":
                     subprocess.run([sys.executable, DATASET, "modify", args.data], check=True, capture_output=True)
                     continue
-                wall, user, system, rss, _ = timed(steps[step], env, cwd=cwd if step == "restore" else None)
+                wall, user, system, rss, _, waited = timed(
+                    steps[step], env, args.work, cwd=cwd if step == "restore" else None)
                 repo_size = size(repo)
                 rows.append({"rep": rep, "tool": tool, "step": step, "wall_s": round(wall, 3),
                              "cpu_s": round(user + system, 3), "rss_mb": round(rss, 1),
                              "repo_mb": round(repo_size / 1e6, 1)})
                 print(f"rep {rep} {tool:6} {step:8} wall {wall:7.2f} s  cpu {user + system:7.2f} s  "
-                      f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB", flush=True)
+                      f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB  (disk quiet after {waited:.1f} s)",
+                      flush=True)
             if rep == 0:
                 diff = subprocess.run(["diff", "-r", "-q", args.data, restored_root(tool, target, args.data)],
                                       capture_output=True, text=True)
