@@ -2,6 +2,7 @@
 """Side-by-side backup benchmark: parc-agent backup, restic and Borg on the same data, in one run.
 
 usage: backup-bench.py --parc PATH_TO_PARC_AGENT [--reps N] [--data DIR] [--work DIR] [--tools parc,restic,borg]
+                      [--pause SECONDS]
 
 Per repetition and tool (in turn: each repetition starts with the next tool): fresh repository
 and caches (in fresh directories; all are deleted at the end, never between timed steps, and the
@@ -10,8 +11,9 @@ the files (untimed) → second backup (incremental) → restore of the second sn
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
 before each step, `sync`, then a wait (at most 10 s) until the disk has completed no write and has
 no request in flight for 1 s (/sys/dev/block/…/stat), so that no tool pays for the write-back of
-the step before it; nothing is dropped from the page cache. Repository size by `du -sb`. The first repetition checks every restore
-byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
+the step before it; nothing is dropped from the page cache; and before each tool's run but the
+first, a rest of --pause seconds (30 by default). Repository size by `du -sb`. The first
+repetition checks every restore byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
 """
 import argparse
 import csv
@@ -130,6 +132,8 @@ def main():
     parser.add_argument("--work", default="/tmp/parc-bench-work")
     parser.add_argument("--tools", default="parc,restic,borg")
     parser.add_argument("--csv", default=None)
+    parser.add_argument("--pause", type=float, default=30.0,
+                        help="seconds of rest before each tool's run but the first (default 30)")
     args = parser.parse_args()
     tools = args.tools.split(",")
     marker = os.path.join(args.data, ".generated")
@@ -160,6 +164,11 @@ def main():
         # Each repetition starts with the next tool, so that no tool always runs first (after the
         # dataset's revert) or last.
         for tool in tools[rep % len(tools):] + tools[:rep % len(tools)]:
+            # A rest between tools, the same for each: a tool that ran right after Borg's restore
+            # (1 GiB written by one process) ran slower for tens of seconds, its CPU time for the
+            # same work inflated (docs/benchmarks.md, sixth run).
+            if rows and args.pause > 0:
+                time.sleep(args.pause)
             # Each run gets fresh directories, and nothing is deleted until the end: ext4 refuses to
             # reuse inodes deleted in the last ~30 s and scans for others, which made whichever tool
             # ran right after a big delete pay seconds of system time creating files.
