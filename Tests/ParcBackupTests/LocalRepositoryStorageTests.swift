@@ -99,12 +99,7 @@ struct LocalRepositoryStorageTests {
         let storages: [any RepositoryStorage] = [local, InMemoryRepositoryStorage()]
         // 64 pieces of different lengths, placed one after the other, written in any order.
         let pieces = (0..<64).map { Data(TestBytes.random(100 + $0 * 37, seed: UInt64($0))) }
-        var offsets: [Int64] = []
-        var end: Int64 = 0
-        for piece in pieces {
-            offsets.append(end)
-            end += Int64(piece.count)
-        }
+        let offsets = pieces.indices.map { index in Int64(pieces[..<index].reduce(0) { $0 + $1.count }) }
         let whole = pieces.reduce(Data(), +)
         for storage in storages {
             let stream = try storage.stream(.pack)
