@@ -9,11 +9,13 @@ and caches (in fresh directories; all are deleted at the end, never between time
 first step waits 35 s after any earlier cleanup) → init → first (full) backup → modify 1 % of
 the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
-before each step, `sync`, then a wait (at most 10 s) until the disk has completed no write and has
-no request in flight for 1 s (/sys/dev/block/…/stat), so that no tool pays for the write-back of
-the step before it; nothing is dropped from the page cache; and before each tool's run but the
-first, a rest of --pause seconds (30 by default). Repository size by `du -sb`. The first
-repetition checks every restore byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
+before each step, untimed: every file of its inputs is read (the data and the tool's directory
+for a backup, the tool's directory for a restore: see warm()), then `sync`, then a wait (at most
+10 s) until the disk has completed no write and has no request in flight for 1 s
+(/sys/dev/block/…/stat), so that no tool pays for the write-back of the step before it; nothing is
+dropped from the page cache. Optionally a rest of --pause seconds before each tool's run but the
+first. Repository size by `du -sb`. The first repetition checks every restore byte for byte
+against the data. Prints medians and the ratios the backup issue sets as targets.
 """
 import argparse
 import csv
@@ -59,6 +61,23 @@ def quiet_disk(path, quiet=1.0, cap=10.0):
             break
         last = now
     return time.monotonic() - start
+
+
+def warm(*paths):
+    """Reads every file under paths (untimed) into the page cache. This machine's kernel runs DAMON
+    reclaim (kdamond: memory not accessed for about 60 s is paged out, up to 128 MiB/s), so whether a
+    step found the data cached depended on how long the tools before it had run; each timed step now
+    starts with its inputs cached."""
+    buffer = bytearray(1 << 20)
+    for path in paths:
+        for root, _, names in os.walk(path):
+            for name in names:
+                try:
+                    with open(os.path.join(root, name), "rb", buffering=0) as handle:
+                        while handle.readinto(buffer):
+                            pass
+                except OSError:
+                    pass
 
 
 def timed(command, env, disk, cwd=None):
@@ -132,8 +151,8 @@ def main():
     parser.add_argument("--work", default="/tmp/parc-bench-work")
     parser.add_argument("--tools", default="parc,restic,borg")
     parser.add_argument("--csv", default=None)
-    parser.add_argument("--pause", type=float, default=30.0,
-                        help="seconds of rest before each tool's run but the first (default 30)")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds of rest before each tool's run but the first (default none)")
     args = parser.parse_args()
     tools = args.tools.split(",")
     marker = os.path.join(args.data, ".generated")
@@ -164,9 +183,8 @@ def main():
         # Each repetition starts with the next tool, so that no tool always runs first (after the
         # dataset's revert) or last.
         for tool in tools[rep % len(tools):] + tools[:rep % len(tools)]:
-            # A rest between tools, the same for each: a tool that ran right after Borg's restore
-            # (1 GiB written by one process) ran slower for tens of seconds, its CPU time for the
-            # same work inflated (docs/benchmarks.md, sixth run).
+            # An optional rest between tools, the same for each (the seventh run used 30 s; it did not
+            # remove the slowdown after Borg's restore, which the warm-up of each step's inputs does).
             if rows and args.pause > 0:
                 time.sleep(args.pause)
             # Each run gets fresh directories, and nothing is deleted until the end: ext4 refuses to
@@ -182,6 +200,11 @@ def main():
                 if step == "modify":
                     subprocess.run([sys.executable, DATASET, "modify", args.data], check=True, capture_output=True)
                     continue
+                # Inputs of the step: the data and the tool's own files (repository, caches).
+                if step == "restore":
+                    warm(work)
+                elif step != "init":
+                    warm(args.data, work)
                 wall, user, system, rss, _, waited = timed(
                     steps[step], env, args.work, cwd=cwd if step == "restore" else None)
                 repo_size = size(repo)
