@@ -15,6 +15,7 @@ public struct ContentDefinedChunker: Sendable {
     /// A chunker with the given bounds and gear table.
     public init(parameters: ChunkerParameters, gearTable: GearTable) {
         self.parameters = parameters
+        precondition(gearTable.values.count == 256, "a gear table has one value per byte")
         self.gear = gearTable.values
         let bits = parameters.averageSize.trailingZeroBitCount
         self.smallMask = UInt64.max << UInt64(64 - (bits + 2))
@@ -31,20 +32,46 @@ public struct ContentDefinedChunker: Sendable {
         precondition(isEndOfInput || count >= parameters.maxSize, "cutPoint needs maxSize bytes before the end")
         if count <= parameters.minSize { return count }
         let limit = min(count, parameters.maxSize)
-        let normal = min(parameters.averageSize, limit)
-        var hash: UInt64 = 0
-        var index = parameters.minSize
-        while index < normal {
-            hash = (hash << 1) &+ gear[Int(bytes[index])]
-            if hash & smallMask == 0 { return index + 1 }
-            index += 1
+        return scan(bytes, upTo: limit) ?? limit
+    }
+
+    /// The length of the chunk that starts at the beginning of `bytes` when `bytes` is enough to
+    /// tell: a boundary before its end, or it holds `maxSize` bytes or ends the input. Nil when the
+    /// chunk may go on past `bytes` (read more, then ask again). Where it answers, the answer is
+    /// ``cutPoint(in:isEndOfInput:)``'s: a boundary depends only on the bytes before it. A reader
+    /// can so cut every chunk its buffer holds and keep only the last, unfinished one.
+    public func decidedCutPoint(in bytes: UnsafeBufferPointer<UInt8>, isEndOfInput: Bool) -> Int? {
+        let count = bytes.count
+        if isEndOfInput || count >= parameters.maxSize { return cutPoint(in: bytes, isEndOfInput: isEndOfInput) }
+        if count <= parameters.minSize { return nil }
+        return scan(bytes, upTo: count)
+    }
+
+    /// The first boundary at or before `end` (≤ maxSize), as a length, or nil: the gear hash from
+    /// the minimum size, with the harder mask before the average size and the easier one after.
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int? {
+        let normal = min(parameters.averageSize, end)
+        let smallMask = smallMask
+        let largeMask = largeMask
+        // Through a pointer: the table has 256 entries (GearTable), so a byte always indexes it,
+        // and the loop runs without a bounds check per input byte.
+        return gear.withUnsafeBufferPointer { table -> Int? in
+            let gear = table.baseAddress!
+            let input = bytes.baseAddress!
+            var hash: UInt64 = 0
+            var index = parameters.minSize
+            while index < normal {
+                hash = (hash << 1) &+ gear[Int(input[index])]
+                if hash & smallMask == 0 { return index + 1 }
+                index += 1
+            }
+            while index < end {
+                hash = (hash << 1) &+ gear[Int(input[index])]
+                if hash & largeMask == 0 { return index + 1 }
+                index += 1
+            }
+            return nil
         }
-        while index < limit {
-            hash = (hash << 1) &+ gear[Int(bytes[index])]
-            if hash & largeMask == 0 { return index + 1 }
-            index += 1
-        }
-        return limit
     }
 
     /// All chunk lengths of an in-memory buffer, in order (for tests and small inputs).

@@ -151,11 +151,6 @@ public struct LocalRepositoryStorage: RepositoryStorage {
     }
 }
 
-/// The C `write`, named apart from ``LocalRepositoryStorage/write(_:name:data:)``.
-private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
-}
-
 /// A temporary file in the repository, committed with `fsync`, `link` to its final name (which
 /// fails rather than replace), `unlink` of the temporary name and `fsync` of the directory.
 final class LocalRepositoryFileStream: RepositoryFileStream {
@@ -163,6 +158,8 @@ final class LocalRepositoryFileStream: RepositoryFileStream {
     private let kind: RepositoryFileKind
     private let temporary: String
     private var descriptor: Int32
+    /// Where the next ``append(_:)`` writes.
+    private var appended: Int64 = 0
 
     /// A temporary file in `folder` (an absolute path inside the repository).
     init(storage: LocalRepositoryStorage, kind: RepositoryFileKind, folder: String) throws(StorageError) {
@@ -185,11 +182,16 @@ final class LocalRepositoryFileStream: RepositoryFileStream {
     }
 
     func append(_ data: Data) throws(StorageError) {
+        try write(data, at: appended)
+        appended += Int64(data.count)
+    }
+
+    func write(_ data: Data, at offset: Int64) throws(StorageError) {
         var failure: Int32 = 0
         data.withUnsafeBytes { buffer in
             var done = 0
             while done < buffer.count {
-                let count = posixWrite(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                let count = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
                 if count < 0 {
                     if errno == EINTR { continue }
                     failure = errno

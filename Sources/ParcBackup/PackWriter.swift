@@ -37,16 +37,38 @@ public struct PackWriter: Sendable {
         _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compression: CompressionMode
     ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
-        var stored = plaintext
+        return plaintext.withUnsafeBytes { bytes in
+            sealChecked(bytes, type: type, id: id, key: key, compression: compression)
+        }
+    }
+
+    /// ``seal(_:type:id:key:compression:)`` straight from the caller's buffer (a reader's chunk
+    /// sealed on the thread that cut it needs no copy first).
+    static func seal(
+        bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
+        compression: CompressionMode
+    ) throws(PackError) -> SealedBlob {
+        guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
+        return sealChecked(plaintext, type: type, id: id, key: key, compression: compression)
+    }
+
+    /// Seals a blob whose size was checked.
+    private static func sealChecked(
+        _ plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
+        compression: CompressionMode
+    ) -> SealedBlob {
+        let context = PackFormat.blobContext(type: type, id: id)
+        var sealed: Data?
         var mode = CompressionMode.none
         if compression == .zstd, plaintext.count > 64, let compressed = try? ZstdCodec.compress(plaintext),
             compressed.count < plaintext.count
         {
-            stored = compressed
+            sealed = key.seal(compressed, context: context)
             mode = .zstd
         }
-        let sealed = key.seal(stored, context: PackFormat.blobContext(type: type, id: id))
-        return SealedBlob(id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count), sealed: sealed)
+        return SealedBlob(
+            id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count),
+            sealed: sealed ?? key.seal(plaintext, context: context))
     }
 
     /// Appends a blob sealed by ``seal(_:type:id:key:compression:)`` with this writer's key.

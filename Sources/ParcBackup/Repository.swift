@@ -15,14 +15,21 @@ public struct Repository: Sendable {
     public static let maxFileSize = 512 * 1024 * 1024
 
     /// Creates a repository in empty `storage`: a master key, its first key file, then the config.
+    ///
+    /// - Parameter formatVersion: ``RepositoryConfig/currentVersion`` unless older agents that
+    ///   read only version 1 must share the repository.
     public static func initialize(
         storage: any RepositoryStorage,
         passphrase: String,
         chunker: ChunkerParameters = .standard,
         compression: CompressionMode = .zstd,
         kdf: ScryptParameters = .standard,
-        hostname: String = ProcessInfo.processInfo.hostName
+        hostname: String = ProcessInfo.processInfo.hostName,
+        formatVersion: Int = RepositoryConfig.currentVersion
     ) throws(RepositoryError) -> Repository {
+        guard RepositoryConfig.supportedVersions.contains(formatVersion) else {
+            throw .unsupportedVersion(formatVersion)
+        }
         do {
             if try storage.exists(.config, name: "config") || !storage.list(.key).isEmpty {
                 throw RepositoryError.alreadyInitialized
@@ -42,7 +49,7 @@ public struct Repository: Sendable {
         } catch {
             throw .key(error)
         }
-        let config = RepositoryConfig.generate(chunker: chunker, compression: compression)
+        let config = RepositoryConfig.generate(chunker: chunker, compression: compression, version: formatVersion)
         let repository = Repository(storage: storage, key: key, keyID: keyID, config: config)
         let json: Data
         do {
@@ -81,7 +88,9 @@ public struct Repository: Sendable {
         } catch {
             throw .damagedFile(kind: .config, name: "config", reason: "does not decode: \(error)")
         }
-        guard config.version == 1 else { throw .unsupportedVersion(config.version) }
+        guard RepositoryConfig.supportedVersions.contains(config.version) else {
+            throw .unsupportedVersion(config.version)
+        }
         guard config.chunkerSeed.count == 32 else {
             throw .damagedFile(
                 kind: .config, name: "config", reason: "chunker seed of \(config.chunkerSeed.count) bytes")

@@ -2,7 +2,9 @@ import Foundation
 
 /// The JSON document in `config` (before encryption): what every writer must agree on.
 public struct RepositoryConfig: Sendable, Hashable, Codable {
-    /// Repository format version: 1.
+    /// Repository format version: 2 for new repositories; 1 is still read and written (the
+    /// difference is whether file nodes of several blobs record a whole-file SHA-256, see
+    /// ``recordsWholeFileHash``).
     public var version: Int
     /// A random identifier of the repository (32 bytes, hex).
     public var id: ObjectID
@@ -13,12 +15,24 @@ public struct RepositoryConfig: Sendable, Hashable, Codable {
     /// Compression of new blobs and files.
     public var compression: CompressionMode
 
+    /// The format versions this build reads and writes.
+    public static let supportedVersions = 1...2
+    /// The version of new repositories.
+    public static let currentVersion = 2
+
+    /// Whether the files backed up record the SHA-256 of their whole content even when they have
+    /// several blobs (version 1). From version 2 such a file is checked by its blobs' IDs alone:
+    /// a second pass over every byte bought no guarantee those IDs do not give (format §8).
+    public var recordsWholeFileHash: Bool { version < 2 }
+
     /// A new configuration with a random ID and seed.
-    public static func generate(chunker: ChunkerParameters, compression: CompressionMode) -> RepositoryConfig {
+    public static func generate(
+        chunker: ChunkerParameters, compression: CompressionMode, version: Int = currentVersion
+    ) -> RepositoryConfig {
         var generator = SystemRandomNumberGenerator()
         let id = ObjectID(bytes: (0..<32).map { _ in generator.next() })!
         let seed = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        return RepositoryConfig(version: 1, id: id, chunker: chunker, chunkerSeed: seed, compression: compression)
+        return RepositoryConfig(version: version, id: id, chunker: chunker, chunkerSeed: seed, compression: compression)
     }
 
     /// The chunker every writer of this repository uses.

@@ -27,6 +27,9 @@ public protocol RepositoryStorage: Sendable {
 public protocol RepositoryFileStream: AnyObject {
     /// Appends bytes.
     func append(_ data: Data) throws(StorageError)
+    /// Writes bytes at `offset`, growing the file as needed. Several threads may write at once,
+    /// each to its own range (a pack's blobs are written side by side); not mixed with `append`.
+    func write(_ data: Data, at offset: Int64) throws(StorageError)
     /// Makes the file complete and durable under `name`; fails with
     /// ``StorageError/alreadyExists(path:)`` if that file exists (then call ``abandon()``).
     func commit(name: String) throws(StorageError)
@@ -39,6 +42,8 @@ public protocol RepositoryFileStream: AnyObject {
 public final class BufferedRepositoryFileStream: RepositoryFileStream {
     private let storage: any RepositoryStorage
     private let kind: RepositoryFileKind
+    /// Guards `buffer` (positioned writes come from several threads).
+    private let lock = NSLock()
     private var buffer = Data()
 
     public init(storage: any RepositoryStorage, kind: RepositoryFileKind) {
@@ -46,14 +51,28 @@ public final class BufferedRepositoryFileStream: RepositoryFileStream {
         self.kind = kind
     }
 
-    public func append(_ data: Data) throws(StorageError) { buffer.append(data) }
-
-    public func commit(name: String) throws(StorageError) {
-        try storage.write(kind, name: name, data: buffer)
-        buffer = Data()
+    public func append(_ data: Data) throws(StorageError) {
+        lock.withLock { buffer.append(data) }
     }
 
-    public func abandon() { buffer = Data() }
+    public func write(_ data: Data, at offset: Int64) throws(StorageError) {
+        precondition(offset >= 0 && offset <= Int64(Int.max - data.count), "a write at offset \(offset)")
+        let start = Int(offset)
+        lock.withLock {
+            if buffer.count < start + data.count { buffer.count = start + data.count }
+            buffer.replaceSubrange(start..<start + data.count, with: data)
+        }
+    }
+
+    public func commit(name: String) throws(StorageError) {
+        let bytes = lock.withLock { buffer }
+        try storage.write(kind, name: name, data: bytes)
+        lock.withLock { buffer = Data() }
+    }
+
+    public func abandon() {
+        lock.withLock { buffer = Data() }
+    }
 }
 
 extension RepositoryStorage {

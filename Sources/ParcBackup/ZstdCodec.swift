@@ -8,18 +8,42 @@ public enum ZstdCodec {
 
     /// Compresses `input` into one zstd frame that records its content size.
     public static func compress(_ input: Data, level: Int32 = defaultLevel) throws(CompressionError) -> Data {
+        let result = input.withUnsafeBytes { bytes in compressFrame(bytes, level: level) }
+        guard let output = result.output else { throw .zstd(result.failure ?? "compression failed") }
+        return output
+    }
+
+    /// Compresses `input` into one zstd frame that records its content size.
+    ///
+    /// The compression context (a few MiB of tables for a 1 MiB chunk) comes from a small pool and
+    /// goes back to it: creating one per call cost as much in page faults as compressing a small file.
+    public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = defaultLevel) throws(CompressionError)
+        -> Data
+    {
+        let result = compressFrame(input, level: level)
+        guard let output = result.output else { throw .zstd(result.failure ?? "compression failed") }
+        return output
+    }
+
+    /// The frame, or why there is none.
+    private static func compressFrame(
+        _ input: UnsafeRawBufferPointer, level: Int32
+    ) -> (output: Data?, failure: String?) {
         let bound = ZSTD_compressBound(input.count)
         // Uninitialised (Data(count:) would zero, and so touch, every page of the bound), then
         // shrunk to what was written: memory follows the compressed size, not the bound.
-        guard let buffer = malloc(max(bound, 1)) else { throw .zstd("out of memory") }
-        let written = input.withUnsafeBytes { inp in
-            ZSTD_compress(buffer, bound, inp.baseAddress, inp.count, level)
+        guard let buffer = malloc(max(bound, 1)) else { return (nil, "out of memory") }
+        guard let context = ZstdContextPool.shared.takeCompressor() else {
+            free(buffer)
+            return (nil, "out of memory")
         }
+        let written = ZSTD_compressCCtx(context, buffer, bound, input.baseAddress, input.count, level)
+        ZstdContextPool.shared.give(compressor: context)
         if ZSTD_isError(written) != 0 {
             free(buffer)
-            throw .zstd(String(cString: ZSTD_getErrorName(written)))
+            return (nil, String(cString: ZSTD_getErrorName(written)))
         }
-        return Self.wrap(buffer, count: written)
+        return (Self.wrap(buffer, count: written), nil)
     }
 
     /// Decompresses one zstd frame that must expand to exactly `expectedSize` bytes.
@@ -34,9 +58,14 @@ public enum ZstdCodec {
             throw .sizeMismatch(expected: expectedSize, actual: Int(clamping: declared))
         }
         guard let buffer = malloc(max(expectedSize, 1)) else { throw .zstd("out of memory") }
-        let written = input.withUnsafeBytes { inp in
-            ZSTD_decompress(buffer, expectedSize, inp.baseAddress, inp.count)
+        guard let context = ZstdContextPool.shared.takeDecompressor() else {
+            free(buffer)
+            throw .zstd("out of memory")
         }
+        let written = input.withUnsafeBytes { inp in
+            ZSTD_decompressDCtx(context, buffer, expectedSize, inp.baseAddress, inp.count)
+        }
+        ZstdContextPool.shared.give(decompressor: context)
         if ZSTD_isError(written) != 0 {
             free(buffer)
             throw .zstd(String(cString: ZSTD_getErrorName(written)))
@@ -56,5 +85,48 @@ public enum ZstdCodec {
         }
         let shrunk = realloc(buffer, count) ?? buffer
         return Data(bytesNoCopy: shrunk, count: count, deallocator: .free)
+    }
+}
+
+/// Compression and decompression contexts kept for reuse, a few of each (one per thread that
+/// uses them at the same time, up to `limit`; more are created and freed as needed). A context
+/// keeps no data between frames: `ZSTD_compressCCtx` and `ZSTD_decompressDCtx` start each frame
+/// afresh, so reuse changes no output byte.
+final class ZstdContextPool: @unchecked Sendable {
+    static let shared = ZstdContextPool(limit: 8)
+
+    private let lock = NSLock()
+    private let limit: Int
+    private var compressors: [OpaquePointer] = []
+    private var decompressors: [OpaquePointer] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func takeCompressor() -> OpaquePointer? {
+        lock.withLock { compressors.popLast() } ?? ZSTD_createCCtx()
+    }
+
+    func give(compressor: OpaquePointer) {
+        let kept = lock.withLock {
+            guard compressors.count < limit else { return false }
+            compressors.append(compressor)
+            return true
+        }
+        if !kept { ZSTD_freeCCtx(compressor) }
+    }
+
+    func takeDecompressor() -> OpaquePointer? {
+        lock.withLock { decompressors.popLast() } ?? ZSTD_createDCtx()
+    }
+
+    func give(decompressor: OpaquePointer) {
+        let kept = lock.withLock {
+            guard decompressors.count < limit else { return false }
+            decompressors.append(decompressor)
+            return true
+        }
+        if !kept { ZSTD_freeDCtx(decompressor) }
     }
 }

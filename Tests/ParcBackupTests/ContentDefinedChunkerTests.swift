@@ -35,6 +35,40 @@ struct ContentDefinedChunkerTests {
         #expect(whole.count > 30)
     }
 
+    @Test("a cut decided from part of the input is the cut the whole input gives; undecided until the boundary shows")
+    func decidedCutPoints() throws {
+        let chunker = try Self.chunker()
+        // Random bytes, then zeros (no boundary before the maximum size), then random again.
+        let data = TestBytes.random(200_000, seed: 5) + [UInt8](repeating: 0, count: 40_000) + TestBytes.random(50_000, seed: 6)
+        data.withUnsafeBufferPointer { all in
+            var start = 0
+            var decided = 0
+            while start < all.count {
+                let rest = UnsafeBufferPointer(rebasing: all[start...])
+                let expected = chunker.cutPoint(in: rest, isEndOfInput: rest.count < Self.small.maxSize)
+                // Every prefix length either gives the same cut or none, and gives one once the
+                // prefix holds the boundary.
+                for shown in stride(from: 1, through: min(rest.count, Self.small.maxSize), by: 97) {
+                    let prefix = UnsafeBufferPointer(rebasing: rest[..<shown])
+                    let atEnd = start + shown == all.count
+                    let answer = chunker.decidedCutPoint(in: prefix, isEndOfInput: atEnd)
+                    if let answer {
+                        #expect(answer == expected, "chunk at \(start), \(shown) bytes shown")
+                        decided += 1
+                    } else {
+                        #expect(shown < expected || shown <= Self.small.minSize, "chunk at \(start), \(shown) bytes shown")
+                    }
+                    if shown >= expected && shown > Self.small.minSize && !atEnd {
+                        #expect(answer == expected)
+                    }
+                }
+                start += expected
+            }
+            #expect(decided > 100)
+        }
+        #expect(chunker.decidedCutPoint(in: UnsafeBufferPointer(start: nil, count: 0), isEndOfInput: false) == nil)
+    }
+
     @Test("every chunk but the last lies within the minimum and maximum sizes, and offsets are contiguous")
     func sizeBounds() throws {
         let data = TestBytes.random(500_000, seed: 2) + [UInt8](repeating: 0, count: 100_000)

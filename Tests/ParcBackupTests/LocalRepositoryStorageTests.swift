@@ -89,4 +89,28 @@ struct LocalRepositoryStorageTests {
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: data).contains { $0.hasPrefix(".tmp-") }))
         #expect(try storage.read(.pack, name: name) == Data("first half, second half".utf8))
     }
+
+    @Test("pieces written at their offsets from several threads, in any order, make the file, on disk and buffered")
+    func positionedWrites() throws {
+        let root = Self.temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let local = LocalRepositoryStorage(root: root)
+        try local.createLayout()
+        let storages: [any RepositoryStorage] = [local, InMemoryRepositoryStorage()]
+        // 64 pieces of different lengths, placed one after the other, written in any order.
+        let pieces = (0..<64).map { Data(TestBytes.random(100 + $0 * 37, seed: UInt64($0))) }
+        let offsets = pieces.indices.map { index in Int64(pieces[..<index].reduce(0) { $0 + $1.count }) }
+        let whole = pieces.reduce(Data(), +)
+        for storage in storages {
+            let stream = try storage.stream(.pack)
+            nonisolated(unsafe) let shared = stream
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+                let reversed = pieces.count - 1 - index
+                try! shared.write(pieces[reversed], at: offsets[reversed])
+            }
+            let name = ObjectID.hash(whole).hex
+            try stream.commit(name: name)
+            #expect(try storage.read(.pack, name: name) == whole)
+        }
+    }
 }

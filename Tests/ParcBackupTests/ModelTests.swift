@@ -82,6 +82,67 @@ struct ModelTests {
         #expect(try reopened.storage.list(.index).count == saver.added.indexFiles)
     }
 
+    @Test("blobs saved from many threads at once into packs on disk: each pack is named by the SHA-256 of its bytes")
+    func saverPacksOnDisk() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parc-saver-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = LocalRepositoryStorage(root: root)
+        let repository = try Repository.initialize(
+            storage: storage, passphrase: "p",
+            chunker: try ChunkerParameters(minSize: 1024, averageSize: 4096, maxSize: 16384), kdf: .fastForTests)
+        // Small packs, so that many fill while several threads write into the same one.
+        let saver = BlobSaver(repository: repository, index: BlobIndex(), packTargetSize: 48 * 1024)
+        let blobs = (0..<300).map { Data(TestBytes.random(200 + $0 * 61, seed: UInt64(1000 + $0))) }
+        DispatchQueue.concurrentPerform(iterations: blobs.count * 2) { iteration in
+            _ = try! saver.save(blobs[iteration % blobs.count], type: iteration % 7 == 0 ? .tree : .data)
+        }
+        try saver.flush()
+        #expect(saver.added.packs > 10)
+        for name in try storage.list(.pack) {
+            #expect(ObjectID.hash(try storage.read(.pack, name: name)).hex == name)
+        }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: root.appendingPathComponent("data").path)
+        #expect(!leftovers.contains { $0.contains(".tmp-") })
+        let index = try repository.loadIndex()
+        for (number, blob) in blobs.enumerated() {
+            let handles = [BlobHandle(id: ObjectID.hash(blob), type: .data), BlobHandle(id: ObjectID.hash(blob), type: .tree)]
+            let stored = handles.filter { index.contains($0) }
+            #expect(!stored.isEmpty, "blob \(number) not indexed")
+            for handle in stored { #expect(try repository.loadBlob(handle, index: index) == blob) }
+        }
+        #expect(try repository.check(CheckOptions(readData: true)).isHealthy)
+    }
+
+    @Test("a failed write into a pack fails the save and the flush; that pack is dropped, never stored with a gap")
+    func saverWriteFailure() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parc-saver-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = FailingWriteStorage(base: LocalRepositoryStorage(root: root), blobSize: 3000, failAfter: 5)
+        let repository = try Repository.initialize(
+            storage: storage, passphrase: "p",
+            chunker: try ChunkerParameters(minSize: 1024, averageSize: 4096, maxSize: 16384), kdf: .fastForTests)
+        // Three 3000-byte blobs fill a pack: the first pack is whole, the second fills with the
+        // blob whose write fails, and goes to a finisher that must drop it.
+        let saver = BlobSaver(repository: repository, index: BlobIndex(), packTargetSize: 9000)
+        var failures = 0
+        for number in 0..<10 {
+            do {
+                _ = try saver.save(Data(TestBytes.random(3000, seed: UInt64(number))), type: .data)
+            } catch {
+                #expect(error.description.contains("No space left"), "\(error.description)")
+                failures += 1
+            }
+        }
+        #expect(failures == 5)
+        #expect(throws: RepositoryError.self) { try saver.flush() }
+        let packs = try storage.list(.pack)
+        #expect(packs.count == 1)
+        for name in packs { #expect(ObjectID.hash(try storage.read(.pack, name: name)).hex == name) }
+        #expect(try storage.list(.index).isEmpty)
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: root.appendingPathComponent("data").path)
+        #expect(!leftovers.contains { $0.contains(".tmp-") })
+    }
+
     @Test("snapshots are listed oldest first and found by prefix or latest")
     func snapshotsListAndLookup() throws {
         let repository = try Self.repository()
@@ -111,4 +172,53 @@ struct ModelTests {
             try repository.loadTree(ids[0], index: index)
         }
     }
+}
+
+/// Local storage whose pack streams refuse positioned writes of blobs of at least `blobSize` bytes
+/// ("no space left") after `failAfter` of them (packs' trailers, shorter, are written).
+private struct FailingWriteStorage: RepositoryStorage {
+    let base: LocalRepositoryStorage
+    let blobSize: Int
+    let failAfter: Int
+    let writes = ArchiveFixtureBox(0)
+
+    func read(_ kind: RepositoryFileKind, name: String) throws(StorageError) -> Data { try base.read(kind, name: name) }
+    func read(_ kind: RepositoryFileKind, name: String, offset: Int64, length: Int) throws(StorageError) -> Data {
+        try base.read(kind, name: name, offset: offset, length: length)
+    }
+    func size(_ kind: RepositoryFileKind, name: String) throws(StorageError) -> Int64 { try base.size(kind, name: name) }
+    func write(_ kind: RepositoryFileKind, name: String, data: Data) throws(StorageError) {
+        try base.write(kind, name: name, data: data)
+    }
+    func list(_ kind: RepositoryFileKind) throws(StorageError) -> [String] { try base.list(kind) }
+    func remove(_ kind: RepositoryFileKind, name: String) throws(StorageError) { try base.remove(kind, name: name) }
+    func stream(_ kind: RepositoryFileKind) throws(StorageError) -> any RepositoryFileStream {
+        FailingWriteStream(base: try base.stream(kind), storage: self)
+    }
+
+    /// Whether this write is past the limit.
+    func fails() -> Bool {
+        writes.withLock { count in
+            count += 1
+            return count > failAfter
+        }
+    }
+}
+
+private final class FailingWriteStream: RepositoryFileStream {
+    let base: any RepositoryFileStream
+    let storage: FailingWriteStorage
+
+    init(base: any RepositoryFileStream, storage: FailingWriteStorage) {
+        self.base = base
+        self.storage = storage
+    }
+
+    func append(_ data: Data) throws(StorageError) { try base.append(data) }
+    func write(_ data: Data, at offset: Int64) throws(StorageError) {
+        if data.count >= storage.blobSize && storage.fails() { throw .io(path: "data/tmp", operation: "write", errno: ENOSPC) }
+        try base.write(data, at: offset)
+    }
+    func commit(name: String) throws(StorageError) { try base.commit(name: name) }
+    func abandon() { base.abandon() }
 }

@@ -2,13 +2,20 @@
 """Side-by-side backup benchmark: parc-agent backup, restic and Borg on the same data, in one run.
 
 usage: backup-bench.py --parc PATH_TO_PARC_AGENT [--reps N] [--data DIR] [--work DIR] [--tools parc,restic,borg]
+                      [--pause SECONDS]
 
-Per repetition and tool: fresh repository and caches (in fresh directories; all are deleted at
-the end, never between timed steps) → init → first (full) backup → modify 1 % of
+Per repetition and tool (in turn: each repetition starts with the next tool): fresh repository
+and caches (in fresh directories; all are deleted at the end, never between timed steps, and the
+first step waits 35 s after any earlier cleanup) → init → first (full) backup → modify 1 % of
 the files (untimed) → second backup (incremental) → restore of the second snapshot into an empty
 directory → revert (untimed). Each step runs under /usr/bin/time -v (wall, user, sys, peak RSS);
-`sync` before each step; repository size by `du -sb`. The first repetition checks every restore
-byte for byte against the data. Prints medians and the ratios the backup issue sets as targets.
+before each step, untimed: every file of its inputs is read (the data and the tool's directory
+for a backup, the tool's directory for a restore: see warm()), then `sync`, then a wait (at most
+10 s) until the disk has completed no write and has no request in flight for 1 s
+(/sys/dev/block/…/stat), so that no tool pays for the write-back of the step before it; nothing is
+dropped from the page cache. Optionally a rest of --pause seconds before each tool's run but the
+first. Repository size by `du -sb`. The first repetition checks every restore byte for byte
+against the data. Prints medians and the ratios the backup issue sets as targets.
 """
 import argparse
 import csv
@@ -25,9 +32,59 @@ DATASET = os.path.join(HERE, "backup-dataset.py")
 PASSWORD = "bench passphrase, not a secret"
 
 
-def timed(command, env, cwd=None):
-    """Runs command under GNU time; returns (wall, user, sys, rss_mb, stdout)."""
+def device_stat(path):
+    """The I/O counters of the block device holding path (/sys/dev/block/MAJ:MIN/stat), or None."""
+    st = os.stat(path)
+    try:
+        with open(f"/sys/dev/block/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/stat") as handle:
+            return [int(value) for value in handle.read().split()]
+    except OSError:
+        return None
+
+
+def quiet_disk(path, quiet=1.0, cap=10.0):
+    """After `sync`: waits until the disk holding path has completed no write and has no request
+    in flight for `quiet` seconds (at most `cap` seconds in all), so that no step pays for write-back
+    left by the step before it (another tool's restore) or by another process. Returns the wait."""
+    start = time.monotonic()
+    last = device_stat(path)
+    if last is None:
+        return 0.0
+    calm_since = time.monotonic()
+    while time.monotonic() - start < cap:
+        time.sleep(0.2)
+        now = device_stat(path)
+        # Fields: 4 = writes completed, 8 = requests in flight.
+        if now[4] != last[4] or now[8] != 0:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            break
+        last = now
+    return time.monotonic() - start
+
+
+def warm(*paths):
+    """Reads every file under paths (untimed) into the page cache. This machine's kernel runs DAMON
+    reclaim (kdamond: memory not accessed for about 60 s is paged out, up to 128 MiB/s), so whether a
+    step found the data cached depended on how long the tools before it had run; each timed step now
+    starts with its inputs cached."""
+    buffer = bytearray(1 << 20)
+    for path in paths:
+        for root, _, names in os.walk(path):
+            for name in names:
+                try:
+                    with open(os.path.join(root, name), "rb", buffering=0) as handle:
+                        while handle.readinto(buffer):
+                            pass
+                except OSError:
+                    pass
+
+
+def timed(command, env, disk, cwd=None):
+    """Runs command under GNU time after `sync` and a quiet disk (the one holding `disk`); returns
+    (wall, user, sys, rss_mb, stdout, seconds waited for the disk)."""
     subprocess.run(["sync"], check=True)
+    waited = quiet_disk(disk)
     full_env = dict(os.environ, **env)
     start = time.monotonic()
     result = subprocess.run(["/usr/bin/time", "-v"] + command, env=full_env, cwd=cwd,
@@ -39,7 +96,7 @@ def timed(command, env, cwd=None):
         match = re.search(rf"{re.escape(name)}: ([0-9.:]+)", result.stderr)
         return match.group(1) if match else "0"
     return (wall, float(field("User time (seconds)")), float(field("System time (seconds)")),
-            int(field("Maximum resident set size (kbytes)")) / 1024, result.stdout)
+            int(field("Maximum resident set size (kbytes)")) / 1024, result.stdout, waited)
 
 
 def size(path):
@@ -74,6 +131,13 @@ def commands(tool, parc, repo, data, target):
     }, target
 
 
+def settle(stamp):
+    """Records that a big delete just ended (see main)."""
+    with open(stamp, "w"):
+        pass
+    os.utime(stamp)
+
+
 def restored_root(tool, target, data):
     # Every tool recreates the absolute path of the data under the target.
     return os.path.join(target, data.lstrip("/"))
@@ -87,6 +151,8 @@ def main():
     parser.add_argument("--work", default="/tmp/parc-bench-work")
     parser.add_argument("--tools", default="parc,restic,borg")
     parser.add_argument("--csv", default=None)
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds of rest before each tool's run but the first (default none)")
     args = parser.parse_args()
     tools = args.tools.split(",")
     marker = os.path.join(args.data, ".generated")
@@ -96,13 +162,31 @@ def main():
     else:
         subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
     rows = []
-    shutil.rmtree(args.work, ignore_errors=True)
+    # ext4 refuses, for about 30 s, to reuse inodes just freed and scans for others: whichever tool
+    # ran first after a big delete paid seconds of system time creating files. So the leftovers of
+    # an interrupted run are deleted here, and the first timed step waits until 35 s after that
+    # delete or after the cleanup that ended the previous run (recorded in a stamp file).
+    stamp = args.work.rstrip("/") + ".cleaned"
+    if os.path.exists(args.work):
+        shutil.rmtree(args.work, ignore_errors=True)
+        settle(stamp)
+    if os.path.exists(stamp):
+        wait = 35 - (time.time() - os.path.getmtime(stamp))
+        if wait > 0:
+            print(f"waiting {wait:.0f} s for the file system to settle after the last cleanup", flush=True)
+            time.sleep(wait)
     free = shutil.disk_usage(os.path.dirname(os.path.abspath(args.work))).free
     needed = args.reps * len(tools) * 2_200_000_000
     if free < needed:
         sys.exit(f"need {needed / 1e9:.0f} GB free next to {args.work}, have {free / 1e9:.0f} GB")
     for rep in range(args.reps):
-        for tool in tools:
+        # Each repetition starts with the next tool, so that no tool always runs first (after the
+        # dataset's revert) or last.
+        for tool in tools[rep % len(tools):] + tools[:rep % len(tools)]:
+            # An optional rest between tools, the same for each (the seventh run used 30 s; it did not
+            # remove the slowdown after Borg's restore, which the warm-up of each step's inputs does).
+            if rows and args.pause > 0:
+                time.sleep(args.pause)
             # Each run gets fresh directories, and nothing is deleted until the end: ext4 refuses to
             # reuse inodes deleted in the last ~30 s and scans for others, which made whichever tool
             # ran right after a big delete pay seconds of system time creating files.
@@ -116,13 +200,20 @@ def main():
                 if step == "modify":
                     subprocess.run([sys.executable, DATASET, "modify", args.data], check=True, capture_output=True)
                     continue
-                wall, user, system, rss, _ = timed(steps[step], env, cwd=cwd if step == "restore" else None)
+                # Inputs of the step: the data and the tool's own files (repository, caches).
+                if step == "restore":
+                    warm(work)
+                elif step != "init":
+                    warm(args.data, work)
+                wall, user, system, rss, _, waited = timed(
+                    steps[step], env, args.work, cwd=cwd if step == "restore" else None)
                 repo_size = size(repo)
                 rows.append({"rep": rep, "tool": tool, "step": step, "wall_s": round(wall, 3),
                              "cpu_s": round(user + system, 3), "rss_mb": round(rss, 1),
                              "repo_mb": round(repo_size / 1e6, 1)})
                 print(f"rep {rep} {tool:6} {step:8} wall {wall:7.2f} s  cpu {user + system:7.2f} s  "
-                      f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB", flush=True)
+                      f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB  (disk quiet after {waited:.1f} s)",
+                      flush=True)
             if rep == 0:
                 diff = subprocess.run(["diff", "-r", "-q", args.data, restored_root(tool, target, args.data)],
                                       capture_output=True, text=True)
@@ -132,6 +223,7 @@ def main():
                     sys.exit(1)
             subprocess.run([sys.executable, DATASET, "revert", args.data], check=True, capture_output=True)
     subprocess.run(["rm", "-rf", args.work], check=True)
+    settle(stamp)
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

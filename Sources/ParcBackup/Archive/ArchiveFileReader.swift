@@ -10,13 +10,15 @@ import Foundation
 #endif
 
 /// One worker's reader: opens a regular file, reads it in large pieces into a buffer it reuses,
-/// cuts it into chunks, hashes them (and the whole content), and saves the blobs the repository
-/// lacks. Holes are not read: they become zero chunks. Not shared between threads.
+/// cuts it into chunks, hashes them (and, in a format 1 repository, the whole content), and saves
+/// the blobs the repository lacks. Holes are not read: they become zero chunks. Not shared
+/// between threads.
 final class ArchiveFileReader {
     /// What was read of one file.
     struct Content {
         var blobs: [ObjectID]
-        var sha256: ObjectID
+        /// Nil for a file of several blobs in a repository of format 2 and later.
+        var sha256: ObjectID?
         var sparse: Bool
         var bytesRead: UInt64
     }
@@ -48,8 +50,8 @@ final class ArchiveFileReader {
         self.chunker = run.chunker
         self.minSize = run.chunker.parameters.minSize
         self.maxSize = run.chunker.parameters.maxSize
-        // One and a half max chunks: each refill moves at most one chunk's worth back (cheap next to
-        // hashing), and two workers keep 8 MiB less resident than with two max chunks each.
+        // One and a half max chunks: each refill moves at most one unfinished chunk back (cheap next
+        // to hashing), and two workers keep 8 MiB less resident than with two max chunks each.
         self.buffer = .allocate(byteCount: max(maxSize + maxSize / 2, 1 << 20), alignment: 64)
     }
 
@@ -120,7 +122,7 @@ final class ArchiveFileReader {
             return node
         }
         // Changed during both reads: never store a torn mix of two versions.
-        if let base = job.base, base.type == .file, base.contentSHA256 != nil, run.hasContent(of: base) {
+        if let base = job.base, base.type == .file, base.hasContentCheck, run.hasContent(of: base) {
             run.report(
                 .changedWhileRead, path: job.path,
                 message: "changed while being read, twice; this snapshot keeps the version of the previous "
@@ -148,18 +150,25 @@ final class ArchiveFileReader {
             ranges = found.ranges
             sparse = found.hadHoles
         }
+        // Format 1 records the whole file's SHA-256; later formats check files by their blobs.
+        let hashWhole = run.repository.config.recordsWholeFileHash
         var hasher = SHA256()
         var blobs: [ObjectID] = []
         blobs.reserveCapacity(Int(min(size / UInt64(chunker.parameters.averageSize), 1 << 20)) + 1)
         var bytesRead: UInt64 = 0
+        let wholeFile = ranges.count == 1 && !ranges[0].isHole
         for range in ranges {
             if range.isHole {
-                try appendHole(length: range.end - range.start, blobs: &blobs, hasher: &hasher)
+                try appendHole(length: range.end - range.start, blobs: &blobs, hasher: &hasher, hashWhole: hashWhole)
             } else {
-                bytesRead += try chunk(descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher)
+                bytesRead += try chunk(
+                    descriptor: descriptor, range: range, blobs: &blobs, hasher: &hasher, hashWhole: hashWhole,
+                    wholeFile: wholeFile)
             }
         }
-        return Content(blobs: blobs, sha256: ObjectID(digest: hasher.finalize()), sparse: sparse, bytesRead: bytesRead)
+        // A file of one blob has that blob's ID as its hash: not hashed twice (chunk() skips it).
+        let sha256: ObjectID? = blobs.count == 1 ? blobs[0] : hashWhole ? ObjectID(digest: hasher.finalize()) : nil
+        return Content(blobs: blobs, sha256: sha256, sparse: sparse, bytesRead: bytesRead)
     }
 
     /// A file of at most the minimum chunk size is one chunk: read straight into the blob's
@@ -198,9 +207,12 @@ final class ArchiveFileReader {
         return Content(blobs: size > 0 ? [id] : [], sha256: id, sparse: false, bytesRead: UInt64(size))
     }
 
-    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read.
+    /// Reads `range` in large pieces and cuts it into chunks; returns the bytes read. With
+    /// `hashWhole`, `hasher` gets the bytes too, unless the range is the `wholeFile` and makes one
+    /// chunk (whose ID is then the file's hash).
     private func chunk(
-        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256
+        descriptor: Int32, range: Extent, blobs: inout [ObjectID], hasher: inout SHA256, hashWhole: Bool,
+        wholeFile: Bool
     ) throws(Failure) -> UInt64 {
         let base = buffer.baseAddress!
         let capacity = buffer.count
@@ -222,12 +234,16 @@ final class ArchiveFileReader {
             }
             let atEnd = position == range.end
             var offset = 0
-            while offset < filled && (atEnd || filled - offset >= maxSize) {
+            // Every chunk whose end the buffer shows is cut; only the last, unfinished one moves
+            // to the front before the next read.
+            while offset < filled {
                 let rest = UnsafeBufferPointer(start: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self),
                                                count: filled - offset)
-                let length = chunker.cutPoint(in: rest, isEndOfInput: atEnd)
+                guard let length = chunker.decidedCutPoint(in: rest, isEndOfInput: atEnd) else { break }
                 let piece = UnsafeRawBufferPointer(start: base + offset, count: length)
-                hasher.update(data: piece)
+                if hashWhole && !(wholeFile && blobs.isEmpty && atEnd && offset == 0 && length == filled) {
+                    hasher.update(data: piece)
+                }
                 let id = ObjectID(digest: SHA256.hash(data: piece))
                 try store(piece, id: id)
                 blobs.append(id)
@@ -245,18 +261,24 @@ final class ArchiveFileReader {
     /// (so one big file keeps two cores busy), else seals it here.
     private func store(_ piece: UnsafeRawBufferPointer, id: ObjectID) throws(Failure) {
         if run.saver.has(BlobHandle(id: id, type: .data)) { return }
-        let data = Data(bytes: piece.baseAddress!, count: piece.count)
-        if run.queue.tryPushSave(data, id: id) { return }
+        if run.queue.reserveSave(byteCount: piece.count) {
+            // Copied: the buffer is refilled before the other worker gets to it.
+            run.queue.pushReservedSave(Data(bytes: piece.baseAddress!, count: piece.count), id: id)
+            return
+        }
+        // Sealed from the read buffer itself: no copy.
         do {
-            try run.saver.save(data, type: .data, id: id)
+            try run.saver.save(bytes: piece, type: .data, id: id)
         } catch {
             throw .repository(error)
         }
     }
 
     /// Records a hole as zero chunks of the maximum size (one blob, deduplicated) and a
-    /// shorter last one, and hashes its zeros into the content hash without reading it.
-    private func appendHole(length: UInt64, blobs: inout [ObjectID], hasher: inout SHA256) throws(Failure) {
+    /// shorter last one, and (`hashWhole`) hashes its zeros into the content hash without reading it.
+    private func appendHole(
+        length: UInt64, blobs: inout [ObjectID], hasher: inout SHA256, hashWhole: Bool
+    ) throws(Failure) {
         var remaining = length
         while remaining > 0 {
             if run.isStopping { throw .stopped }
@@ -266,7 +288,7 @@ final class ArchiveFileReader {
             } catch {
                 throw .repository(error)
             }
-            var hashed = 0
+            var hashed = hashWhole ? 0 : piece
             while hashed < piece {
                 let count = min(piece - hashed, run.zeros.count)
                 hasher.update(data: UnsafeRawBufferPointer(rebasing: run.zeros[0..<count]))

@@ -46,16 +46,24 @@ final class ArchiveWorkQueue: @unchecked Sendable {
         return true
     }
 
-    /// Queues a chunk to save if there is room; false when the caller should save it itself.
-    func tryPushSave(_ data: Data, id: ObjectID) -> Bool {
+    /// Reserves room for a chunk of `byteCount` bytes; false when the caller should save it
+    /// itself. After true, the caller copies the chunk and must call ``pushReservedSave(_:id:)``.
+    func reserveSave(byteCount: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        guard !stopped, saveBytes + data.count <= saveByteLimit else { return false }
+        guard !stopped, saveBytes + byteCount <= saveByteLimit else { return false }
+        saveBytes += byteCount
+        return true
+    }
+
+    /// Queues a chunk whose room ``reserveSave(byteCount:)`` reserved (also after a stop: queued
+    /// chunks are still saved, see ``next()``).
+    func pushReservedSave(_ data: Data, id: ObjectID) {
+        condition.lock()
+        defer { condition.unlock() }
         saves.append((data, id))
-        saveBytes += data.count
         // Broadcast: the walker may be waiting on the same condition for room for files.
         condition.broadcast()
-        return true
     }
 
     /// Queues a small job for any worker.

@@ -1,9 +1,11 @@
 import Foundation
 
 /// Adds blobs to a repository from several threads at once: deduplicates against the index and
-/// against blobs saved during the run, seals (compresses and encrypts) outside any lock, fills
-/// packs of about 8 MiB (data and trees in separate packs), writes each full pack, then an index file every 50 000 blobs and at
-/// ``flush()`` (format §10: packs, then the index naming them; the snapshot comes last).
+/// against blobs saved during the run, seals (compresses and encrypts) outside any lock, places
+/// each blob in a pack of about 8 MiB under the lock (data and trees in separate packs) and writes
+/// and hashes it outside the lock (``PackStreamWriter``), finishes each full pack on a finisher
+/// queue, then writes an index file every 50 000 blobs and at ``flush()`` (format §10: packs, then
+/// the index naming them; the snapshot comes last).
 public final class BlobSaver: @unchecked Sendable {
     /// What ``save(_:type:)`` did.
     public struct Result: Sendable, Hashable {
@@ -28,9 +30,11 @@ public final class BlobSaver: @unchecked Sendable {
     private let packTargetSize: Int
     private let blobsPerIndexFile: Int
     private let lock = NSLock()
-    /// Full packs are finished (trailer, `fsync`, link, index) here, one after the other, so the
-    /// threads that read and seal never wait for the disk.
-    private let finisher = DispatchQueue(label: "parc.backup.pack-finisher")
+    /// Full packs are finished (trailer, `fsync`, link, index) on these queues, taken in turn, so
+    /// the threads that read and seal never wait for the disk, and two packs' `fsync`s overlap
+    /// (one slow flush does not hold up every pack behind it).
+    private let finishers = (0..<2).map { DispatchQueue(label: "parc.backup.pack-finisher-\($0)") }
+    private var packsHandedOver = 0
     private let finishing = DispatchGroup()
     private var known: BlobIndex
     private var pending: Set<BlobHandle> = []
@@ -73,6 +77,27 @@ public final class BlobSaver: @unchecked Sendable {
     @discardableResult
     public func save(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(RepositoryError) -> Result {
         let id = id ?? ObjectID.hash(plaintext)
+        let key = repository.key
+        let compression = repository.config.compression
+        return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
+            try PackWriter.seal(plaintext, type: type, id: id, key: key, compression: compression)
+        }
+    }
+
+    /// Stores the bytes of `plaintext`, whose SHA-256 is `id`, unless the repository has them;
+    /// reads them only during the call (no copy is kept).
+    @discardableResult
+    func save(bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID) throws(RepositoryError) -> Result {
+        let key = repository.key
+        let compression = repository.config.compression
+        return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
+            try PackWriter.seal(bytes: plaintext, type: type, id: id, key: key, compression: compression)
+        }
+    }
+
+    private func save(
+        id: ObjectID, type: BlobType, seal: () throws(PackError) -> SealedBlob
+    ) throws(RepositoryError) -> Result {
         let handle = BlobHandle(id: id, type: type)
         let isNew: Bool = lock.withLock {
             if known.contains(handle) || pending.contains(handle) { return false }
@@ -82,8 +107,7 @@ public final class BlobSaver: @unchecked Sendable {
         guard isNew else { return Result(id: id, isNew: false, storedLength: 0) }
         let sealed: SealedBlob
         do {
-            sealed = try PackWriter.seal(
-                plaintext, type: type, id: id, key: repository.key, compression: repository.config.compression)
+            sealed = try seal()
         } catch {
             _ = lock.withLock { pending.remove(handle) }
             throw .pack(error)
@@ -101,32 +125,47 @@ public final class BlobSaver: @unchecked Sendable {
                 writer = try PackStreamWriter(storage: repository.storage, key: repository.key)
                 writers[type] = writer
             }
-            // Written to the pack's temporary file under the lock: a copy into the page cache.
-            try writer.append(sealed)
         } catch {
             let failed = RepositoryError.storage(error)
             failure = failure ?? failed
             lock.unlock()
             throw failed
         }
+        // Only its place in the pack is decided under the lock; the copy into the pack's file
+        // and the pack's hash happen outside it.
+        let offset = writer.reserve(sealed)
         totals.blobs += 1
         totals.rawBytes += UInt64(sealed.rawLength)
         totals.storedBytes += UInt64(sealed.sealed.count)
-        var full: PackStreamWriter?
+        var full: (pack: PackStreamWriter, finisher: DispatchQueue)?
         if writer.byteCount >= packTargetSize {
-            full = writer
+            full = (writer, finishers[packsHandedOver % finishers.count])
             writers[type] = nil
+            packsHandedOver += 1
         }
         lock.unlock()
-        if let full {
-            finishing.enter()
-            finisher.async { [self] in
-                defer { finishing.leave() }
-                // A failure is recorded in `failure`: the next save or flush reports it.
-                try? finish(full)
-            }
+        do {
+            try writer.write(sealed, at: offset)
+        } catch {
+            let failed = RepositoryError.storage(error)
+            lock.withLock { failure = failure ?? failed }
+            // The pack is finished anyway (below, or by whoever fills it): its finisher sees the
+            // failure and drops it.
+            if let full { hand(full.pack, to: full.finisher) }
+            throw failed
         }
+        if let full { hand(full.pack, to: full.finisher) }
         return Result(id: id, isNew: true, storedLength: sealed.sealed.count)
+    }
+
+    /// Finishes a full pack on `queue`.
+    private func hand(_ full: PackStreamWriter, to queue: DispatchQueue) {
+        finishing.enter()
+        queue.async { [self] in
+            defer { finishing.leave() }
+            // A failure is recorded in `failure`: the next save or flush reports it.
+            try? finish(full)
+        }
     }
 
     /// Writes the partly filled pack and an index file for every blob not yet indexed. Call once
@@ -142,7 +181,10 @@ public final class BlobSaver: @unchecked Sendable {
         lock.unlock()
         finishing.wait()
         if let failure = lock.withLock({ self.failure }) { throw failure }
-        for pack in last { try finish(pack) }
+        // The last data pack and the last tree pack are flushed to disk side by side.
+        for (number, pack) in last.enumerated() { hand(pack, to: finishers[number % finishers.count]) }
+        finishing.wait()
+        if let failure = lock.withLock({ self.failure }) { throw failure }
         try writeIndex(force: true)
     }
 

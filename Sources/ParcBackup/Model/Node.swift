@@ -56,8 +56,16 @@ public struct Node: Sendable, Hashable, Codable {
     public var xattrs: [ExtendedAttribute]?
     /// Files: whether the source had holes (restore recreates runs of zeros as holes).
     public var sparse: Bool?
-    /// Files: SHA-256 of the whole content, checked by restore and drills.
+    /// Files: SHA-256 of the whole content, checked by restore and drills. From format version 2
+    /// only files of at most one blob record it (it is then that blob's ID, or the hash of nothing);
+    /// a file of several blobs is checked against their IDs (``hasContentCheck``).
     public var contentSHA256: ObjectID?
+
+    /// Files: whether the node records what a restore or drill checks the content against: the
+    /// whole-file SHA-256, or the IDs of several blobs (format version 2).
+    public var hasContentCheck: Bool {
+        contentSHA256 != nil || (content?.count ?? 0) > 1
+    }
 
     /// A node; the optional parts default to absent.
     public init(

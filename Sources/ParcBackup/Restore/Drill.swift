@@ -158,12 +158,13 @@ public struct Drill: Sendable {
         // Restore it into a fresh sandbox, checking each file as soon as it is written.
         let sandbox = try makeSandbox()
         let checks = Mutex(Checks())
+        let index = self.index
         let restoreOptions = RestoreOptions(
             target: sandbox, restoreOwnership: false, verify: false, threads: options.threads, overwrite: .never)
         let internals = RestoreInternals(
             selection: sample ?? [[]], contentOnly: true,
             fileRestored: { path, node, directory, name in
-                let failure = Self.check(node, directory: directory, name: name)
+                let failure = Self.check(node, directory: directory, name: name, index: index)
                 checks.withLock {
                     $0.checked.insert(path)
                     $0.bytes += failure == nil ? node.size : 0
@@ -256,8 +257,9 @@ public struct Drill: Sendable {
         return failures
     }
 
-    /// Reads the restored file back and compares it with the node; the reason it differs, or nil.
-    private static func check(_ node: Node, directory: Int32, name: Data) -> String? {
+    /// Reads the restored file back and compares it with the node (its whole-file SHA-256, or the
+    /// IDs of its blobs, format §8); the reason it differs, or nil.
+    static func check(_ node: Node, directory: Int32, name: Data, index: BlobIndex) -> String? {
         let descriptor = openat(directory, restoreCString(name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return "cannot open the restored file: \(RestoreError.text(errno))" }
         defer { close(descriptor) }
@@ -266,21 +268,46 @@ public struct Drill: Sendable {
         guard UInt64(info.st_size) == node.size else {
             return "restored with \(info.st_size) bytes, the snapshot records \(node.size)"
         }
-        guard let expected = node.contentSHA256 else {
+        if let expected = node.contentSHA256 {
+            switch hash(descriptor, size: Int64(info.st_size), pieces: [Int(info.st_size)]) {
+            case .failure(let failure): return "cannot read the restored file: \(RestoreError.text(failure.code))"
+            case .success(let actual):
+                return actual == [expected]
+                    ? nil
+                    : "restored content has SHA-256 \(actual[0].hex), the snapshot records \(expected.hex)"
+            }
+        }
+        guard let content = node.content, content.count > 1 else {
             return "the snapshot records no SHA-256 for it, so it cannot be checked"
         }
-        switch hash(descriptor, size: Int64(info.st_size)) {
+        // Format 2: the restored bytes, cut at the blobs' lengths, must hash to the blobs' IDs.
+        var lengths: [Int] = []
+        lengths.reserveCapacity(content.count)
+        for id in content {
+            guard let location = index.location(of: BlobHandle(id: id, type: .data)) else {
+                return "its data blob \(id.hex) is in no index, so it cannot be checked"
+            }
+            lengths.append(Int(location.entry.rawLength))
+        }
+        guard lengths.reduce(0, +) == Int(node.size) else {
+            return "its blobs hold \(lengths.reduce(0, +)) bytes but the snapshot records \(node.size)"
+        }
+        switch hash(descriptor, size: Int64(info.st_size), pieces: lengths) {
         case .failure(let failure): return "cannot read the restored file: \(RestoreError.text(failure.code))"
         case .success(let actual):
-            return actual == expected
-                ? nil
-                : "restored content has SHA-256 \(actual.hex), the snapshot records \(expected.hex)"
+            guard let wrong = zip(actual, content).enumerated().first(where: { $0.element.0 != $0.element.1 }) else {
+                return nil
+            }
+            let start = lengths[..<wrong.offset].reduce(0, +)
+            return "restored bytes \(start)…\(start + lengths[wrong.offset]) have SHA-256 \(wrong.element.0.hex), "
+                + "the snapshot records blob \(wrong.element.1.hex) there"
         }
     }
 
-    /// SHA-256 of a file, hashing its holes without reading them.
-    private static func hash(_ descriptor: Int32, size: Int64) -> Result<ObjectID, DrillErrno> {
-        var hasher = SHA256()
+    /// SHA-256 of each consecutive piece of a file (`pieces`: their lengths, summing to `size`),
+    /// hashing its holes without reading them.
+    private static func hash(_ descriptor: Int32, size: Int64, pieces: [Int]) -> Result<[ObjectID], DrillErrno> {
+        var hasher = DrillPieceHasher(lengths: pieces)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: Int64 = 0
         var holesKnown = true
@@ -289,12 +316,12 @@ public struct Drill: Sendable {
             if holesKnown {
                 let data = Int64(lseek(descriptor, off_t(offset), RestorePOSIX.seekData))
                 if data < 0 && errno == ENXIO {
-                    hasher.updateZeros(Int(size - offset))
+                    hasher.update(nil, count: Int(size - offset))
                     break
                 } else if data < 0 {
                     holesKnown = false
                 } else {
-                    if data > offset { hasher.updateZeros(Int(data - offset)) }
+                    if data > offset { hasher.update(nil, count: Int(data - offset)) }
                     offset = data
                     let hole = Int64(lseek(descriptor, off_t(offset), RestorePOSIX.seekHole))
                     dataEnd = hole < 0 ? size : min(hole, size)
@@ -308,11 +335,13 @@ public struct Drill: Sendable {
                     return .failure(DrillErrno(code: errno))
                 }
                 if count == 0 { return .failure(DrillErrno(code: EIO)) }
-                buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                buffer.withUnsafeBytes {
+                    hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count]), count: count)
+                }
                 offset += Int64(count)
             }
         }
-        return .success(ObjectID(digest: hasher.finalize()))
+        return .success(hasher.finish())
     }
 
     private func makeSandbox() throws(RestoreError) -> String {
@@ -328,6 +357,49 @@ public struct Drill: Sendable {
         let code = RestorePOSIX.removeTree(AT_FDCWD, Array(path.utf8CString))
         guard code != 0 else { return nil }
         return "the sandbox \(path) could not be removed entirely (\(RestoreError.text(code))); remove it by hand"
+    }
+}
+
+/// Hashes a stream of bytes as consecutive pieces of given lengths: a file's blobs, or the whole
+/// file as one piece.
+struct DrillPieceHasher {
+    private let lengths: [Int]
+    private var hasher = SHA256()
+    private var remaining: Int
+    private var digests: [ObjectID] = []
+
+    init(lengths: [Int]) {
+        self.lengths = lengths
+        remaining = lengths.first ?? 0
+    }
+
+    /// Hashes the next `count` bytes: those of `bytes`, or zeros when it is nil. Bytes past the
+    /// last piece are ignored (the caller checks the total size).
+    mutating func update(_ bytes: UnsafeRawBufferPointer?, count: Int) {
+        var done = 0
+        while done < count && digests.count < lengths.count {
+            let take = min(remaining, count - done)
+            if let bytes {
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[done..<done + take]))
+            } else {
+                hasher.updateZeros(take)
+            }
+            remaining -= take
+            done += take
+            if remaining == 0 { closePiece() }
+        }
+    }
+
+    /// The digest of every piece (pieces never reached hash as empty).
+    mutating func finish() -> [ObjectID] {
+        while digests.count < lengths.count { closePiece() }
+        return digests
+    }
+
+    private mutating func closePiece() {
+        digests.append(ObjectID(digest: hasher.finalize()))
+        hasher = SHA256()
+        if digests.count < lengths.count { remaining = lengths[digests.count] }
     }
 }
 
