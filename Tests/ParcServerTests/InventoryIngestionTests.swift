@@ -669,4 +669,105 @@ struct InventoryIngestionTests {
             #expect(counts["software_versions"]! <= perMachine + 5)
         } }
     }
+
+    @Test("re-inventories write the asset row by SQL: changed fields and their history, locked fields kept, the rest untouched (decision 0075)",
+          arguments: TestDatabase.all)
+    func assetRowBySQL(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            // setup
+            let t = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let first = try #require(try await db.assets().first { $0.type == "computer" })
+            // A new machine's row, as Fluent's model reads it back.
+            #expect(first.name == "glpixps" && first.status == "deployed" && first.entityID == t.root.id)
+            #expect(first.customFieldsJSON == "{}" && first.lockedFieldsJSON == "[]" && first.number != nil)
+            #expect(first.createdAt != nil && first.updatedAt != nil && first.lastInventoryAt != nil)
+            #expect(first.osVersion == "31 (Workstation Edition)" && first.memoryBytes == 7800 << 20)
+            let digests = try JSONDecoder().decode([String: String].self, from: Data(first.fingerprintsJSON.utf8))
+            #expect(digests["software"] != nil && digests["_keys"] != nil && digests["cpus"] != nil, "\(digests)")
+            let software = try await db.software(of: first.id!)
+            #expect(software.count == 6)
+
+            // A technician sets the manufacturer and a comment by hand: the manufacturer is locked.
+            let edited = try await send(app, .PATCH, "/api/v1/assets/\(first.id!)", headers: .json(t.superToken),
+                                        body: #"{"manufacturer":"Atelier Dupont","comment":"garder"}"#)
+            #expect(edited.status == .ok, "\(edited.body.string)")
+
+            // MUT: the same machine with more memory and another OS version.
+            var changed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            var content = try #require(changed["content"] as? [String: Any])
+            var hardware = try #require(content["hardware"] as? [String: Any])
+            hardware["memory"] = 16_000
+            content["hardware"] = hardware
+            var system = try #require(content["operatingsystem"] as? [String: Any])
+            system["version"] = "32 (Workstation Edition)"
+            content["operatingsystem"] = system
+            changed["content"] = content
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+
+            // validate
+            let second = try #require(try await AssetModel.find(first.id, on: app.db))
+            #expect(second.memoryBytes == 16_000 << 20 && second.osVersion == "32 (Workstation Edition)")
+            #expect(second.manufacturer == "Atelier Dupont" && second.lockedFields == ["manufacturer"])
+            #expect(second.comment == "garder" && second.status == "deployed" && second.name == "glpixps")
+            #expect(second.number == first.number && second.createdAt == first.createdAt)
+            #expect(second.lastInventoryAt != nil && second.updatedAt != nil)
+            #expect(Set(try await db.software(of: first.id!)) == Set(software))
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == first.id!.uuidString)
+                .sort(\.$createdAt).all()
+            #expect(history.map(\.action) == ["inventory.created", "asset.updated", "inventory.updated"])
+            let changes = try JSONDecoder().decode([FieldChange].self, from: Data(history[2].changes.utf8))
+            #expect(changes.contains(FieldChange(field: "memory_bytes", before: String(7800 << 20),
+                                                 after: String(16_000 << 20))), "\(changes)")
+            #expect(changes.contains(FieldChange(field: "os_version", before: "31 (Workstation Edition)",
+                                                 after: "32 (Workstation Edition)")), "\(changes)")
+            #expect(!changes.contains { $0.field == "manufacturer" || $0.field == "name" }, "\(changes)")
+            #expect(history[2].objectLabel == "glpixps")
+
+            // The same inventory again changes nothing and records nothing.
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+            let third = try #require(try await AssetModel.find(first.id, on: app.db))
+            #expect(third.fingerprintsJSON == second.fingerprintsJSON && third.memoryBytes == second.memoryBytes)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$objectID == first.id!.uuidString).count() == 3)
+        } }
+    }
+
+    @Test("software links go in as one JSON array: any count, install dates with any character (decision 0075)",
+          arguments: TestDatabase.all)
+    func linksAsJSON(_ database: TestDatabase) async throws {
+        for text in ["2024-01-02", "a \"quoted\" \\ back", "line\nbreak\ttab\u{1}", "été ✓ 🐧", ""] {
+            var json = ""
+            JSONText.appendString(text, to: &json)
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
+            #expect(decoded == [text], "\(json)")
+        }
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            let asset = try #require(try await InventoryDatabase(app: app).assets().first)
+            let sql = app.db as! any SQLDatabase
+            let versions = try await sql.select().column("num").from("software_versions").all()
+                .map { try $0.decode(column: "num", as: Int64.self) }
+            #expect(versions.count >= 6)
+            try await sql.delete(from: "asset_software").where("asset_num", .equal, asset.number!).run()
+            let dates: [String?] = ["2024-01-02", nil, "it's \"odd\"\n", "été"]
+            let links = versions.enumerated().map { (version: $0.element, installDate: dates[$0.offset % dates.count]) }
+            try await InventoryImporter.insertLinks(asset: asset.number!, links, on: sql)
+            try await InventoryImporter.insertLinks(asset: asset.number!, [], on: sql)
+            let rows = try await sql.select().column("version_num").column("install_date").from("asset_software")
+                .where("asset_num", .equal, asset.number!).orderBy("version_num").all()
+            var stored: [Int64: String?] = [:]
+            for row in rows {
+                stored[try row.decode(column: "version_num", as: Int64.self)] =
+                    try row.decodeNil(column: "install_date") ? nil : row.decode(column: "install_date", as: String.self)
+            }
+            #expect(stored.count == links.count)
+            for link in links { #expect(stored[link.version] == .some(link.installDate), "\(link)") }
+        } }
+    }
 }
