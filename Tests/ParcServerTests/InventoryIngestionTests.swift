@@ -770,4 +770,32 @@ struct InventoryIngestionTests {
             for link in links { #expect(stored[link.version] == .some(link.installDate), "\(link)") }
         } }
     }
+
+    @Test("agent requests read rules and settings from a two-second cache: this instance's changes apply at once, another's within two seconds (decision 0076)",
+          arguments: TestDatabase.all)
+    func intakeCache(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, clock in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            #expect(try await Self.post(live, "/", prolog).status == .ok)
+            // Through the API (this instance): the very next request is refused.
+            let put = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                     body: #"{"allowed_ranges":["10.0.0.0/8"]}"#)
+            #expect(put.status == .ok, "\(put.body.string)")
+            #expect(try await Self.post(live, "/", prolog).status == .forbidden)
+            // Behind its back (as another instance would): seen once the cache is two seconds old.
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: "inventory_settings").run()
+            #expect(try await Self.post(live, "/", prolog).status == .forbidden)
+            clock.advance(2)
+            #expect(try await Self.post(live, "/", prolog).status == .ok)
+            // An entity rule added through the API places the next inventory at once.
+            #expect(try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                   body: #"{"name":"Beta's agents","entity_id":"\#(t.beta.id!)","tag":"000005"}"#)
+                .status == .created)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            #expect(try await InventoryDatabase(app: app).assets().first?.entityID == t.beta.id)
+        } }
+    }
 }
