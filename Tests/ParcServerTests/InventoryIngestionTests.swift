@@ -662,6 +662,8 @@ struct InventoryIngestionTests {
             let assets = try await db.assets()
             #expect(assets.count == 12, "\(assets.map(\.name))")
             #expect(Set(assets.map(\.name)).count == 12)
+            // Each has its own row number, given in the insert (decision 0075), links included.
+            #expect(Set(assets.compactMap(\.number)).count == 12)
             let counts = try await db.counts()
             let perMachine = try await db.software(of: assets[0].id!).count
             #expect(perMachine > 700)

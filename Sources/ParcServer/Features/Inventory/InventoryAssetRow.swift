@@ -153,7 +153,9 @@ struct InventoryAssetRow {
         (try? String(decoding: JSONEncoder.sortedKeys.encode(fingerprints), as: UTF8.self)) ?? "{}"
     }
 
-    /// Inserts the new machine, then reads back the row number the database gave it.
+    /// Inserts the new machine and keeps the row number the database gave it (`RETURNING`, one statement). On
+    /// SQLite the number is given in the insert, by the rule of its trigger (``RowNumbers``), which then stays
+    /// idle: a trigger's own write would not show in `RETURNING`.
     mutating func insert(type: String, status: String, now: Date, on sql: any SQLDatabase) async throws {
         var columns = ["id", "entity_id", "type", "status", "custom_fields", "locked_fields", "inventory_fingerprints",
                        "last_inventory_at", "last_inventory_source", "agent_device_id", "agent_id", "created_at",
@@ -167,11 +169,14 @@ struct InventoryAssetRow {
             columns.append(column)
             values.append(bind(column))
         }
-        try await sql.insert(into: "assets").columns(columns).values(values).run()
-        guard let row = try await sql.select().column("num").from("assets").where("id", .equal, id).first() else {
-            throw InventoryImportError.noRowNumber(id)
+        if sql.dialect.name == "sqlite" {
+            columns.append("num")
+            values.append(SQLRaw(#"(SELECT COALESCE(MAX("num"), 0) + 1 FROM "assets")"#))
         }
-        number = try row.decode(column: "num", as: Int64.self)
+        guard let number = try await sql.insert(into: "assets").columns(columns).values(values).returning("num")
+            .first(decodingColumn: "num", as: Int64.self)
+        else { throw InventoryImportError.noRowNumber(id) }
+        self.number = number
     }
 
     /// Writes what changed since the row was read, with `last_inventory_at` and `updated_at`.

@@ -246,7 +246,8 @@ struct InventoryImporter {
         }
         var stored = asset.fingerprints
 
-        // Sections.
+        // Sections: the rows of every changed section go in together, in statements of up to ``batchRows``.
+        var newRows: [(section: InventorySection, position: Int, row: SectionRows.Row)] = []
         for section in prepared.sections where stored[section.section.rawValue] != section.digest || created {
             let rows = try prepared.rows(of: section.section)
             if !created {
@@ -254,20 +255,21 @@ struct InventoryImporter {
                 try await sql.delete(from: "asset_components").where("asset_id", .equal, assetID)
                     .where("kind", .equal, section.section.rawValue).run()
             }
-            for (batchIndex, batch) in rows.chunked(Self.batchRows).enumerated() {
-                let insert = sql.insert(into: "asset_components")
-                    .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes",
-                             "free_bytes", "data")
-                for (index, row) in batch.enumerated() {
-                    insert.values(SQLBind(UUID()), SQLBind(assetID), SQLBind(section.section.rawValue),
-                                  SQLBind(batchIndex * Self.batchRows + index), SQLBind(row.stableKey),
-                                  SQLBind(String(row.label.prefix(500))), SQLBind(row.capacityBytes.map(Int64.init)),
-                                  SQLBind(row.freeBytes.map(Int64.init)), SQLBind(String(decoding: row.data, as: UTF8.self)))
-                }
-                try await insert.run()
-            }
+            for (position, row) in rows.enumerated() { newRows.append((section.section, position, row)) }
             stored[section.section.rawValue] = section.digest
             changedSections.append(section.section.rawValue)
+        }
+        for batch in newRows.chunked(Self.batchRows) {
+            let insert = sql.insert(into: "asset_components")
+                .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes", "free_bytes",
+                         "data")
+            for (section, position, row) in batch {
+                insert.values(SQLBind(UUID()), SQLBind(assetID), SQLBind(section.rawValue), SQLBind(position),
+                              SQLBind(row.stableKey), SQLBind(String(row.label.prefix(500))),
+                              SQLBind(row.capacityBytes.map(Int64.init)), SQLBind(row.freeBytes.map(Int64.init)),
+                              SQLBind(String(decoding: row.data, as: UTF8.self)))
+            }
+            try await insert.run()
         }
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
             prepared.preparePrograms()
