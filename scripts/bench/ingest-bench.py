@@ -42,11 +42,13 @@ def relabel(xml: str, index: int, run: int = 0) -> bytes:
     return zlib.compress(text.encode())
 
 
-def post_raw(sock, request: bytes, reader) -> tuple:
+def post_raw(sock, head: bytes, body: bytes, reader) -> tuple:
     """Sends one prepared HTTP/1.1 request on a kept-alive socket; returns (status, body). Reads what the server
     sends back (Content-Length or chunked), nothing more: the agents' protocol, without http.client's header
     parsing (email.parser), which cost the load generator more CPU than the rest of its work."""
-    sock.sendall(request)
+    sent = sock.sendmsg([head, body])
+    if sent < len(head) + len(body):
+        sock.sendall((head + body)[sent:])
     status_line = reader.readline()
     if not status_line:
         raise ConnectionError("the server closed the connection")
@@ -86,11 +88,8 @@ def run(url: str, bodies: list, agents: int, client: str = "raw") -> tuple:
     cursor = [0]
     failures = []
     headers = {"Content-Type": "application/x-compress-zlib", "User-Agent": "FusionInventory-Agent_v2.6-3"}
-    requests = None
-    if client == "raw":
-        head = "POST / HTTP/1.1\r\nHost: %s:%d\r\n" % (target.hostname, target.port) + "".join(
-            "%s: %s\r\n" % item for item in headers.items())
-        requests = [(head + "Content-Length: %d\r\n\r\n" % len(body)).encode() + body for body in bodies]
+    head = "POST / HTTP/1.1\r\nHost: %s:%d\r\n" % (target.hostname, target.port) + "".join(
+        "%s: %s\r\n" % item for item in headers.items())
 
     def agent():
         if client == "raw":
@@ -106,7 +105,9 @@ def run(url: str, bodies: list, agents: int, client: str = "raw") -> tuple:
             if index >= len(bodies):
                 break
             if client == "raw":
-                status, data = post_raw(sock, requests[index], reader)
+                body = bodies[index]
+                status, data = post_raw(sock, (head + "Content-Length: %d\r\n\r\n" % len(body)).encode(), body,
+                                        reader)
             else:
                 connection.request("POST", "/", body=bodies[index], headers=headers)
                 response = connection.getresponse()
@@ -166,10 +167,11 @@ def main():
     args = parser.parse_args()
     xml = open(args.fixture, encoding="utf-8").read()
     bodies = [relabel(xml, index) for index in range(args.machines)]
-    next_bodies = [relabel(xml, index, run=1) for index in range(args.machines)]
     size = sum(len(body) for body in bodies) / len(bodies)
     first, failed_first = run(args.url, bodies, args.agents, args.client)
     first_cpu = run.client_cpu
+    del bodies
+    next_bodies = [relabel(xml, index, run=1) for index in range(args.machines)]
     again, failed_again = run(args.url, next_bodies, args.agents, args.client)
     again_cpu = run.client_cpu
     if failed_first or failed_again:
