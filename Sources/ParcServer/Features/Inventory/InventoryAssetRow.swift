@@ -21,7 +21,7 @@ struct InventoryAssetRow {
 
     let id: UUID
     let entityID: UUID
-    /// `assets.num`, which `asset_software` links to; nil until read back after an insert.
+    /// `assets.num`, which `asset_software` links to; nil until the insert returns it.
     private(set) var number: Int64?
     /// Fields a technician edited by hand: inventories leave them alone.
     let lockedFields: Set<String>
