@@ -773,6 +773,85 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("links never point at a missing version: the key on SQLite, the join and the delete trigger on PostgreSQL, also after the migration on a database with data (decision 0079)",
+          arguments: TestDatabase.all)
+    func softwareLinkIntegrity(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let sql = app.db as! any SQLDatabase
+            func count(_ query: SQLQueryString) async throws -> Int {
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(query)").first()!.decode(column: "n", as: Int.self)
+            }
+            func orphans() async throws -> Int {
+                try await count("""
+                    asset_software l WHERE NOT EXISTS (SELECT 1 FROM software_versions v WHERE v.num = l.version_num)
+                    """)
+            }
+            func versionKeys() async throws -> Int {
+                try await count("""
+                    pg_constraint WHERE contype = 'f' AND conrelid = 'asset_software'::regclass \
+                    AND confrelid = 'software_versions'::regclass
+                    """)
+            }
+            if database == .postgres {
+                // MUT: the migration put back as it was, then run again over a database that holds links.
+                try await DropSoftwareLinkVersionKey().revert(on: app.db)
+                #expect(try await versionKeys() == 1)
+            }
+            for fixture in ["computer_1", "computer_2"] {
+                #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/\(fixture).json"),
+                                            plainType: "application/json").status == .ok)
+            }
+            let links = try await count("asset_software")
+            #expect(links >= 12)
+            if database == .postgres {
+                try await DropSoftwareLinkVersionKey().prepare(on: app.db)
+                #expect(try await versionKeys() == 0)
+                #expect(try await count("""
+                    pg_constraint WHERE contype = 'f' AND conrelid = 'asset_software'::regclass \
+                    AND confrelid = 'assets'::regclass
+                    """) == 1)
+                #expect(try await count("asset_software") == links)
+            }
+            let assets = try await InventoryDatabase(app: app).assets()
+            let first = try #require(assets.first?.number)
+            // A link to a version that does not exist: refused by the key on SQLite, left out by the join on PostgreSQL.
+            let missing = try await count("software_versions") + 1_000
+            let kept = try await sql.select().column("version_num").from("asset_software").where("asset_num", .equal, first)
+                .first()!.decode(column: "version_num", as: Int64.self)
+            try await sql.delete(from: "asset_software").where("asset_num", .equal, first).where("version_num", .equal, kept).run()
+            if database == .postgres {
+                try await InventoryImporter.insertLinks(asset: first, [(Int64(missing), nil), (kept, "2024-01-02")], on: sql)
+                #expect(try await count("asset_software") == links)
+            } else {
+                await #expect(throws: (any Error).self) {
+                    try await InventoryImporter.insertLinks(asset: first, [(Int64(missing), nil)], on: sql)
+                }
+            }
+            #expect(try await orphans() == 0)
+            // Deleting a version, then a program (its versions go by cascade), deletes their links.
+            let version = try await sql.select().column("version_num").from("asset_software").first()!
+                .decode(column: "version_num", as: Int64.self)
+            try await sql.delete(from: "software_versions").where("num", .equal, version).run()
+            #expect(try await count("asset_software WHERE version_num = \(bind: version)") == 0)
+            let program = try await sql.select().column(SQLColumn("software_id", table: "software_versions"))
+                .from("software_versions").join("asset_software", on: SQLColumn("version_num", table: "asset_software"),
+                                                 .equal, SQLColumn("num", table: "software_versions"))
+                .first()!.decode(column: "software_id", as: UUID.self)
+            try await sql.delete(from: "software").where("id", .equal, program).run()
+            #expect(try await count("software_versions WHERE software_id = \(bind: program)") == 0)
+            #expect(try await orphans() == 0)
+            let remaining = try await count("asset_software")
+            #expect(remaining > 0 && remaining < links - 1)
+            // Deleting an asset still deletes its links.
+            let firstLinks = try await count("asset_software WHERE asset_num = \(bind: first)")
+            #expect(firstLinks > 0)
+            try await sql.delete(from: "assets").where("num", .equal, first).run()
+            #expect(try await count("asset_software WHERE asset_num = \(bind: first)") == 0)
+            #expect(try await count("asset_software") == remaining - firstLinks)
+        } }
+    }
+
     @Test("agent requests read rules and settings from a two-second cache: this instance's changes apply at once, another's within two seconds (decision 0076)",
           arguments: TestDatabase.all)
     func intakeCache(_ database: TestDatabase) async throws {

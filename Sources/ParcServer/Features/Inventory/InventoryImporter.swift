@@ -419,6 +419,8 @@ extension InventoryImporter {
     /// Links an asset to software versions in one statement, whatever their number (decision 0075): the links go
     /// as one JSON array of `[version number, install date]` pairs that the database unpacks itself, instead of
     /// three bound values per link through SQLKit's encoder and a statement of a thousand placeholders to parse.
+    /// On PostgreSQL the links have no foreign key to `software_versions` (decision 0079): this statement, the only
+    /// one that inserts links, joins them to the versions, so a link to a missing version never goes in.
     static func insertLinks(asset: Int64, _ links: [(version: Int64, installDate: String?)], on sql: any SQLDatabase)
         async throws
     {
@@ -440,8 +442,9 @@ extension InventoryImporter {
         } else {
             try await sql.raw("""
                 INSERT INTO "asset_software" ("asset_num", "version_num", "install_date") \
-                SELECT \(bind: asset), ("link" ->> 0)::bigint, "link" ->> 1 \
-                FROM json_array_elements(\(bind: json)::json) AS "link"
+                SELECT \(bind: asset), "v"."num", "link" ->> 1 \
+                FROM json_array_elements(\(bind: json)::json) AS "link" \
+                JOIN "software_versions" AS "v" ON "v"."num" = ("link" ->> 0)::bigint
                 """).run()
         }
     }
