@@ -780,7 +780,7 @@ struct InventoryIngestionTests {
             _ = try await Tenancy.make(app)
             let sql = app.db as! any SQLDatabase
             func count(_ query: SQLQueryString) async throws -> Int {
-                try await sql.raw("SELECT COUNT(*) AS n FROM \(query)").first()!.decode(column: "n", as: Int.self)
+                try #require(try await sql.raw("SELECT COUNT(*) AS n FROM \(query)").first()).decode(column: "n", as: Int.self)
             }
             func orphans() async throws -> Int {
                 try await count("""
@@ -798,12 +798,12 @@ struct InventoryIngestionTests {
                 try await DropSoftwareLinkVersionKey().revert(on: app.db)
                 #expect(try await versionKeys() == 1)
             }
-            for fixture in ["computer_1", "computer_2"] {
+            for fixture in ["computer_1", "phone_1"] {
                 #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/\(fixture).json"),
                                             plainType: "application/json").status == .ok)
             }
             let links = try await count("asset_software")
-            #expect(links >= 12)
+            #expect(links >= 6)
             if database == .postgres {
                 try await DropSoftwareLinkVersionKey().prepare(on: app.db)
                 #expect(try await versionKeys() == 0)
@@ -813,12 +813,14 @@ struct InventoryIngestionTests {
                     """) == 1)
                 #expect(try await count("asset_software") == links)
             }
-            let assets = try await InventoryDatabase(app: app).assets()
-            let first = try #require(assets.first?.number)
+            // The computer: the machine with the most links, so that it keeps some after the deletions below.
+            let first = try #require(try await sql.raw("""
+                SELECT asset_num FROM asset_software GROUP BY asset_num ORDER BY COUNT(*) DESC LIMIT 1
+                """).first()).decode(column: "asset_num", as: Int64.self)
             // A link to a version that does not exist: refused by the key on SQLite, left out by the join on PostgreSQL.
             let missing = try await count("software_versions") + 1_000
-            let kept = try await sql.select().column("version_num").from("asset_software").where("asset_num", .equal, first)
-                .first()!.decode(column: "version_num", as: Int64.self)
+            let kept = try #require(try await sql.select().column("version_num").from("asset_software")
+                .where("asset_num", .equal, first).first()).decode(column: "version_num", as: Int64.self)
             try await sql.delete(from: "asset_software").where("asset_num", .equal, first).where("version_num", .equal, kept).run()
             if database == .postgres {
                 try await InventoryImporter.insertLinks(asset: first, [(Int64(missing), nil), (kept, "2024-01-02")], on: sql)
@@ -830,14 +832,14 @@ struct InventoryIngestionTests {
             }
             #expect(try await orphans() == 0)
             // Deleting a version, then a program (its versions go by cascade), deletes their links.
-            let version = try await sql.select().column("version_num").from("asset_software").first()!
+            let version = try #require(try await sql.select().column("version_num").from("asset_software").first())
                 .decode(column: "version_num", as: Int64.self)
             try await sql.delete(from: "software_versions").where("num", .equal, version).run()
             #expect(try await count("asset_software WHERE version_num = \(bind: version)") == 0)
-            let program = try await sql.select().column(SQLColumn("software_id", table: "software_versions"))
+            let program = try #require(try await sql.select().column(SQLColumn("software_id", table: "software_versions"))
                 .from("software_versions").join("asset_software", on: SQLColumn("version_num", table: "asset_software"),
                                                  .equal, SQLColumn("num", table: "software_versions"))
-                .first()!.decode(column: "software_id", as: UUID.self)
+                .first()).decode(column: "software_id", as: UUID.self)
             try await sql.delete(from: "software").where("id", .equal, program).run()
             #expect(try await count("software_versions WHERE software_id = \(bind: program)") == 0)
             #expect(try await orphans() == 0)
