@@ -662,11 +662,223 @@ struct InventoryIngestionTests {
             let assets = try await db.assets()
             #expect(assets.count == 12, "\(assets.map(\.name))")
             #expect(Set(assets.map(\.name)).count == 12)
+            // Each has its own row number, given in the insert (decision 0075), links included.
+            #expect(Set(assets.compactMap(\.number)).count == 12)
             let counts = try await db.counts()
             let perMachine = try await db.software(of: assets[0].id!).count
             #expect(perMachine > 700)
             #expect(counts["asset_software"] == perMachine * 12)
             #expect(counts["software_versions"]! <= perMachine + 5)
+        } }
+    }
+
+    @Test("re-inventories write the asset row by SQL: changed fields and their history, locked fields kept, the rest untouched (decision 0075)",
+          arguments: TestDatabase.all)
+    func assetRowBySQL(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            // setup
+            let t = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let body = try InventoryFixture.data("inventory/glpi-json/computer_1.json")
+            #expect(try await Self.post(live, "/", body, plainType: "application/json").status == .ok)
+            let first = try #require(try await db.assets().first { $0.type == "computer" })
+            // A new machine's row, as Fluent's model reads it back.
+            #expect(first.name == "glpixps" && first.status == "deployed" && first.entityID == t.root.id)
+            #expect(first.customFieldsJSON == "{}" && first.lockedFieldsJSON == "[]" && first.number != nil)
+            #expect(first.createdAt != nil && first.updatedAt != nil && first.lastInventoryAt != nil)
+            #expect(first.osVersion == "31 (Workstation Edition)" && first.memoryBytes == 7800 << 20)
+            let digests = try JSONDecoder().decode([String: String].self, from: Data(first.fingerprintsJSON.utf8))
+            #expect(digests["software"] != nil && digests["_keys"] != nil && digests["cpus"] != nil, "\(digests)")
+            let software = try await db.software(of: first.id!)
+            #expect(software.count == 6)
+
+            // A technician sets the manufacturer and a comment by hand: the manufacturer is locked.
+            let edited = try await send(app, .PATCH, "/api/v1/assets/\(first.id!)", headers: .json(t.superToken),
+                                        body: #"{"manufacturer":"Atelier Dupont","comment":"garder"}"#)
+            #expect(edited.status == .ok, "\(edited.body.string)")
+
+            // MUT: the same machine with more memory and another OS version.
+            var changed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            var content = try #require(changed["content"] as? [String: Any])
+            var hardware = try #require(content["hardware"] as? [String: Any])
+            hardware["memory"] = 16_000
+            content["hardware"] = hardware
+            var system = try #require(content["operatingsystem"] as? [String: Any])
+            system["version"] = "32 (Workstation Edition)"
+            content["operatingsystem"] = system
+            changed["content"] = content
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+
+            // validate
+            let second = try #require(try await AssetModel.find(first.id, on: app.db))
+            #expect(second.memoryBytes == 16_000 << 20 && second.osVersion == "32 (Workstation Edition)")
+            #expect(second.manufacturer == "Atelier Dupont" && second.lockedFields == ["manufacturer"])
+            #expect(second.comment == "garder" && second.status == "deployed" && second.name == "glpixps")
+            #expect(second.number == first.number && second.createdAt == first.createdAt)
+            #expect(second.lastInventoryAt != nil && second.updatedAt != nil)
+            #expect(Set(try await db.software(of: first.id!)) == Set(software))
+            let history = try await AuditEntryModel.query(on: app.db).filter(\.$objectID == first.id!.uuidString)
+                .sort(\.$createdAt).all()
+            #expect(history.map(\.action) == ["inventory.created", "asset.updated", "inventory.updated"])
+            let changes = try JSONDecoder().decode([FieldChange].self, from: Data(history[2].changes.utf8))
+            #expect(changes.contains(FieldChange(field: "memory_bytes", before: String(7800 << 20),
+                                                 after: String(16_000 << 20))), "\(changes)")
+            #expect(changes.contains(FieldChange(field: "os_version", before: "31 (Workstation Edition)",
+                                                 after: "32 (Workstation Edition)")), "\(changes)")
+            #expect(!changes.contains { $0.field == "manufacturer" || $0.field == "name" }, "\(changes)")
+            #expect(history[2].objectLabel == "glpixps")
+
+            // The same inventory again changes nothing and records nothing.
+            #expect(try await Self.post(live, "/", try JSONSerialization.data(withJSONObject: changed),
+                                        plainType: "application/json").status == .ok)
+            let third = try #require(try await AssetModel.find(first.id, on: app.db))
+            #expect(third.fingerprintsJSON == second.fingerprintsJSON && third.memoryBytes == second.memoryBytes)
+            #expect(try await AuditEntryModel.query(on: app.db).filter(\.$objectID == first.id!.uuidString).count() == 3)
+        } }
+    }
+
+    @Test("software links go in as one JSON array: any count, install dates with any character (decision 0075)",
+          arguments: TestDatabase.all)
+    func linksAsJSON(_ database: TestDatabase) async throws {
+        for text in ["2024-01-02", "a \"quoted\" \\ back", "line\nbreak\ttab\u{1}", "été ✓ 🐧", ""] {
+            var json = ""
+            JSONText.appendString(text, to: &json)
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
+            #expect(decoded == [text], "\(json)")
+        }
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            let asset = try #require(try await InventoryDatabase(app: app).assets().first)
+            let sql = app.db as! any SQLDatabase
+            let versions = try await sql.select().column("num").from("software_versions").all()
+                .map { try $0.decode(column: "num", as: Int64.self) }
+            #expect(versions.count >= 6)
+            try await sql.delete(from: "asset_software").where("asset_num", .equal, asset.number!).run()
+            let dates: [String?] = ["2024-01-02", nil, "it's \"odd\"\n", "été"]
+            let links = versions.enumerated().map { (version: $0.element, installDate: dates[$0.offset % dates.count]) }
+            try await InventoryImporter.insertLinks(asset: asset.number!, links, on: sql)
+            try await InventoryImporter.insertLinks(asset: asset.number!, [], on: sql)
+            let rows = try await sql.select().column("version_num").column("install_date").from("asset_software")
+                .where("asset_num", .equal, asset.number!).orderBy("version_num").all()
+            var stored: [Int64: String?] = [:]
+            for row in rows {
+                stored[try row.decode(column: "version_num", as: Int64.self)] =
+                    try row.decodeNil(column: "install_date") ? nil : row.decode(column: "install_date", as: String.self)
+            }
+            #expect(stored.count == links.count)
+            for link in links { #expect(stored[link.version] == .some(link.installDate), "\(link)") }
+        } }
+    }
+
+    @Test("links never point at a missing version: the key on SQLite, the join and the delete trigger on PostgreSQL, also after the migration on a database with data (decision 0079)",
+          arguments: TestDatabase.all)
+    func softwareLinkIntegrity(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let sql = app.db as! any SQLDatabase
+            func count(_ query: SQLQueryString) async throws -> Int {
+                try #require(try await sql.raw("SELECT COUNT(*) AS n FROM \(query)").first()).decode(column: "n", as: Int.self)
+            }
+            func orphans() async throws -> Int {
+                try await count("""
+                    asset_software l WHERE NOT EXISTS (SELECT 1 FROM software_versions v WHERE v.num = l.version_num)
+                    """)
+            }
+            func versionKeys() async throws -> Int {
+                try await count("""
+                    pg_constraint WHERE contype = 'f' AND conrelid = 'asset_software'::regclass \
+                    AND confrelid = 'software_versions'::regclass
+                    """)
+            }
+            if database == .postgres {
+                // MUT: the migration put back as it was, then run again over a database that holds links.
+                try await DropSoftwareLinkVersionKey().revert(on: app.db)
+                #expect(try await versionKeys() == 1)
+            }
+            for fixture in ["computer_1", "phone_1"] {
+                #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/\(fixture).json"),
+                                            plainType: "application/json").status == .ok)
+            }
+            let links = try await count("asset_software")
+            #expect(links >= 6)
+            if database == .postgres {
+                try await DropSoftwareLinkVersionKey().prepare(on: app.db)
+                #expect(try await versionKeys() == 0)
+                #expect(try await count("""
+                    pg_constraint WHERE contype = 'f' AND conrelid = 'asset_software'::regclass \
+                    AND confrelid = 'assets'::regclass
+                    """) == 1)
+                #expect(try await count("asset_software") == links)
+            }
+            // The computer: the machine with the most links, so that it keeps some after the deletions below.
+            let first = try #require(try await sql.raw("""
+                SELECT asset_num FROM asset_software GROUP BY asset_num ORDER BY COUNT(*) DESC LIMIT 1
+                """).first()).decode(column: "asset_num", as: Int64.self)
+            // A link to a version that does not exist: refused by the key on SQLite, left out by the join on PostgreSQL.
+            let missing = try await count("software_versions") + 1_000
+            let kept = try #require(try await sql.select().column("version_num").from("asset_software")
+                .where("asset_num", .equal, first).first()).decode(column: "version_num", as: Int64.self)
+            try await sql.delete(from: "asset_software").where("asset_num", .equal, first).where("version_num", .equal, kept).run()
+            if database == .postgres {
+                try await InventoryImporter.insertLinks(asset: first, [(Int64(missing), nil), (kept, "2024-01-02")], on: sql)
+                #expect(try await count("asset_software") == links)
+            } else {
+                await #expect(throws: (any Error).self) {
+                    try await InventoryImporter.insertLinks(asset: first, [(Int64(missing), nil)], on: sql)
+                }
+            }
+            #expect(try await orphans() == 0)
+            // Deleting a version, then a program (its versions go by cascade), deletes their links.
+            let version = try #require(try await sql.select().column("version_num").from("asset_software").first())
+                .decode(column: "version_num", as: Int64.self)
+            try await sql.delete(from: "software_versions").where("num", .equal, version).run()
+            #expect(try await count("asset_software WHERE version_num = \(bind: version)") == 0)
+            let program = try #require(try await sql.select().column(SQLColumn("software_id", table: "software_versions"))
+                .from("software_versions").join("asset_software", on: SQLColumn("version_num", table: "asset_software"),
+                                                 .equal, SQLColumn("num", table: "software_versions"))
+                .first()).decode(column: "software_id", as: UUID.self)
+            try await sql.delete(from: "software").where("id", .equal, program).run()
+            #expect(try await count("software_versions WHERE software_id = \(bind: program)") == 0)
+            #expect(try await orphans() == 0)
+            let remaining = try await count("asset_software")
+            #expect(remaining > 0 && remaining < links - 1)
+            // Deleting an asset still deletes its links.
+            let firstLinks = try await count("asset_software WHERE asset_num = \(bind: first)")
+            #expect(firstLinks > 0)
+            try await sql.delete(from: "assets").where("num", .equal, first).run()
+            #expect(try await count("asset_software WHERE asset_num = \(bind: first)") == 0)
+            #expect(try await count("asset_software") == remaining - firstLinks)
+        } }
+    }
+
+    @Test("agent requests read rules and settings from a two-second cache: this instance's changes apply at once, another's within two seconds (decision 0076)",
+          arguments: TestDatabase.all)
+    func intakeCache(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, clock in try await LiveServer.with(app) { live in
+            let t = try await Tenancy.make(app)
+            let prolog = try InventoryFixture.data("agent-protocols/fusioninventory-zlib-send/01-POST-PROLOG.request-body.xml")
+            #expect(try await Self.post(live, "/", prolog).status == .ok)
+            // Through the API (this instance): the very next request is refused.
+            let put = try await send(app, .PUT, "/api/v1/inventory/settings/\(t.root.id!)", headers: .json(t.superToken),
+                                     body: #"{"allowed_ranges":["10.0.0.0/8"]}"#)
+            #expect(put.status == .ok, "\(put.body.string)")
+            #expect(try await Self.post(live, "/", prolog).status == .forbidden)
+            // Behind its back (as another instance would): seen once the cache is two seconds old.
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: "inventory_settings").run()
+            #expect(try await Self.post(live, "/", prolog).status == .forbidden)
+            clock.advance(2)
+            #expect(try await Self.post(live, "/", prolog).status == .ok)
+            // An entity rule added through the API places the next inventory at once.
+            #expect(try await send(app, .POST, "/api/v1/inventory/entity-rules", headers: .json(t.superToken),
+                                   body: #"{"name":"Beta's agents","entity_id":"\#(t.beta.id!)","tag":"000005"}"#)
+                .status == .created)
+            #expect(try await Self.post(live, "/", try InventoryFixture.data("inventory/glpi-json/computer_1.json"),
+                                        plainType: "application/json").status == .ok)
+            #expect(try await InventoryDatabase(app: app).assets().first?.entityID == t.beta.id)
         } }
     }
 }

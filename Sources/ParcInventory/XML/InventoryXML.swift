@@ -122,10 +122,16 @@ struct XMLReportBuilder {
     // MARK: Sections
 
     mutating func add(_ node: XMLNode, position: Int) throws(InventoryFormatError) {
-        if Self.listEntries.contains(node.name), node.children.isEmpty {
+        // Cheapest test first: an entry almost always has fields, and hashing its name 800 times is not free.
+        if node.children.isEmpty, Self.listEntries.contains(node.name) {
             throw .emptyEntry(path: "REQUEST/CONTENT/\(node.name)[\(position)]")
         }
+        // Cases are tried in order: programs, most of the entries, first.
         switch node.name {
+        case "SOFTWARES":
+            // Inserted by the first entry already when there is a program.
+            if report.software.isEmpty { report.sections.insert(.software) }
+            if let program = software(node) { report.software.append(program) }
         case "ACCESSLOG":
             report.inventoriedAt = InventoryValues.dateTime(node.value("LOGDATE"))
         case "ACCOUNTINFO":
@@ -174,9 +180,6 @@ struct XMLReportBuilder {
         case "CONTROLLERS":
             report.sections.insert(.controllers)
             report.controllers.append(controller(node))
-        case "SOFTWARES":
-            report.sections.insert(.software)
-            if let program = software(node) { report.software.append(program) }
         case "USERS":
             report.sections.insert(.users)
             let user = InventoryReport.User(login: text(node, "LOGIN"), domain: text(node, "DOMAIN"))

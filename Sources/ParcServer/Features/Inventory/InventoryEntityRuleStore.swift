@@ -59,7 +59,14 @@ enum InventoryEntityRuleStore {
         async throws -> (entity: UUID, rule: Row?)?
     {
         let rows = try await rows(on: db)
-        if let (index, _) = rules(rows).matchingRule(tag: tag, ip: ip, hostName: hostName) {
+        return placement(tag: tag, ip: ip, hostName: hostName, tree: tree, rows: rows, rules: rules(rows))
+    }
+
+    /// ``placement(tag:ip:hostName:tree:on:)`` with the rules already read (`rules` is `rules(rows)`).
+    static func placement(tag: String?, ip: String?, hostName: String?, tree: EntityTree, rows: [Row],
+                          rules: InventoryEntityRules) -> (entity: UUID, rule: Row?)?
+    {
+        if let (index, _) = rules.matchingRule(tag: tag, ip: ip, hostName: hostName) {
             return (rows[index].entity_id, rows[index])
         }
         guard let root = tree.roots.sorted(by: { tree.path(of: $0) < tree.path(of: $1) }).first else { return nil }
@@ -121,6 +128,7 @@ struct InventoryEntityRuleService {
             try await audit.record("inventory.entity_rule.created", objectType: "inventory_entity_rule",
                                    objectID: row.id, label: row.name, entityID: row.entity_id, on: db)
         }
+        request.parc.inventory.intake.invalidate()
         return row
     }
 
@@ -141,6 +149,7 @@ struct InventoryEntityRuleService {
             try await audit.record("inventory.entity_rule.deleted", objectType: "inventory_entity_rule",
                                    objectID: row.id, label: row.name, entityID: row.entity_id, on: db)
         }
+        request.parc.inventory.intake.invalidate()
         return row
     }
 
@@ -160,5 +169,6 @@ struct InventoryEntityRuleService {
                                                              after: String(after))], on: db)
             }
         }
+        request.parc.inventory.intake.invalidate()
     }
 }

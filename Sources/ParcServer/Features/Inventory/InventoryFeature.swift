@@ -8,7 +8,8 @@ import Vapor
 /// intake of inventories from Parc's agent and from GLPI, FusionInventory and OCS agents
 /// (docs/inventory.md).
 struct InventoryFeature: ParcFeature {
-    var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans(), CreateLoansAndDisposals()] }
+    var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans(), CreateLoansAndDisposals(),
+                                      DropSoftwareLinkVersionKey()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "assets", labelKey: "nav.assets", path: "/assets", icon: "monitor",

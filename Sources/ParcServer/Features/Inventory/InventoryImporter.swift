@@ -216,39 +216,38 @@ struct InventoryImporter {
         var usedCatalogue: CatalogueResolution?
         let sql = db as! any SQLDatabase
         let now = audit.now
-        var created = false
-        let asset: AssetModel
-        if let id = try await findAsset(prepared, on: sql), let found = try await AssetModel.find(id, on: db) {
-            asset = found
-        } else {
-            asset = AssetModel()
-            asset.id = UUID()
-            asset.entityID = prepared.entityID
-            asset.type = prepared.assetType.rawValue
-            asset.name = prepared.fallbackName
-            asset.status = AssetStatus.deployed.rawValue
-            asset.customFieldsJSON = "{}"
-            asset.lockedFieldsJSON = "[]"
-            asset.fingerprintsJSON = "{}"
-            created = true
-        }
-        let assetID = asset.id!
-        var stored = (try? JSONDecoder().decode([String: String].self, from: Data(asset.fingerprintsJSON.utf8))) ?? [:]
+        let found = try await findAsset(prepared, on: sql)
+        let created = found == nil
+        var asset = found ?? InventoryAssetRow(newIn: prepared.entityID, name: prepared.fallbackName)
+        let assetID = asset.id
         var changes: [FieldChange] = []
         var changedSections: [String] = []
 
         // Summary columns, unless a technician locked them.
-        let locked = asset.lockedFields
-        for (field, value) in prepared.summary(keeping: asset) where !locked.contains(field) {
+        for (field, value) in prepared.summary() where !asset.lockedFields.contains(field) {
             let before = asset.summaryValue(field)
             if before != value {
                 asset.setSummaryValue(field, value)
                 if !created { changes.append(FieldChange(field: field, before: before, after: value)) }
             }
         }
-        if created { try await asset.create(on: db) }
+        asset.lastInventoryAt = now
+        asset.lastInventorySource = prepared.sourceKind
+        if let deviceID = prepared.deviceID { asset.agentDeviceID = deviceID }
+        if let agentID = prepared.agentID { asset.agentID = agentID }
+        if created {
+            // A new machine stores every digest this import writes: the row goes in once, before its components
+            // and links (they refer to it).
+            for section in prepared.sections { asset.fingerprints[section.section.rawValue] = section.digest }
+            if let softwareDigest = prepared.softwareDigest { asset.fingerprints["software"] = softwareDigest }
+            asset.fingerprints["_keys"] = prepared.keysDigest
+            try await asset.insert(type: prepared.assetType.rawValue, status: AssetStatus.deployed.rawValue, now: now,
+                                   on: sql)
+        }
+        var stored = asset.fingerprints
 
-        // Sections.
+        // Sections: the rows of every changed section go in together, in statements of up to ``batchRows``.
+        var newRows: [(section: InventorySection, position: Int, row: SectionRows.Row)] = []
         for section in prepared.sections where stored[section.section.rawValue] != section.digest || created {
             let rows = try prepared.rows(of: section.section)
             if !created {
@@ -256,20 +255,21 @@ struct InventoryImporter {
                 try await sql.delete(from: "asset_components").where("asset_id", .equal, assetID)
                     .where("kind", .equal, section.section.rawValue).run()
             }
-            for (batchIndex, batch) in rows.chunked(Self.batchRows).enumerated() {
-                let insert = sql.insert(into: "asset_components")
-                    .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes",
-                             "free_bytes", "data")
-                for (index, row) in batch.enumerated() {
-                    insert.values(SQLBind(UUID()), SQLBind(assetID), SQLBind(section.section.rawValue),
-                                  SQLBind(batchIndex * Self.batchRows + index), SQLBind(row.stableKey),
-                                  SQLBind(String(row.label.prefix(500))), SQLBind(row.capacityBytes.map(Int64.init)),
-                                  SQLBind(row.freeBytes.map(Int64.init)), SQLBind(String(decoding: row.data, as: UTF8.self)))
-                }
-                try await insert.run()
-            }
+            for (position, row) in rows.enumerated() { newRows.append((section.section, position, row)) }
             stored[section.section.rawValue] = section.digest
             changedSections.append(section.section.rawValue)
+        }
+        for batch in newRows.chunked(Self.batchRows) {
+            let insert = sql.insert(into: "asset_components")
+                .columns("id", "asset_id", "kind", "position", "stable_key", "label", "capacity_bytes", "free_bytes",
+                         "data")
+            for (section, position, row) in batch {
+                insert.values(SQLBind(UUID()), SQLBind(assetID), SQLBind(section.rawValue), SQLBind(position),
+                              SQLBind(row.stableKey), SQLBind(String(row.label.prefix(500))),
+                              SQLBind(row.capacityBytes.map(Int64.init)), SQLBind(row.freeBytes.map(Int64.init)),
+                              SQLBind(String(decoding: row.data, as: UTF8.self)))
+            }
+            try await insert.run()
         }
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
             prepared.preparePrograms()
@@ -282,7 +282,7 @@ struct InventoryImporter {
             }
             let versionIDs = usedCatalogue?.ids ?? [:]
             changes.append(contentsOf: try await replaceSoftware(prepared, versionIDs: versionIDs,
-                                                                 assetNumber: try await number(of: asset, on: sql),
+                                                                 assetNumber: try asset.requireNumber(),
                                                                  created: created, on: sql))
             stored["software"] = softwareDigest
             changedSections.append("software")
@@ -305,12 +305,8 @@ struct InventoryImporter {
             stored["_keys"] = prepared.keysDigest
         }
 
-        asset.lastInventoryAt = now
-        asset.lastInventorySource = prepared.sourceKind
-        if let deviceID = prepared.deviceID { asset.agentDeviceID = deviceID }
-        if let agentID = prepared.agentID { asset.agentID = agentID }
-        asset.fingerprintsJSON = String(decoding: try JSONEncoder.sortedKeys.encode(stored), as: UTF8.self)
-        try await asset.save(on: db)
+        asset.fingerprints = stored
+        if !created { try await asset.update(now: now, on: sql) }
         if let agentID = prepared.agentID {
             try await sql.update("agents").set("asset_id", to: assetID).where("id", .equal, agentID).run()
         }
@@ -326,33 +322,13 @@ struct InventoryImporter {
             catalogue: usedCatalogue)
     }
 
-    /// The asset's row number (`assets.num`, set by the database on insert), which `asset_software` links to.
-    private func number(of asset: AssetModel, on sql: any SQLDatabase) async throws -> Int64 {
-        if let number = asset.number { return number }
-        guard let row = try await sql.select().column("num").from("assets").where("id", .equal, asset.id).first() else {
-            throw InventoryImportError.noRowNumber(asset.id)
+    /// The stored asset the report describes: Parc's agent's linked asset, else the first match key in order
+    /// that a stored asset holds; nil for a machine seen for the first time.
+    private func findAsset(_ prepared: PreparedInventory, on sql: any SQLDatabase) async throws -> InventoryAssetRow? {
+        if let linked = prepared.linkedAssetID, let asset = try await InventoryAssetRow.find(linked, on: sql) {
+            return asset
         }
-        return try row.decode(column: "num", as: Int64.self)
-    }
-
-    /// The asset the report describes: Parc's agent's linked asset, else the first match key in order
-    /// that a stored asset holds.
-    private func findAsset(_ prepared: PreparedInventory, on sql: any SQLDatabase) async throws -> UUID? {
-        if let linked = prepared.linkedAssetID {
-            let rows = try await sql.select().column("id").from("assets").where("id", .equal, linked).all()
-            if !rows.isEmpty { return linked }
-        }
-        guard !prepared.keys.isEmpty else { return nil }
-        let rows = try await sql.select().column("asset_id").column("criterion").column("value").column("scope")
-            .from("asset_match_keys").where("value", .in, SQLBind.group(prepared.keys.map(\.value))).all()
-        var holders: [PreparedInventory.Key: UUID] = [:]
-        for row in rows {
-            let key = PreparedInventory.Key(criterion: try row.decode(column: "criterion", as: String.self),
-                                            value: try row.decode(column: "value", as: String.self),
-                                            scope: try row.decode(column: "scope", as: String.self))
-            holders[key] = try row.decode(column: "asset_id", as: UUID.self)
-        }
-        return prepared.keys.lazy.compactMap { holders[$0] }.first
+        return try await InventoryAssetRow.find(holding: prepared.keys, on: sql)
     }
 
     /// History lines for a section about to be replaced: elements added, removed and changed, by stable key.
@@ -419,13 +395,7 @@ struct InventoryImporter {
             try await sql.delete(from: "asset_software").where("asset_num", .equal, assetNumber)
                 .where("version_num", .in, SQLBind.group(Array(batch))).run()
         }
-        for batch in added.chunked(Self.batchRows) {
-            let insert = sql.insert(into: "asset_software").columns("asset_num", "version_num", "install_date")
-            for id in batch {
-                insert.values(SQLBind(assetNumber), SQLBind(id), SQLBind(wanted[id]!.installDate))
-            }
-            try await insert.run()
-        }
+        try await Self.insertLinks(asset: assetNumber, added.map { ($0, wanted[$0]!.installDate) }, on: sql)
         guard !created else { return [] }
         var changes: [FieldChange] = []
         var removedByName = Dictionary(removedNames.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
@@ -442,6 +412,72 @@ struct InventoryImporter {
             changes.append(FieldChange(field: "software", before: "\(name) \(version)", after: nil))
         }
         return changes
+    }
+}
+
+extension InventoryImporter {
+    /// Links an asset to software versions in one statement, whatever their number (decision 0075): the links go
+    /// as one JSON array of `[version number, install date]` pairs that the database unpacks itself, instead of
+    /// three bound values per link through SQLKit's encoder and a statement of a thousand placeholders to parse.
+    /// On PostgreSQL the links have no foreign key to `software_versions` (decision 0079): this statement, the only
+    /// one that inserts links, joins them to the versions, so a link to a missing version never goes in.
+    static func insertLinks(asset: Int64, _ links: [(version: Int64, installDate: String?)], on sql: any SQLDatabase)
+        async throws
+    {
+        guard !links.isEmpty else { return }
+        var json = "["
+        json.reserveCapacity(links.count * 24)
+        for (index, link) in links.enumerated() {
+            if index > 0 { json += "," }
+            json += "[" + String(link.version) + ","
+            if let date = link.installDate { JSONText.appendString(date, to: &json) } else { json += "null" }
+            json += "]"
+        }
+        json += "]"
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("""
+                INSERT INTO "asset_software" ("asset_num", "version_num", "install_date") \
+                SELECT \(bind: asset), "value" ->> 0, "value" ->> 1 FROM json_each(\(bind: json))
+                """).run()
+        } else {
+            try await sql.raw("""
+                INSERT INTO "asset_software" ("asset_num", "version_num", "install_date") \
+                SELECT \(bind: asset), "v"."num", "link" ->> 1 \
+                FROM json_array_elements(\(bind: json)::json) AS "link" \
+                JOIN "software_versions" AS "v" ON "v"."num" = ("link" ->> 0)::bigint
+                """).run()
+        }
+    }
+}
+
+/// JSON text written by hand where an encoder would cost more than the work it serves.
+enum JSONText {
+    /// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
+    static func appendString(_ text: String, to json: inout String) {
+        json += "\""
+        var plain = true
+        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
+        if plain {
+            json += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case "\n": json += "\\n"
+                case "\r": json += "\\r"
+                case "\t": json += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: json.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        json += "\""
     }
 }
 

@@ -183,11 +183,12 @@ struct InventoryProtocolController {
     {
         let tree = try await req.entityTree()
         let ip = req.clientIP
-        guard let entityID = try await InventoryEntityRuleStore.placement(tag: tag, ip: ip, hostName: hostName,
-                                                                          tree: tree, on: req.db)?.entity else {
+        let intake = try await req.parc.inventory.intake.snapshot(on: req.db, now: req.now)
+        guard let entityID = InventoryEntityRuleStore.placement(tag: tag, ip: ip, hostName: hostName, tree: tree,
+                                                                rows: intake.rows, rules: intake.rules)?.entity else {
             throw ParcError(.serviceUnavailable, code: "not_set_up", "Parc is not set up yet: create the first entity.")
         }
-        let settings = try await InventorySettings.effective(for: entityID, tree: tree, on: req.db)
+        let settings = InventorySettings.resolved(for: entityID, tree: tree, stored: intake.settings).settings
         guard InventoryAccess.allows(ip: ip, ranges: settings.allowedRanges) else {
             throw ParcError(.forbidden, code: "inventory_address_refused",
                             "Inventories from \(ip) are not accepted for this entity. Ask an administrator to add "

@@ -17,6 +17,7 @@ final class InventoryServices: Sendable {
     ])
     let dictionary = SoftwareDictionaryCache()
     let softwareDigests = SoftwareDigestHints()
+    let intake = InventoryIntakeCache()
 }
 
 /// The software digest each machine (by the digest of its match keys) had after its last import committed by

@@ -80,12 +80,14 @@ struct InventorySettings: Sendable, Equatable {
         try await stored(for: [entity], on: db)[entity]
     }
 
-    /// The rows of `entities` that exist, decoded.
-    private static func stored(for entities: [UUID], on db: any Database) async throws -> [UUID: InventorySettings] {
-        guard !entities.isEmpty else { return [:] }
-        let rows = try await (db as! any SQLDatabase).select()
+    /// The rows of `entities` that exist (every row when nil), decoded.
+    static func stored(for entities: [UUID]?, on db: any Database) async throws -> [UUID: InventorySettings] {
+        if entities?.isEmpty == true { return [:] }
+        let select = (db as! any SQLDatabase).select()
             .columns("entity_id", "match_order", "allowed_ranges", "basic_user", "basic_password_hash")
-            .from("inventory_settings").where("entity_id", .in, SQLBind.group(entities)).all()
+            .from("inventory_settings")
+        if let entities { select.where("entity_id", .in, SQLBind.group(entities)) }
+        let rows = try await select.all()
         var byEntity: [UUID: InventorySettings] = [:]
         for row in rows { byEntity[try row.decode(column: "entity_id", as: UUID.self)] = try decode(row) }
         return byEntity
@@ -114,7 +116,14 @@ struct InventorySettings: Sendable, Equatable {
         -> (settings: InventorySettings, source: UUID?)
     {
         let chain = [entity] + tree.ancestors(of: entity).reversed()
-        let byEntity = try await stored(for: chain, on: db)
+        return resolved(for: entity, tree: tree, stored: try await stored(for: chain, on: db))
+    }
+
+    /// ``resolved(for:tree:on:)`` from rows already read (`stored`: entity → its own settings).
+    static func resolved(for entity: UUID, tree: EntityTree, stored byEntity: [UUID: InventorySettings])
+        -> (settings: InventorySettings, source: UUID?)
+    {
+        let chain = [entity] + tree.ancestors(of: entity).reversed()
         guard let source = chain.first(where: { byEntity[$0] != nil }) else { return (defaults, nil) }
         return (byEntity[source]!, source)
     }

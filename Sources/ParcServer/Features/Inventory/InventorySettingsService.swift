@@ -65,6 +65,7 @@ struct InventorySettingsService {
             try await audit.record("inventory.settings", objectType: "entity", objectID: entity,
                                    label: "inventory settings", entityID: entity, changes: changes, on: db)
         }
+        request.parc.inventory.intake.invalidate()
         return storedUser == nil ? nil : password
     }
 
@@ -85,5 +86,6 @@ struct InventorySettingsService {
                                        FieldChange(field: "basic_user", before: before.basicUser, after: nil),
                                    ], on: db)
         }
+        request.parc.inventory.intake.invalidate()
     }
 }

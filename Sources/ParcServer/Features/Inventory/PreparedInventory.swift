@@ -166,7 +166,7 @@ struct PreparedInventory {
 
     /// The summary columns the report sets, as text (nil clears). Fields whose section the report does not
     /// carry are left out, so a partial inventory leaves them as stored.
-    func summary(keeping asset: AssetModel) -> [(String, String?)] {
+    func summary() -> [(String, String?)] {
         let present = report.isPartial ? report.presentSections : Set(InventorySection.allCases)
         let identity = report.identity
         var values: [(String, String?)] = []
