@@ -130,15 +130,15 @@ public struct ServerClient: Sendable {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
+        // A session of our own that declines HTTP basic challenges: Foundation's URLSession on Linux otherwise waits
+        // forever on a 401 that asks for basic credentials (decision 0078). A declined challenge ends the attempts.
+        let challenges = BasicChallengeRefusal()
+        let session = URLSession(configuration: .ephemeral, delegate: challenges, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
         var delay = firstDelay
         var lastProblem = ""
         for attempt in 1...attempts {
             do {
-                // A session of our own that declines HTTP basic challenges: Foundation's URLSession on Linux
-                // otherwise waits forever on a 401 that asks for basic credentials (decision 0078).
-                let challenges = BasicChallengeRefusal()
-                let session = URLSession(configuration: .ephemeral, delegate: challenges, delegateQueue: nil)
-                defer { session.finishTasksAndInvalidate() }
                 let data: Data
                 let response: URLResponse
                 do {

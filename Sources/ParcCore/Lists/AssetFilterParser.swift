@@ -79,7 +79,7 @@ public struct AssetFilterParser: Sendable {
     }
 
     /// `field` and `operator` of `field[operator]`, or `field` alone.
-    static func split(_ name: String) throws(AssetFilterError) -> (field: String, operator: String?) {
+    public static func split(_ name: String) throws(AssetFilterError) -> (field: String, operator: String?) {
         guard !name.isEmpty, name.count <= maximumNameLength else { throw .malformedParameter(name) }
         guard let open = name.firstIndex(of: "[") else {
             guard !name.contains("]") else { throw .malformedParameter(name) }

@@ -58,9 +58,9 @@ struct AssetFilterBar: Encodable {
     static func label(_ req: Request, name: String, value: String, tree: EntityTree, visible: Set<UUID>) -> String {
         var field = name
         var op = AssetFilterOperator.eq
-        if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
-            field = String(name[..<open])
-            op = AssetFilterOperator(rawValue: String(name[name.index(after: open)...].dropLast()).lowercased()) ?? .eq
+        if case let (base, named?)? = try? AssetFilterParser.split(name) {
+            field = base
+            op = AssetFilterOperator(rawValue: named.lowercased()) ?? .eq
         } else if let alias = AssetQuery.aliases[name] {
             field = alias.field
             op = alias.op
