@@ -174,6 +174,9 @@ public final class BlobSaver: @unchecked Sendable {
         lock.lock()
         if let failure {
             lock.unlock()
+            // The packs already handed over are finished (stored or dropped) before the failure is reported, so
+            // that the repository is settled when this returns.
+            finishing.wait()
             throw failure
         }
         let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.entries.isEmpty }
