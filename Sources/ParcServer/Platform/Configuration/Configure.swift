@@ -45,6 +45,9 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     app.http.server.configuration.hostname = configuration.host
     app.http.server.configuration.port = configuration.port
     app.http.server.configuration.serverName = "parc"
+    // Vapor's own request series (`http_request_duration_seconds{method,path,status}`) duplicate
+    // RequestLoggingMiddleware's and triple the histogram's size; only Parc's documented series are kept.
+    app.http.server.configuration.reportMetrics = false
     app.routes.defaultMaxBodySize = "1mb"
 
     try DatabaseSetup.use(database, on: app)
