@@ -19,7 +19,9 @@ usage: ingest-bench.py --url http://127.0.0.1:PORT --fixture FILE [--agents 32] 
 import argparse
 import http.client
 import re
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -164,6 +166,8 @@ def main():
     parser.add_argument("--label", default="")
     parser.add_argument("--token", default="")
     parser.add_argument("--client", choices=["raw", "http.client"], default="raw")
+    parser.add_argument("--perf-pid", type=int, help="record this process with `perf record -g` during the second pass")
+    parser.add_argument("--perf-output", default="perf.data")
     args = parser.parse_args()
     xml = open(args.fixture, encoding="utf-8").read()
     bodies = [relabel(xml, index) for index in range(args.machines)]
@@ -172,7 +176,15 @@ def main():
     first_cpu = run.client_cpu
     del bodies
     next_bodies = [relabel(xml, index, run=1) for index in range(args.machines)]
+    perf = None
+    if args.perf_pid:
+        perf = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(args.perf_pid), "-o", args.perf_output],
+                                stdout=subprocess.DEVNULL)
+        time.sleep(1)  # perf attaches before the pass starts
     again, failed_again = run(args.url, next_bodies, args.agents, args.client)
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
     again_cpu = run.client_cpu
     if failed_first or failed_again:
         print(f"failures: {len(failed_first)} first, {len(failed_again)} again; e.g. {(failed_first or failed_again)[0]}",
