@@ -162,6 +162,58 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("XML programs are read only when this machine sent others last time; what they say is never lost (decision 0082)",
+          arguments: TestDatabase.all)
+    func deferredXMLSoftware(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let text = String(decoding: try InventoryFixture.fusionDebian, as: UTF8.self)
+            #expect(try await Self.post(live, "/", Data(text.utf8)).status == .ok)
+            let asset = try #require(try await db.assets().first)
+            let software = try await db.software(of: asset.id!)
+            #expect(software.count > 700)
+
+            // The next run: another date, the same programs. Nothing changes, no history line.
+            let logDate = try #require(text.range(of: #"<LOGDATE>[^<]*</LOGDATE>"#, options: .regularExpression))
+            let nextRun = text.replacingCharacters(in: logDate, with: "<LOGDATE>2031-01-02 03:04:05</LOGDATE>")
+            var history = try await db.count("audit_log")
+            #expect(try await Self.post(live, "/", Data(nextRun.utf8)).status == .ok)
+            #expect(try await db.count("audit_log") == history)
+            #expect(try await db.software(of: asset.id!) == software)
+
+            // One program upgraded: the log differs, the programs are read, the link follows.
+            let programs = try #require(text.range(of: "<SOFTWARES>"))
+            let version = try #require(text.range(of: #"<VERSION>[^<]*</VERSION>"#, options: .regularExpression,
+                                                  range: programs.lowerBound..<text.endIndex))
+            let upgraded = text.replacingCharacters(in: version, with: "<VERSION>999.1-parc</VERSION>")
+            #expect(try await Self.post(live, "/", Data(upgraded.utf8)).status == .ok)
+            let after = try await db.software(of: asset.id!)
+            #expect(after.count == software.count)
+            #expect(after.filter { $0.hasSuffix("999.1-parc") }.count == 1, "\(after.prefix(3))")
+            #expect(try await db.count("audit_log") > history)
+
+            // The hint now vouches for the upgraded log. Make the database disagree behind its back: the same
+            // request must read its programs after all and bring the links back.
+            try await db.sql.delete(from: "asset_software").run()
+            try await db.sql.update("assets").set("inventory_fingerprints", to: "{}").run()
+            #expect(try await Self.post(live, "/", Data(upgraded.utf8)).status == .ok)
+            #expect(try await db.software(of: asset.id!) == after)
+
+            // A program entry that the scan accepts but reading refuses (no field at all): a 400 naming it, and
+            // nothing changes, although the rest of the request matches what the machine sent before.
+            history = try await db.count("audit_log")
+            let before = try await db.counts()
+            let broken = upgraded.replacingOccurrences(of: "</CONTENT>", with: "<SOFTWARES></SOFTWARES></CONTENT>")
+            let refused = try await Self.post(live, "/", Data(broken.utf8))
+            #expect(refused.status == .badRequest)
+            let reason = try Self.replyText(refused)
+            #expect(reason.contains("SOFTWARES["), "\(reason.prefix(300))")
+            #expect(try await db.counts() == before)
+            #expect(try await db.software(of: asset.id!) == after)
+        } }
+    }
+
     @Test("FusionInventory and OCS exchanges: PROLOG answered SEND, replies compressed as asked",
           arguments: TestDatabase.all)
     func protocolExchanges(_ database: TestDatabase) async throws {

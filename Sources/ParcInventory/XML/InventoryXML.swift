@@ -18,9 +18,26 @@ public enum InventoryXML {
     public static func readRequest(_ data: Data, limits: InventoryLimits = .default) throws(InventoryFormatError)
         -> AgentXMLRequest
     {
+        try read(data, limits: limits, deferringSoftware: false).request
+    }
+
+    /// Like ``readRequest(_:limits:)``, except for the programs (`SOFTWARES`), most of an inventory: they are logged
+    /// as the scanner's events and left for ``DeferredXMLSoftware/read(limits:)`` (decision 0082). A server that
+    /// knows the same log was read before for this machine does not need them. The report lists
+    /// ``InventorySection/software`` among its sections when the request has programs, but holds none.
+    public static func readRequestDeferringSoftware(_ data: Data, limits: InventoryLimits = .default)
+        throws(InventoryFormatError) -> (request: AgentXMLRequest, software: DeferredXMLSoftware?)
+    {
+        try read(data, limits: limits, deferringSoftware: true)
+    }
+
+    private static func read(_ data: Data, limits: InventoryLimits, deferringSoftware: Bool)
+        throws(InventoryFormatError) -> (request: AgentXMLRequest, software: DeferredXMLSoftware?)
+    {
         var builder = XMLReportBuilder()
         var parser = XMLSectionParser(
             limits: limits, wanted: { XMLReportBuilder.wanted.contains($0) },
+            deferring: deferringSoftware ? DeferredXMLSoftware.section : nil,
             section: { (node: XMLNode, position: Int) throws(InventoryFormatError) in
                 try builder.add(node, position: position)
             })
@@ -30,11 +47,16 @@ public enum InventoryXML {
         switch query {
         case "PROLOG":
             guard let deviceID = parser.deviceID else { throw .missingField(path: "REQUEST/DEVICEID") }
-            return .prolog(PrologRequest(deviceID: deviceID, token: parser.token))
+            return (.prolog(PrologRequest(deviceID: deviceID, token: parser.token)), nil)
         case "INVENTORY", "SNMPQUERY", "SNMP", "NETDISCOVERY":
             guard let deviceID = parser.deviceID else { throw .missingField(path: "REQUEST/DEVICEID") }
-            return .inventory(
-                builder.finish(deviceID: deviceID, query: query, skipped: parser.skippedSections))
+            var deferred: DeferredXMLSoftware?
+            if parser.deferredEntries > 0 {
+                builder.report.sections.insert(.software)
+                deferred = DeferredXMLSoftware(events: parser.deferredEvents, entries: parser.deferredEntries)
+            }
+            return (.inventory(builder.finish(deviceID: deviceID, query: query, skipped: parser.skippedSections)),
+                    deferred)
         default:
             throw .unsupportedQuery(rawQuery)
         }
@@ -49,6 +71,42 @@ public enum InventoryXML {
         case .inventory(let report): return report
         case .prolog: throw .notAnInventory(query: "PROLOG")
         }
+    }
+}
+
+/// The programs of an XML inventory read by ``InventoryXML/readRequestDeferringSoftware(_:limits:)``: the events of its
+/// `SOFTWARES` entries, read only when needed (decision 0082). Identical logs read to identical programs, so a digest
+/// of ``events`` stands for them; the log is about as long as the XML it came from.
+public struct DeferredXMLSoftware: Sendable, Hashable {
+    static let section = "SOFTWARES"
+
+    /// The events of every `SOFTWARES` entry, in the order sent.
+    public let events: XMLEventLog
+    /// How many `SOFTWARES` entries the request had.
+    public let entries: Int
+
+    /// The programs, with every check that reading the request directly makes (an empty entry, a text over the
+    /// limit, too many fields in one entry are refused here, with the same errors and paths).
+    public func read(limits: InventoryLimits = .default) throws(InventoryFormatError) -> [InventoryReport.Software] {
+        var builder = XMLReportBuilder()
+        var parser = XMLSectionParser(
+            limits: limits, wanted: { $0 == Self.section },
+            section: { (node: XMLNode, position: Int) throws(InventoryFormatError) in
+                try builder.add(node, position: position)
+            })
+        // The entries as they stood in the request: REQUEST/CONTENT/SOFTWARES[n], for positions and messages.
+        try Self.withName("REQUEST") { (name) throws(InventoryFormatError) in try parser.startElement(name) }
+        try Self.withName("CONTENT") { (name) throws(InventoryFormatError) in try parser.startElement(name) }
+        try events.replay(into: &parser)
+        try parser.endElement()
+        try parser.endElement()
+        return builder.report.software
+    }
+
+    private static func withName(
+        _ name: StaticString, _ body: (UnsafeRawBufferPointer) throws(InventoryFormatError) -> Void
+    ) throws(InventoryFormatError) {
+        try body(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 }
 

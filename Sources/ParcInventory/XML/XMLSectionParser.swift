@@ -48,10 +48,20 @@ struct XMLSectionParser: XMLScanHandler {
     private(set) var token: String?
     /// Names of CONTENT children that were skipped, as found.
     private(set) var skippedSections: [String] = []
+    /// The events of the deferred section's entries, in order (decision 0082).
+    private(set) var deferredEvents = XMLEventLog()
+    /// How many entries of the deferred section were logged.
+    private(set) var deferredEntries = 0
 
     private let limits: InventoryLimits
     private let wanted: (String) -> Bool
     private let section: (XMLNode, _ position: Int) throws(InventoryFormatError) -> Void
+    /// The CONTENT child whose entries are logged as events instead of built (read later, if at all).
+    private let deferred: String?
+    /// True inside an entry of the deferred section.
+    private var deferring = false
+    /// Where the open elements below the deferred entry start in ``deferredEvents``, for messages.
+    private var deferredOpen: [Int] = []
 
     private var depth = 0
     private var nodeCount = 0
@@ -69,12 +79,16 @@ struct XMLSectionParser: XMLScanHandler {
     private var rootClosed = false
     private var inContent = false
 
+    /// With `deferring`, the entries of that CONTENT child are not built nor handed to `section`: their events go
+    /// to ``deferredEvents``. The limits on depth, element count and entries per section still apply as the scan
+    /// goes; the others (children per element, text length, empty entries) apply when the log is read.
     init(
-        limits: InventoryLimits, wanted: @escaping (String) -> Bool,
+        limits: InventoryLimits, wanted: @escaping (String) -> Bool, deferring deferred: String? = nil,
         section: @escaping (XMLNode, Int) throws(InventoryFormatError) -> Void
     ) {
         self.limits = limits
         self.wanted = wanted
+        self.deferred = deferred
         self.section = section
         text.reserveCapacity(256)
     }
@@ -136,7 +150,11 @@ struct XMLSectionParser: XMLScanHandler {
                 parts.append(name)
             }
         }
-        if skipFromDepth == nil { parts += stack.dropFirst().map(\.name) }
+        if deferring {
+            parts += deferredOpen.map { deferredEvents.name(at: $0) }
+        } else if skipFromDepth == nil {
+            parts += stack.dropFirst().map(\.name)
+        }
         return parts.isEmpty ? "the document" : parts.joined(separator: "/")
     }
 
@@ -149,6 +167,11 @@ struct XMLSectionParser: XMLScanHandler {
         if nodeCount > limits.maxNodes { throw .tooManyNodes(limit: limits.maxNodes) }
         if depth > limits.maxDepth { throw .tooDeep(path: currentPath(), limit: limits.maxDepth) }
         if skipFromDepth != nil { return }
+        if deferring {
+            deferredOpen.append(deferredEvents.bytes.count)
+            deferredEvents.start(name)
+            return
+        }
         switch depth {
         case 1:
             if rootClosed || !Self.equals(name, "REQUEST") { throw .unexpectedRoot(found: names[0]) }
@@ -170,7 +193,11 @@ struct XMLSectionParser: XMLScanHandler {
             if position > limits.maxEntriesPerSection {
                 throw .tooManyEntries(path: "REQUEST/CONTENT/" + elementName, limit: limits.maxEntriesPerSection)
             }
-            if wanted(elementName) {
+            if let deferred, elementName == deferred {
+                deferring = true
+                deferredEntries += 1
+                deferredEvents.start(name)
+            } else if wanted(elementName) {
                 stack = [XMLNode(name: elementName)]
                 if !text.isEmpty { text.removeAll(keepingCapacity: true) }
                 collecting = true
@@ -201,6 +228,15 @@ struct XMLSectionParser: XMLScanHandler {
         }
         if let skip = skipFromDepth {
             if depth == skip { skipFromDepth = nil }
+            return
+        }
+        if deferring {
+            deferredEvents.end()
+            if depth == 3 {
+                deferring = false
+            } else {
+                deferredOpen.removeLast()
+            }
             return
         }
         if depth == 1 {
@@ -237,6 +273,10 @@ struct XMLSectionParser: XMLScanHandler {
     }
 
     mutating func characters(_ bytes: UnsafeRawBufferPointer) throws(InventoryFormatError) {
+        if deferring {
+            deferredEvents.text(bytes)
+            return
+        }
         guard collecting, skipFromDepth == nil else { return }
         if text.count + bytes.count > limits.maxStringBytes {
             throw .stringTooLong(path: currentPath(), limit: limits.maxStringBytes)

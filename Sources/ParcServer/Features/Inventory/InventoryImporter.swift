@@ -2,6 +2,7 @@ import Crypto
 import FluentKit
 import Foundation
 import ParcCore
+import ParcInventory
 import SQLKit
 
 /// Where an inventory came from.
@@ -52,15 +53,19 @@ struct InventoryImporter {
         let catalogue: CatalogueResolution?
     }
 
-    func run(_ report: InventoryReport, entityID: UUID, source: InventorySource) async throws -> InventoryImportResult {
+    /// `deferredSoftware`: the programs of an XML report not read yet (decision 0082).
+    func run(_ report: InventoryReport, deferredSoftware: DeferredXMLSoftware? = nil, entityID: UUID,
+             source: InventorySource) async throws -> InventoryImportResult {
         let dictionary = try await services.dictionary.dictionary(on: db, now: audit.now)
         var prepared = try PreparedInventory(report, entityID: entityID, source: source, matchOrder: matchOrder,
-                                             dictionary: dictionary, programs: false)
+                                             dictionary: dictionary, programs: false,
+                                             deferredSoftware: deferredSoftware,
+                                             knownSoftware: services.softwareDigests.hint(for:))
         // A machine that brings the software digest its last import here stored needs neither its program list
         // nor catalogue numbers (decision 0046). Only a hint: the transaction compares with the stored digest and
         // prepares the programs when they differ.
         if prepared.softwareDigest != services.softwareDigests.digest(for: prepared.keysDigest) {
-            prepared.preparePrograms()
+            try prepared.preparePrograms()
         }
         // A fleet shares most of its software: usually every program is in the cache already.
         let cached = prepared.programsPrepared
@@ -93,7 +98,7 @@ struct InventoryImporter {
         var prepared = prepared
         var catalogue = cached
         func resolve() async throws {
-            prepared.preparePrograms()
+            try prepared.preparePrograms()
             guard catalogue == nil else { return }
             let resolved = try await resolveCatalogue(prepared.software, on: db)
             services.catalogue.remember(resolved)
@@ -272,7 +277,7 @@ struct InventoryImporter {
             try await insert.run()
         }
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
-            prepared.preparePrograms()
+            try prepared.preparePrograms()
             if let catalogue {
                 usedCatalogue = catalogue
             } else if resolveInline {

@@ -85,8 +85,10 @@ struct InventoryProtocolController {
 
     private func handleXML(_ req: Request, data: Data, compression: InventoryCompression) async throws -> Response {
         let message: AgentXMLRequest
+        let software: DeferredXMLSoftware?
         do {
-            message = try InventoryXML.readRequest(data, limits: InventoryIntake.limits)
+            // Programs are read only if this machine's last import did not send the very same ones (decision 0082).
+            (message, software) = try InventoryXML.readRequestDeferringSoftware(data, limits: InventoryIntake.limits)
         } catch let failure {
             throw InventoryIntake.error(failure)
         }
@@ -100,7 +102,7 @@ struct InventoryProtocolController {
                 // The OCS agent names its version only in its User-Agent.
                 report.agent.versionClient = req.headers.first(name: .userAgent).map { String($0.prefix(200)) }
             }
-            try await importReport(req, report)
+            try await importReport(req, report, deferredSoftware: software)
             return reply(InventoryXMLReply.noAccountUpdate.xml, compression: compression, plain: "application/xml")
         }
     }
@@ -166,13 +168,14 @@ struct InventoryProtocolController {
 
     // MARK: Shared
 
-    private func importReport(_ req: Request, _ report: InventoryReport) async throws {
+    private func importReport(_ req: Request, _ report: InventoryReport,
+                              deferredSoftware: DeferredXMLSoftware? = nil) async throws {
         let (entityID, settings) = try await authorize(req, tag: report.agent.tag, hostName: report.identity.name)
         let importer = InventoryImporter(
             db: req.db, services: req.parc.inventory,
             audit: AuditLog(request: req, actorName: "agent " + (report.agent.versionClient ?? "unknown")),
             matchOrder: settings.matchOrder)
-        _ = try await importer.run(report, entityID: entityID, source: InventorySource(
+        _ = try await importer.run(report, deferredSoftware: deferredSoftware, entityID: entityID, source: InventorySource(
             kind: report.agent.kind.rawValue, deviceID: report.agent.deviceID, agentID: nil, linkedAssetID: nil))
     }
 

@@ -26,19 +26,34 @@ final class InventoryServices: Sendable {
 /// import transaction compares with the digest stored on the asset and prepares the programs when they differ,
 /// so a stale or missing hint costs time, never correctness. Emptied when it holds 100,000 machines.
 final class SoftwareDigestHints: Sendable {
-    private let digests = NIOLockedValueBox<[String: String]>([:])
+    /// What a machine's last committed import stored, and the XML events its programs came as (decision 0082).
+    struct Hint: Sendable {
+        /// The asset's stored software digest (programs and dictionary).
+        let digest: String
+        /// The programs' own part of it.
+        let fingerprint: String
+        /// SHA-256 of the programs' XML events; nil when they came otherwise (JSON).
+        let sent: String?
+    }
+
+    private let hints = NIOLockedValueBox<[String: Hint]>([:])
     static let capacity = 100_000
 
+    func hint(for keysDigest: String) -> Hint? {
+        hints.withLockedValue { $0[keysDigest] }
+    }
+
     func digest(for keysDigest: String) -> String? {
-        digests.withLockedValue { $0[keysDigest] }
+        hint(for: keysDigest)?.digest
     }
 
     /// After a committed import: the asset now stores `prepared`'s software digest.
     func remember(_ prepared: PreparedInventory) {
-        guard let digest = prepared.softwareDigest else { return }
-        digests.withLockedValue { hints in
+        guard let digest = prepared.softwareDigest, let fingerprint = prepared.softwareFingerprint else { return }
+        let hint = Hint(digest: digest, fingerprint: fingerprint, sent: prepared.sentSoftwareDigest)
+        hints.withLockedValue { hints in
             if hints.count >= Self.capacity, hints[prepared.keysDigest] == nil { hints.removeAll() }
-            hints[prepared.keysDigest] = digest
+            hints[prepared.keysDigest] = hint
         }
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ParcCore
+import ParcInventory
 
 /// Everything an import writes, computed before the transaction opens: rows and digests per section, the
 /// software list after the dictionary, match keys, summary values.
@@ -80,8 +81,16 @@ struct PreparedInventory {
     private(set) var software: [Program] = []
     /// Whether ``software`` holds the report's programs.
     private(set) var programsPrepared = false
-    /// nil when the report does not carry the software section (a partial inventory without it).
-    let softwareDigest: String?
+    /// The digest of the programs the report brings (``softwareFingerprint``) and of the dictionary that turns
+    /// them into catalogue entries; nil when the report does not carry the software section (a partial inventory
+    /// without it).
+    var softwareDigest: String? { softwareFingerprint.map { $0 + "." + dictionary.fingerprint } }
+    /// The report's programs' own digest, as ``InventoryReport/fingerprint(of:)`` gives it.
+    private(set) var softwareFingerprint: String?
+    /// The programs of an XML report, still as the scanner's events, while nothing needed them (decision 0082).
+    private var deferredSoftware: DeferredXMLSoftware?
+    /// SHA-256 of those events: the programs as sent, which ``SoftwareDigestHints`` remembers per machine.
+    let sentSoftwareDigest: String?
     let dictionary: SoftwareDictionary
     let keys: [Key]
     let keysDigest: String
@@ -89,12 +98,18 @@ struct PreparedInventory {
     let deviceID: String?
     let agentID: UUID?
     let linkedAssetID: UUID?
-    let report: InventoryReport
+    private(set) var report: InventoryReport
 
     /// Everything an import of `report` writes. With `programs: false`, the program list is left for
     /// ``preparePrograms()``: a machine whose software digest did not change needs none of it.
+    ///
+    /// `deferredSoftware` holds the programs of an XML report that were not read yet. When `knownSoftware` (the
+    /// hints) says this machine sent the very same events last time, their fingerprint is taken from the hint and
+    /// they stay unread until ``preparePrograms()`` needs them; otherwise they are read here.
     init(_ report: InventoryReport, entityID: UUID, source: InventorySource, matchOrder: [InventoryMatchCriterion],
-         dictionary: SoftwareDictionary = .empty, programs: Bool = true) throws
+         dictionary: SoftwareDictionary = .empty, programs: Bool = true,
+         deferredSoftware: DeferredXMLSoftware? = nil,
+         knownSoftware: (_ keysDigest: String) -> SoftwareDigestHints.Hint? = { _ in nil }) throws
     {
         self.report = report
         self.dictionary = dictionary
@@ -109,15 +124,8 @@ struct PreparedInventory {
         // A full inventory is the whole truth: a section it lacks is emptied. A partial one touches only
         // the sections it carries. Digests come first; rows are encoded only for sections that changed.
         let touched = report.isPartial ? report.presentSections : Set(InventorySection.allCases)
-        let fingerprints = report.sectionFingerprints()
         sections = InventorySection.allCases.filter { touched.contains($0) && $0 != .software }.map {
-            Section(section: $0, digest: fingerprints[$0] ?? report.fingerprint(of: $0))
-        }
-        if touched.contains(.software) {
-            // What the agent said, and the dictionary that turned it into catalogue entries.
-            softwareDigest = (fingerprints[.software] ?? report.fingerprint(of: .software)) + "." + dictionary.fingerprint
-        } else {
-            softwareDigest = nil
+            Section(section: $0, digest: report.fingerprint(of: $0))
         }
         var keys = report.matchKeys(order: matchOrder).map {
             Key(criterion: $0.criterion.rawValue, value: $0.value,
@@ -132,12 +140,42 @@ struct PreparedInventory {
         var hasher = SHA256()
         for key in keys { hasher.update(data: Data("\(key.criterion)\u{1}\(key.value)\u{1}\(key.scope)\u{0}".utf8)) }
         keysDigest = Self.hex(hasher.finalize())
-        if programs { preparePrograms() }
+        if !touched.contains(.software) {
+            sentSoftwareDigest = nil
+        } else if let deferredSoftware {
+            let sent = Self.hex(SHA256.hash(data: deferredSoftware.events.bytes))
+            sentSoftwareDigest = sent
+            if let hint = knownSoftware(keysDigest), hint.sent == sent {
+                // The same events as this machine's last committed import: the same programs.
+                softwareFingerprint = hint.fingerprint
+                self.deferredSoftware = deferredSoftware
+            } else {
+                self.report.software = try Self.read(deferredSoftware)
+                softwareFingerprint = self.report.fingerprint(of: .software)
+            }
+        } else {
+            sentSoftwareDigest = nil
+            softwareFingerprint = report.fingerprint(of: .software)
+        }
+        if programs { try preparePrograms() }
+    }
+
+    /// Deferred programs read, with the intake's limits; a refusal is the API's 4xx, as for a body read at once.
+    private static func read(_ deferred: DeferredXMLSoftware) throws -> [InventoryReport.Software] {
+        do {
+            return try deferred.read(limits: InventoryIntake.limits)
+        } catch {
+            throw InventoryIntake.error(error)
+        }
     }
 
     /// Fills ``software``: the report's programs after the dictionary, each identity once.
-    mutating func preparePrograms() {
+    mutating func preparePrograms() throws {
         guard !programsPrepared else { return }
+        if let deferred = deferredSoftware {
+            report.software = try Self.read(deferred)
+            deferredSoftware = nil
+        }
         programsPrepared = true
         guard softwareDigest != nil else { return }
         var programs: [Program] = []
