@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ParcCore
 import ParcInventory
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -101,6 +102,21 @@ struct AssetFilterQueryTests {
                 ("mac=00-E0-4C-68-01-DB", ["glpixps"]),
                 ("mac[like]=44:85:*", ["glpixps"]),
                 ("mac[null]=true", ["LT-03", "PC-01", "PC-02"]),
+                // The laptop's cards: 192.168.1.142, 192.168.1.118, 192.168.122.1 and two fe80:: addresses;
+                // its loopback addresses are not kept.
+                ("ip=192.168.1.142", ["glpixps"]),
+                ("ip=192.168.1.0/24", ["glpixps"]),
+                ("ip=192.168.1.100-192.168.1.120", ["glpixps"]),
+                ("ip=192.168.1.119-192.168.1.141", []),
+                ("ip=10.0.0.0/8", []),
+                ("ip=10.0.0.1,192.168.122.1", ["glpixps"]),
+                ("ip=127.0.0.1", []),
+                ("ip=fe80::/10", ["glpixps"]),
+                ("ip=FE80::92A4:26C6:99DD:2D60", ["glpixps"]),
+                ("ip=::ffff:192.168.1.142", ["glpixps"]),
+                ("ip[like]=192.168.122.*", ["glpixps"]),
+                ("ip[ne]=192.168.1.0/24", ["LT-03", "PC-01", "PC-02"]),
+                ("ip[null]=true", ["LT-03", "PC-01", "PC-02"]),
                 ("software=GITG", ["glpixps"]),
                 ("software[like]=git*&software_version[lt]=3.33", ["glpixps"]),
                 ("software=gitg&software_version[ge]=3.33", []),
@@ -129,6 +145,43 @@ struct AssetFilterQueryTests {
         } }
     }
 
+    @Test("the ip filter follows each inventory's cards, and its migration fills it from the cards already stored (decision 0083)",
+          arguments: TestDatabase.all)
+    func addressesFollowInventories(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { _ in
+            let t = try await Tenancy.make(app)
+            let agent = try await BackupWorld(app: app, t: t).enroll(t.alpha, machine: "m-1", hostname: "glpixps")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(agent.credential)", "Content-Type": "application/json"]
+            let first = String(decoding: try InventoryFixture.data("inventory/glpi-json/computer_1.json"), as: UTF8.self)
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                       body: Data(first.utf8)).status == .ok)
+            #expect(try await Self.names(app, t.alphaToken, "ip=192.168.1.142") == ["glpixps"])
+
+            // The machine moved to another network: the old address no longer finds it, the new one does.
+            let moved = first.replacingOccurrences(of: "192.168.1.142", with: "10.9.8.7")
+            #expect(moved != first)
+            #expect(try await sendData(app, .POST, "/api/agent/v1/inventory", headers: headers,
+                                       body: Data(moved.utf8)).status == .ok)
+            #expect(try await Self.names(app, t.alphaToken, "ip=192.168.1.142") == [])
+            #expect(try await Self.names(app, t.alphaToken, "ip=10.9.8.0/24") == ["glpixps"])
+            #expect(try await Self.names(app, t.alphaToken, "ip=192.168.1.118") == ["glpixps"], "the other card stays")
+
+            // A database from before the table: the migration reads the stored cards.
+            try await CreateAssetAddresses().revert(on: app.db)
+            try await CreateAssetAddresses().prepare(on: app.db)
+            #expect(try await Self.names(app, t.alphaToken, "ip=10.9.8.7") == ["glpixps"])
+            #expect(try await Self.names(app, t.alphaToken, "ip=192.168.1.142") == [])
+            #expect(try await Self.names(app, t.alphaToken, "ip=127.0.0.1") == [])
+
+            // Deleting the asset takes its addresses along.
+            let sql = try #require(app.db as? any SQLDatabase)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM asset_addresses").first()?.decode(column: "n", as: Int.self) == 5)
+            let asset = try #require(try await AssetModel.query(on: app.db).first())
+            try await asset.delete(force: true, on: app.db)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM asset_addresses").first()?.decode(column: "n", as: Int.self) == 0)
+        } }
+    }
+
     @Test("malformed, unknown, oversized and misplaced filters are a 400 that says what to send",
           arguments: TestDatabase.all)
     func badFilters(_ database: TestDatabase) async throws {
@@ -145,6 +198,10 @@ struct AssetFilterQueryTests {
                 ("software_version[lt]=120", "software=NAME"),
                 ("software[ne]=gitg&software_version=1", "software=NAME"),
                 ("mac=zz:zz", "MAC address"),
+                ("ip=300.1.2.3", "a network (10.1.2.0/24)"),
+                ("ip=10.0.0.0/40", "a network (10.1.2.0/24)"),
+                ("ip=10.0.0.9-10.0.0.1", "a span"),
+                ("ip[lt]=10.0.0.1", "ip"),
                 ("last_inventory_at[before]=yesterday", "30d"),
                 ("name=a,,b", "name"),
                 ("name=" + String(repeating: "x", count: 501), "500"),

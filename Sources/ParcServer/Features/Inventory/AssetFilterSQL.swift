@@ -18,6 +18,8 @@ enum AssetFilterSQL {
         case component(String?)
         /// The MAC addresses of the physical network interfaces (the matching keys the inventory keeps).
         case mac
+        /// The IP addresses the network sections report (``AssetAddresses``).
+        case ip
         /// The installed programs, by name.
         case software
         /// Their versions; goes with a `software` filter.
@@ -45,6 +47,7 @@ enum AssetFilterSQL {
             "os_install_date": .day("os_install_date"),
             "component": .component(nil),
             "mac": .mac,
+            "ip": .ip,
             "software": .software,
             "software_version": .softwareVersion,
         ]
@@ -61,7 +64,7 @@ enum AssetFilterSQL {
         switch target {
         case .column(_, let kind): kind
         case .day: .date
-        case .component, .mac, .software: .text
+        case .component, .mac, .ip, .software: .text
         case .softwareVersion: .version
         }
     })
@@ -79,6 +82,8 @@ enum AssetFilterSQL {
                 conditions.append(try componentCondition(kind: kind, filter))
             case .mac?:
                 conditions.append(try macCondition(filter))
+            case .ip?:
+                conditions.append(try ipCondition(filter))
             case .software?, .softwareVersion?, nil:
                 continue
             }
@@ -212,6 +217,47 @@ enum AssetFilterSQL {
             guard let condition else { return keyed }
             return keyed.where(condition)
         }
+        return owned(by: owners, filter)
+    }
+
+    /// An asset whose network cards (or, for a network device, its management addresses) have an address in one
+    /// of the values: an address, a network (`10.1.0.0/16`, `2001:db8::/32`) or a span (`10.1.2.10-10.1.2.50`);
+    /// `like` compares the address as written (`10.1.*`).
+    static func ipCondition(_ filter: AssetFilter) throws -> any SQLExpression {
+        let table = AssetAddresses.table
+        var condition: (any SQLExpression)?
+        switch filter.op {
+        case .isNull:
+            condition = nil
+        case .like:
+            condition = textCondition(SQLColumn("address", table: table), filter)
+        default:
+            let key = SQLColumn("sort_key", table: table)
+            var spans: [any SQLExpression] = []
+            for value in filter.values {
+                let range: IPAddressRange
+                do {
+                    range = try IPAddressRange(parsing: value.text)
+                } catch {
+                    throw ParcError.badRequest("invalid_query", "Parameter '\(filter.parameter.name.prefix(40))': \(error). Give an address (10.1.2.3), a network (10.1.2.0/24) or a span (10.1.2.10-10.1.2.50).")
+                }
+                spans.append(SQLGroupExpression(SQLBinaryExpression(
+                    SQLBinaryExpression(key, .greaterThanOrEqual, SQLBind(range.first.sortKey)), .and,
+                    SQLBinaryExpression(key, .lessThanOrEqual, SQLBind(range.last.sortKey)))))
+            }
+            guard let first = spans.first else { return never }
+            condition = spans.dropFirst().reduce(first) { SQLBinaryExpression($0, .or, $1) }
+        }
+        let owners = SQLSubquery.select { select in
+            let listed = select.column("asset_id").from(table)
+            guard let condition else { return listed }
+            return listed.where(condition)
+        }
+        return owned(by: owners, filter)
+    }
+
+    /// The assets among `owners` (`eq`, `in`, `like`), not among them (`ne`), or without any (`[null]=true`).
+    static func owned(by owners: some SQLExpression, _ filter: AssetFilter) -> any SQLExpression {
         let id = SQLColumn("id", table: "assets")
         switch filter.op {
         case .isNull: return SQLBinaryExpression(id, isNullFlag(filter) ? .notIn : .in, owners)

@@ -9,7 +9,7 @@ import Vapor
 /// (docs/inventory.md).
 struct InventoryFeature: ParcFeature {
     var migrations: [any Migration] { [CreateInventoryTables(), CreateNamingPlans(), CreateLoansAndDisposals(),
-                                      DropSoftwareLinkVersionKey()] }
+                                      DropSoftwareLinkVersionKey(), CreateAssetAddresses()] }
 
     func register(_ registry: FeatureRegistry, routes: any RoutesBuilder, api: APIRoutes) throws {
         registry.addNavigation(.init(id: "assets", labelKey: "nav.assets", path: "/assets", icon: "monitor",

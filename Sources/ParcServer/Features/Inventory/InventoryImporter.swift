@@ -253,12 +253,18 @@ struct InventoryImporter {
 
         // Sections: the rows of every changed section go in together, in statements of up to ``batchRows``.
         var newRows: [(section: InventorySection, position: Int, row: SectionRows.Row)] = []
+        var addresses: [AssetAddresses.Row] = []
         for section in prepared.sections where stored[section.section.rawValue] != section.digest || created {
             let rows = try prepared.rows(of: section.section)
+            let carriesAddresses = InventoryReport.addressSections.contains(section.section)
             if !created {
                 changes.append(contentsOf: try await sectionChanges(section.section, rows: rows, assetID: assetID, on: sql))
                 try await sql.delete(from: "asset_components").where("asset_id", .equal, assetID)
                     .where("kind", .equal, section.section.rawValue).run()
+                if carriesAddresses { try await AssetAddresses.delete(assetID: assetID, section: section.section, on: sql) }
+            }
+            if carriesAddresses {
+                addresses += AssetAddresses.rows(of: prepared.report, section: section.section, assetID: assetID)
             }
             for (position, row) in rows.enumerated() { newRows.append((section.section, position, row)) }
             stored[section.section.rawValue] = section.digest
@@ -276,6 +282,7 @@ struct InventoryImporter {
             }
             try await insert.run()
         }
+        try await AssetAddresses.insert(addresses, on: sql)
         if let softwareDigest = prepared.softwareDigest, stored["software"] != softwareDigest || created {
             try prepared.preparePrograms()
             if let catalogue {
