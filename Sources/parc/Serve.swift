@@ -43,6 +43,10 @@ struct Serve: AsyncParsableCommand {
             + "(comma-separated).", valueName: "ip"))
     var trustedProxies: [String] = []
 
+    @Option(help: ArgumentHelp("Connections to PostgreSQL this instance opens at most (default "
+        + "\(ParcConfiguration.defaultDatabaseConnections), or $PARC_DATABASE_CONNECTIONS).", valueName: "n"))
+    var databaseConnections: Int?
+
     @Flag(help: "Serve HTTP only: run no scheduler, job runner or mail sender in this instance.")
     var noWorkers = false
 
@@ -63,6 +67,13 @@ struct Serve: AsyncParsableCommand {
                 configuration.publicURL = url
             }
             configuration.metricsToken = metricsToken ?? env["PARC_METRICS_TOKEN"]
+            if let connections = databaseConnections
+                ?? env["PARC_DATABASE_CONNECTIONS"].map({ Int($0.trimmingCharacters(in: .whitespaces)) ?? -1 }) {
+                guard (1...1000).contains(connections) else {
+                    throw ParcStartupError("The number of database connections must be from 1 to 1000.")
+                }
+                configuration.databaseConnections = connections
+            }
             let levelText = logLevel ?? env["PARC_LOG_LEVEL"] ?? "info"
             guard let level = Logger.Level(rawValue: levelText) else {
                 throw ParcStartupError("Unknown log level '\(levelText)'; use one of "

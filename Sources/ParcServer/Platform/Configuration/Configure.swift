@@ -50,7 +50,7 @@ public func configure(_ app: Application, _ configuration: ParcConfiguration, da
     app.http.server.configuration.reportMetrics = false
     app.routes.defaultMaxBodySize = "1mb"
 
-    try DatabaseSetup.use(database, on: app)
+    try DatabaseSetup.use(database, connections: configuration.databaseConnections, on: app)
     app.databases.middleware.use(AccessCacheInvalidation<EntityModel>(cache: app.parc.accessCache))
     app.databases.middleware.use(AccessCacheInvalidation<ProfileModel>(cache: app.parc.accessCache))
     app.databases.middleware.use(AccessCacheInvalidation<UserModel>(cache: app.parc.accessCache))

@@ -8,6 +8,11 @@ public struct ParcConfiguration: Sendable {
     public var dataDirectory: URL
     /// PostgreSQL URL; nil means SQLite in the data directory.
     public var databaseURL: String?
+    /// Connections to PostgreSQL this instance may open, at most (``defaultDatabaseConnections`` by default).
+    public var databaseConnections: Int = ParcConfiguration.defaultDatabaseConnections
+    /// 16: agents and users waiting on commits share them, so that PostgreSQL flushes many commits at once
+    /// (decision 0084); well under PostgreSQL's default of 100 connections, even with a few instances.
+    public static let defaultDatabaseConnections = 16
     public var host: String
     public var port: Int
     /// Public base URL (used in mails and to decide on Secure cookies), e.g. `https://parc.example.org`.

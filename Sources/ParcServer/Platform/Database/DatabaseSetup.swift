@@ -34,7 +34,9 @@ enum DatabaseSetup {
         try? manager.removeItem(at: probe)
     }
 
-    static func use(_ choice: DatabaseChoice, on app: Application) throws {
+    /// `connections`: PostgreSQL connections in all, shared out between the event loops (each has its own pool).
+    static func use(_ choice: DatabaseChoice, connections: Int = ParcConfiguration.defaultDatabaseConnections,
+                    on app: Application) throws {
         switch choice {
         case let .sqliteFile(url):
             app.databases.use(.sqlite(.file(url.path), sqlLogLevel: .debug), as: .sqlite)
@@ -45,7 +47,9 @@ enum DatabaseSetup {
             if let searchPath { configuration.searchPath = [searchPath] }
             // A burst of requests (1,000 tickets opened at once, a fleet's agents after an outage) waits its turn
             // for a connection rather than failing after a few seconds (decision 0038).
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+            let loops = max(1, System.coreCount)
+            let perLoop = max(1, (connections + loops - 1) / loops)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: perLoop,
                                         connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug), as: .psql)
         }
     }
