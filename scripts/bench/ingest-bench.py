@@ -18,6 +18,7 @@ usage: ingest-bench.py --url http://127.0.0.1:PORT --fixture FILE [--agents 32] 
 """
 import argparse
 import http.client
+import os
 import re
 import signal
 import socket
@@ -178,7 +179,9 @@ def main():
     next_bodies = [relabel(xml, index, run=1) for index in range(args.machines)]
     perf = None
     if args.perf_pid:
-        perf = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(args.perf_pid), "-o", args.perf_output],
+        # PARC_BENCH_PERF_ALL=1: the whole machine (the database's processes and this client too).
+        target = ["-a"] if os.environ.get("PARC_BENCH_PERF_ALL") else ["-p", str(args.perf_pid)]
+        perf = subprocess.Popen(["perf", "record", "-g", "-q", *target, "-o", args.perf_output],
                                 stdout=subprocess.DEVNULL)
         time.sleep(1)  # perf attaches before the pass starts
     again, failed_again = run(args.url, next_bodies, args.agents, args.client)

@@ -55,8 +55,7 @@ struct FNV1a64 {
 
     /// `value` as 16 lower-case hexadecimal digits.
     static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        Hex.string(value)
     }
 
     /// The finalised digest of `bytes`, as 16 hexadecimal digits.

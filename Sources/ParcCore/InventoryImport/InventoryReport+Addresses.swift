@@ -38,12 +38,7 @@ extension IPAddress {
     /// 32 hexadecimal digits of the address on the 128-bit line where IPv4 addresses sit at their mapped place:
     /// texts that sort as the addresses do, so a network or a span is one `BETWEEN` on an index.
     public var sortKey: String {
-        Self.hex(high) + Self.hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        Hex.string(high) + Hex.string(low)
     }
 
     /// `127.0.0.0/8`, `::1`, `0.0.0.0` and `::`.

@@ -61,6 +61,12 @@ struct InventoryAssetRow {
     private static let columns = ["id", "num", "entity_id", "locked_fields", "inventory_fingerprints",
                                   "last_inventory_source", "agent_device_id", "agent_id"] + summaryColumns
 
+    /// The key and asset columns of ``find(holding:on:)``, written once: serialising thirty quoted identifiers
+    /// for every agent request showed in profiles. Both dialects quote identifiers with `"`.
+    private static let holderColumns = SQLRaw(
+        (["criterion", "value", "scope"].map { #""asset_match_keys"."\#($0)""# }
+            + columns.map { #""assets"."\#($0)""# }).joined(separator: ", "))
+
     /// The stored row of asset `id`, or nil when there is none.
     static func find(_ id: UUID, on sql: any SQLDatabase) async throws -> InventoryAssetRow? {
         guard let row = try await sql.select().columns(columns).from("assets").where("id", .equal, id).first() else {
@@ -78,7 +84,7 @@ struct InventoryAssetRow {
         guard !keys.isEmpty else { return nil }
         let keyColumns = ["criterion", "value", "scope"].map { SQLColumn($0, table: "asset_match_keys") }
         let rows = try await sql.select()
-            .columns((keyColumns + columns.map { SQLColumn($0, table: "assets") }) as [any SQLExpression])
+            .column(holderColumns)
             .from("asset_match_keys")
             .join("assets", on: SQLColumn("id", table: "assets"), .equal,
                   SQLColumn("asset_id", table: "asset_match_keys"))

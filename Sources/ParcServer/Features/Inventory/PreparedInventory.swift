@@ -200,7 +200,7 @@ struct PreparedInventory {
         software = programs
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: SHA256.Digest) -> String { Hex.string(digest) }
 
     /// The summary columns the report sets, as text (nil clears). Fields whose section the report does not
     /// carry are left out, so a partial inventory leaves them as stored.
