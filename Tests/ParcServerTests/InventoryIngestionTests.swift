@@ -214,6 +214,45 @@ struct InventoryIngestionTests {
         } }
     }
 
+    @Test("an unchanged machine only moves its time, and only while its row holds what was read (decision 0085)",
+          arguments: TestDatabase.all)
+    func unchangedMachineTouch(_ database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+            _ = try await Tenancy.make(app)
+            let db = InventoryDatabase(app: app)
+            let body = try InventoryFixture.fusionDebian
+            #expect(try await Self.post(live, "/", body).status == .ok)
+            let asset = try #require(try await db.assets().first)
+            let firstSeen = try #require(asset.lastInventoryAt)
+
+            // The same machine again, a second later: one row, a later time, nothing else written.
+            try await Task.sleep(for: .milliseconds(1100))
+            let before = try await db.counts()
+            #expect(try await Self.post(live, "/", body).status == .ok)
+            #expect(try await db.counts() == before)
+            let again = try #require(try await db.assets().first)
+            #expect(try #require(again.lastInventoryAt) > firstSeen)
+
+            // The row as the importer reads it: unchanged by the same report, and touched only while its digests
+            // are those read.
+            let row = try #require(try await InventoryAssetRow.find(asset.id!, on: db.sql))
+            let later = Date().addingTimeInterval(3600)
+            #expect(try await row.touch(now: later, on: db.sql))
+            try await db.sql.update("assets").set("inventory_fingerprints", to: "{}").where("id", .equal, asset.id!).run()
+            #expect(try await !row.touch(now: later.addingTimeInterval(60), on: db.sql))
+            let stored = try #require(try await db.assets().first?.lastInventoryAt)
+            #expect(abs(stored.timeIntervalSince(later)) < 1, "the second touch changed nothing")
+
+            // With its digests gone, the next inventory takes the full path and writes them back.
+            #expect(try await Self.post(live, "/", body).status == .ok)
+            let digests = try await db.sql.select().column("inventory_fingerprints").from("assets").first()?
+                .decode(column: "inventory_fingerprints", as: String.self)
+            #expect(digests?.contains("software") == true)
+            let fresh = try #require(try await InventoryAssetRow.find(asset.id!, on: db.sql))
+            #expect(try await fresh.touch(now: Date(), on: db.sql))
+        } }
+    }
+
     @Test("FusionInventory and OCS exchanges: PROLOG answered SEND, replies compressed as asked",
           arguments: TestDatabase.all)
     func protocolExchanges(_ database: TestDatabase) async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ParcCore
 import SQLKit
 
 /// The `assets` row an inventory import reads and writes, through SQLKit rather than ``AssetModel``
@@ -34,6 +35,8 @@ struct InventoryAssetRow {
     /// Summary values by column, as text; an absent key is NULL.
     private var summary: [String: String]
     private let stored: Stored?
+    /// `inventory_fingerprints` exactly as read, for ``touch(now:on:)``'s check.
+    private var storedFingerprintsText: String?
 
     /// What was read, to write only what changed.
     private struct Stored {
@@ -112,6 +115,7 @@ struct InventoryAssetRow {
         let locked = try row.decode(column: "locked_fields", as: String.self)
         lockedFields = Set((try? JSONDecoder().decode([String].self, from: Data(locked.utf8))) ?? [])
         let digests = try row.decode(column: "inventory_fingerprints", as: String.self)
+        storedFingerprintsText = digests
         fingerprints = (try? JSONDecoder().decode([String: String].self, from: Data(digests.utf8))) ?? [:]
         lastInventorySource = try optional("last_inventory_source", String.self)
         agentDeviceID = try optional("agent_device_id", String.self)
@@ -127,6 +131,32 @@ struct InventoryAssetRow {
         self.summary = summary
         stored = Stored(summary: summary, fingerprints: fingerprints, lastInventorySource: lastInventorySource,
                         agentDeviceID: agentDeviceID, agentID: agentID)
+    }
+
+    /// Whether importing `prepared` would write nothing but the "last inventory" time, as
+    /// ``InventoryImporter`` would decide it: every section, software and match-key digest as stored, every summary
+    /// value a technician did not lock as stored, the same source, device id and agent (decision 0085).
+    func isUnchanged(by prepared: PreparedInventory) -> Bool {
+        guard stored != nil, fingerprints["_keys"] == prepared.keysDigest, lastInventorySource == prepared.sourceKind
+        else { return false }
+        for section in prepared.sections where fingerprints[section.section.rawValue] != section.digest { return false }
+        if let software = prepared.softwareDigest, fingerprints["software"] != software { return false }
+        for (field, value) in prepared.summary() where !lockedFields.contains(field) && summary[field] != value {
+            return false
+        }
+        if let deviceID = prepared.deviceID, agentDeviceID != deviceID { return false }
+        if let agent = prepared.agentID, agentID != agent { return false }
+        return true
+    }
+
+    /// For an unchanged machine: sets `last_inventory_at` and `updated_at` in one statement, provided the row still
+    /// holds the digests read (another import may have changed it meanwhile). False when it does not, or is gone.
+    func touch(now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        guard let storedFingerprintsText else { return false }
+        let rows = try await sql.update("assets").set("last_inventory_at", to: SQLBind(now))
+            .set("updated_at", to: SQLBind(now)).where("id", .equal, id)
+            .where("inventory_fingerprints", .equal, storedFingerprintsText).returning("id").all()
+        return !rows.isEmpty
     }
 
     /// The row number, which an existing or inserted row has.
