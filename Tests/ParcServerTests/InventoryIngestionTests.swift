@@ -217,7 +217,7 @@ struct InventoryIngestionTests {
     @Test("an unchanged machine only moves its time, and only while its row holds what was read (decision 0085)",
           arguments: TestDatabase.all)
     func unchangedMachineTouch(_ database: TestDatabase) async throws {
-        try await withApp(database) { app, _ in try await LiveServer.with(app) { live in
+        try await withApp(database) { app, clock in try await LiveServer.with(app) { live in
             _ = try await Tenancy.make(app)
             let db = InventoryDatabase(app: app)
             let body = try InventoryFixture.fusionDebian
@@ -225,8 +225,8 @@ struct InventoryIngestionTests {
             let asset = try #require(try await db.assets().first)
             let firstSeen = try #require(asset.lastInventoryAt)
 
-            // The same machine again, a second later: one row, a later time, nothing else written.
-            try await Task.sleep(for: .milliseconds(1100))
+            // The same machine again, an hour later: one row, a later time, nothing else written.
+            clock.advance(3600)
             let before = try await db.counts()
             #expect(try await Self.post(live, "/", body).status == .ok)
             #expect(try await db.counts() == before)
@@ -236,7 +236,7 @@ struct InventoryIngestionTests {
             // The row as the importer reads it: unchanged by the same report, and touched only while its digests
             // are those read.
             let row = try #require(try await InventoryAssetRow.find(asset.id!, on: db.sql))
-            let later = Date().addingTimeInterval(3600)
+            let later = clock.now.addingTimeInterval(3600)
             #expect(try await row.touch(now: later, on: db.sql))
             try await db.sql.update("assets").set("inventory_fingerprints", to: "{}").where("id", .equal, asset.id!).run()
             #expect(try await !row.touch(now: later.addingTimeInterval(60), on: db.sql))
