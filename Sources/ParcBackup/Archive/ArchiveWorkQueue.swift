@@ -86,9 +86,16 @@ final class ArchiveWorkQueue: @unchecked Sendable {
                 // Also after a stop: queued chunks are few, and saving them lets the index
                 // written at the end name them, so the next run does not store them again.
                 let (data, id) = saves[saveHead]
+                // The slot lets go of the chunk at once: while a reader keeps the queue from
+                // emptying, taken chunks would otherwise stay in memory until it does (measured: 64
+                // chunks, 78 MB, held by one 128 MiB file).
+                saves[saveHead].0 = Data()
                 saveHead += 1
                 if saveHead == saves.count {
                     saves.removeAll(keepingCapacity: true)
+                    saveHead = 0
+                } else if saveHead >= 1024 && saveHead * 2 >= saves.count {
+                    saves.removeFirst(saveHead)
                     saveHead = 0
                 }
                 return .save(data, id)
@@ -96,6 +103,7 @@ final class ArchiveWorkQueue: @unchecked Sendable {
             if stopped { return nil }
             if jobHead < jobs.count {
                 let job = jobs[jobHead]
+                jobs[jobHead] = {}  // what the job captured goes when it is done, not when the queue empties
                 jobHead += 1
                 if jobHead == jobs.count {
                     jobs.removeAll(keepingCapacity: true)
