@@ -5,13 +5,16 @@ import Foundation
 public struct PackWriter: Sendable {
     private let key: RepositoryKey
     private let compression: CompressionMode
+    private let namesByTrailer: Bool
     private var body = Data()
     private var entries: [PackEntry] = []
 
-    /// A writer sealing with `key`, compressing blobs with `compression` when that makes them smaller.
-    public init(key: RepositoryKey, compression: CompressionMode = .zstd) {
+    /// A writer sealing with `key`, compressing blobs with `compression` when that makes them smaller,
+    /// and naming the pack by its trailer (`namesByTrailer`, format 3) or its whole bytes.
+    public init(key: RepositoryKey, compression: CompressionMode = .zstd, namesByTrailer: Bool = false) {
         self.key = key
         self.compression = compression
+        self.namesByTrailer = namesByTrailer
     }
 
     /// Bytes of blobs written so far (to decide when to finish the pack).
@@ -60,10 +63,12 @@ public struct PackWriter: Sendable {
         let context = PackFormat.blobContext(type: type, id: id)
         var sealed: Data?
         var mode = CompressionMode.none
-        if compression == .zstd, plaintext.count > 64, let compressed = try? ZstdCodec.compress(plaintext),
-            compressed.count < plaintext.count
+        // Compressed only when that makes it smaller; the frame is sealed straight from zstd's buffer.
+        if compression == .zstd, plaintext.count > 64,
+            let compressed = ZstdCodec.withFrame(
+                of: plaintext, shorterThan: plaintext.count, { key.seal($0, context: context) })
         {
-            sealed = key.seal(compressed, context: context)
+            sealed = compressed
             mode = .zstd
         }
         return SealedBlob(
@@ -88,14 +93,15 @@ public struct PackWriter: Sendable {
         body.reserveCapacity(bytes)
     }
 
-    /// The finished pack: its bytes, its ID (SHA-256 of the bytes, the file name) and its entries.
-    /// The header and trailer are appended to the writer's own buffer (no copy of the blobs); the
-    /// writer is spent afterwards.
+    /// The finished pack: its bytes, its ID (the file name: SHA-256 of the trailer in format 3, of
+    /// all the bytes before) and its entries. The header and trailer are appended to the writer's own
+    /// buffer (no copy of the blobs); the writer is spent afterwards.
     public consuming func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
         var bytes = body
         body = Data()  // the only reference left to the buffer is `bytes`: appending does not copy it
-        bytes.append(Self.trailer(entries: entries, key: key))
-        return (bytes, ObjectID.hash(bytes), entries)
+        let trailer = Self.trailer(entries: entries, key: key)
+        bytes.append(trailer)
+        return (bytes, namesByTrailer ? ObjectID.hash(trailer) : ObjectID.hash(bytes), entries)
     }
 
     /// What follows the blobs of a pack: the sealed header listing `entries`, its length, the magic.

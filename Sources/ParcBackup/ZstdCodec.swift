@@ -25,6 +25,28 @@ public enum ZstdCodec {
         return output
     }
 
+    /// Compresses `input` into one frame in a reused buffer and passes the frame to `body`, when the
+    /// frame is shorter than `limit` bytes; nil, without calling `body`, when it would not be (or
+    /// zstd fails). The frame is the one ``compress(_:level:)`` makes: zstd's output does not depend
+    /// on the room it is given, only whether it fits.
+    ///
+    /// For blobs, which are stored compressed only when that makes them smaller: no allocation
+    /// and no page faults per blob, and an incompressible blob stops the moment its frame reaches
+    /// the blob's own size, without writing its whole bound.
+    static func withFrame<Result>(
+        of input: UnsafeRawBufferPointer, shorterThan limit: Int, level: Int32 = defaultLevel,
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result? {
+        let capacity = min(limit - 1, ZSTD_compressBound(input.count))
+        guard capacity > 0, let buffer = ZstdContextPool.shared.takeBuffer(capacity: capacity) else { return nil }
+        defer { ZstdContextPool.shared.give(buffer: buffer) }
+        guard let context = ZstdContextPool.shared.takeCompressor() else { return nil }
+        let written = ZSTD_compressCCtx(context, buffer.pointer, capacity, input.baseAddress, input.count, level)
+        ZstdContextPool.shared.give(compressor: context)
+        guard ZSTD_isError(written) == 0, written < limit else { return nil }
+        return body(UnsafeRawBufferPointer(start: buffer.pointer, count: written))
+    }
+
     /// The frame, or why there is none.
     private static func compressFrame(
         _ input: UnsafeRawBufferPointer, level: Int32
@@ -99,6 +121,17 @@ final class ZstdContextPool: @unchecked Sendable {
     private let limit: Int
     private var compressors: [OpaquePointer] = []
     private var decompressors: [OpaquePointer] = []
+    private var buffers: [Buffer] = []
+
+    /// Output room for ``ZstdCodec/withFrame(of:shorterThan:level:_:)``: only the pages a frame
+    /// was written to are resident, so a kept buffer costs what the largest frame written into it did.
+    struct Buffer {
+        let pointer: UnsafeMutableRawPointer
+        let capacity: Int
+    }
+
+    /// Buffers larger than this are freed when given back, not kept.
+    static let largestKeptBuffer = 16 << 20
 
     init(limit: Int) {
         self.limit = limit
@@ -115,6 +148,29 @@ final class ZstdContextPool: @unchecked Sendable {
             return true
         }
         if !kept { ZSTD_freeCCtx(compressor) }
+    }
+
+    /// A buffer of at least `capacity` bytes, uninitialised.
+    func takeBuffer(capacity: Int) -> Buffer? {
+        let kept = lock.withLock { () -> Buffer? in
+            guard let index = buffers.lastIndex(where: { $0.capacity >= capacity }) else { return nil }
+            return buffers.remove(at: index)
+        }
+        if let kept { return kept }
+        // Room for the largest blob: one allocation per thread, not one per blob. Pages are
+        // touched only as frames are written.
+        let size = max(capacity, 8 << 20)
+        guard let pointer = malloc(size) else { return nil }
+        return Buffer(pointer: pointer, capacity: size)
+    }
+
+    func give(buffer: Buffer) {
+        let kept = lock.withLock {
+            guard buffers.count < limit, buffer.capacity <= Self.largestKeptBuffer else { return false }
+            buffers.append(buffer)
+            return true
+        }
+        if !kept { free(buffer.pointer) }
     }
 
     func takeDecompressor() -> OpaquePointer? {

@@ -1,5 +1,5 @@
 import Foundation
-import ParcBackup
+@testable import ParcBackup
 import Testing
 
 @Suite("Zstandard")
@@ -21,5 +21,37 @@ struct ZstdCodecTests {
             try ZstdCodec.decompress(Data(TestBytes.random(500)), expectedSize: 500)
         }
         #expect(throws: CompressionError.self) { try ZstdCodec.decompress(compressed.prefix(8), expectedSize: 10_000) }
+    }
+}
+
+@Suite("Zstandard frames in a reused buffer")
+struct ZstdReusedBufferTests {
+    @Test("the frame is the one compress() makes when it is shorter than the limit; nil when it is not")
+    func sameFrame() throws {
+        let text = Data(String(repeating: "Parc garde les postes du parc à jour. ", count: 3000).utf8)
+        let expected = try ZstdCodec.compress(text)
+        let frame = text.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
+        }
+        #expect(frame == expected)
+        // A limit the frame reaches: no frame (the blob is then stored uncompressed).
+        let tight = text.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: expected.count) { Data($0) }
+        }
+        #expect(tight == nil)
+        let exact = text.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: expected.count + 1) { Data($0) }
+        }
+        #expect(exact == expected)
+        let random = Data(TestBytes.random(200_000))
+        let none = random.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
+        }
+        #expect(none == nil)
+        // Buffers are reused between calls and threads: the same input gives the same frame again.
+        let again = text.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
+        }
+        #expect(again == expected)
     }
 }
