@@ -143,6 +143,8 @@ struct AssetsAPIController {
                    ("component", "A component's label, any kind; per kind: cpus, memory_modules, storage_drives, "
                         + "volumes, network_interfaces, gpus, batteries, controllers, users, monitors"),
                    ("mac", "A physical network card's MAC address, any spelling"),
+                   ("ip", "An address the cards report: ip=10.1.2.3, a network ip=10.1.2.0/24, a span "
+                        + "ip=10.1.2.10-10.1.2.50 ([like], [ne], [null])"),
                    ("software", "Has this program installed (name, case-insensitive; [like], [ne], [null])"),
                    ("software_version", "With software: software_version[lt]=120, or the first spelling <120"),
                    ("not_seen_days", "No inventory for this many days, or never"),
