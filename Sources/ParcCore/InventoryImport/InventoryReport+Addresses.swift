@@ -23,9 +23,9 @@ extension InventoryReport {
         var seen = Set<IPAddress>()
         var addresses: [IPAddress] = []
         for text in texts {
-            // Agents write IPv6 addresses with their zone (`fe80::1%eth0`) or prefix length at times.
-            let bare = text.split(separator: "%").first.map(String.init) ?? text
-            guard let address = IPAddress(String(bare.split(separator: "/").first ?? Substring(bare)))?.unmapped,
+            // Agents write an address with its prefix length at times; `IPAddress` reads (and drops) a zone itself.
+            let bare = text.split(separator: "/", maxSplits: 1).first.map(String.init) ?? text
+            guard let address = IPAddress(bare)?.unmapped,
                   !address.isLoopbackOrUnspecified, seen.insert(address).inserted
             else { continue }
             addresses.append(address)

@@ -42,9 +42,14 @@ public struct XMLEventLog: Sendable, Hashable {
 
     /// The name of the element whose start was logged at `offset`.
     func name(at offset: Int) -> String {
-        let length = Int(bytes[offset + 1]) | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]) << 16
-            | Int(bytes[offset + 4]) << 24
-        return String(decoding: bytes[offset + 5..<offset + 5 + length], as: UTF8.self)
+        bytes.withUnsafeBytes { raw in
+            String(decoding: raw[offset + 5..<offset + 5 + Self.length(raw, at: offset + 1)], as: UTF8.self)
+        }
+    }
+
+    /// The 32-bit little-endian length written at `index`.
+    private static func length(_ raw: UnsafeRawBufferPointer, at index: Int) -> Int {
+        Int(raw[index]) | Int(raw[index + 1]) << 8 | Int(raw[index + 2]) << 16 | Int(raw[index + 3]) << 24
     }
 
     /// Calls `handler` with every logged event, in order.
@@ -72,8 +77,7 @@ public struct XMLEventLog: Sendable, Hashable {
                 continue
             }
             // Only this type writes logs: a start or a text run always carries its length and payload.
-            let length = Int(raw[index]) | Int(raw[index + 1]) << 8 | Int(raw[index + 2]) << 16
-                | Int(raw[index + 3]) << 24
+            let length = length(raw, at: index)
             index += 4
             let payload = UnsafeRawBufferPointer(rebasing: raw[index..<index + length])
             index += length
