@@ -4,12 +4,16 @@ public enum CompressionMode: UInt8, Sendable, Codable, CaseIterable {
     case none = 0
     /// Zstandard frame (RFC 8878) holding exactly the plaintext.
     case zstd = 1
+    /// Zstandard frame compressed with one of the repository's dictionaries, whose zstd ID the
+    /// frame's header records (format version 3, §6a; data blobs only).
+    case zstdDictionary = 2
 
     /// The name used in JSON.
     public var name: String {
         switch self {
         case .none: "none"
         case .zstd: "zstd"
+        case .zstdDictionary: "zstd-dictionary"
         }
     }
 

@@ -10,12 +10,18 @@ public struct PackReader: Sendable {
     public let packID: ObjectID
     private let storage: any RepositoryStorage
     private let key: RepositoryKey
+    private let dictionaries: CompressionDictionaries
 
-    /// A reader of pack `packID` in `storage`, decrypting with `key`.
-    public init(packID: ObjectID, storage: any RepositoryStorage, key: RepositoryKey) {
+    /// A reader of pack `packID` in `storage`, decrypting with `key` and decompressing with the
+    /// repository's `dictionaries`.
+    public init(
+        packID: ObjectID, storage: any RepositoryStorage, key: RepositoryKey,
+        dictionaries: CompressionDictionaries = .none
+    ) {
         self.packID = packID
         self.storage = storage
         self.key = key
+        self.dictionaries = dictionaries
     }
 
     /// The blobs listed in the pack's header, in pack order.
@@ -82,13 +88,14 @@ public struct PackReader: Sendable {
     /// `entry.offset`) were already read from the pack, for readers that fetch several adjacent
     /// blobs with one read.
     public func openBlob<Sealed: DataProtocol>(_ entry: PackEntry, sealed: Sealed) throws(PackError) -> Data {
-        try Self.openBlob(entry, sealed: sealed, pack: packID, key: key)
+        try Self.openBlob(entry, sealed: sealed, pack: packID, key: key, dictionaries: dictionaries)
     }
 
     /// ``openBlob(_:sealed:)`` without a reader: for code that holds a pack's bytes already
     /// (`check --read-data` reads whole packs).
     public static func openBlob<Sealed: DataProtocol>(
-        _ entry: PackEntry, sealed: Sealed, pack packID: ObjectID, key: RepositoryKey
+        _ entry: PackEntry, sealed: Sealed, pack packID: ObjectID, key: RepositoryKey,
+        dictionaries: CompressionDictionaries
     ) throws(PackError) -> Data {
         if let problem = entry.boundsProblem() { throw .blobUnreadable(pack: packID, blob: entry.id, reason: problem) }
         guard sealed.count == Int(entry.length) else {
@@ -113,6 +120,8 @@ public struct PackReader: Sendable {
             } catch {
                 throw .blobCorrupted(pack: packID, blob: entry.id, reason: "does not decompress: \(error)")
             }
+        case .zstdDictionary:
+            return try openWithDictionary(entry, stored: stored, pack: packID, dictionaries: dictionaries)
         }
         guard plaintext.count == Int(entry.rawLength) else {
             throw .blobCorrupted(
@@ -123,6 +132,35 @@ public struct PackReader: Sendable {
             throw .blobCorrupted(pack: packID, blob: entry.id, reason: "content does not match its SHA-256")
         }
         return plaintext
+    }
+
+    /// A blob compressed with a dictionary: the one whose zstd ID the frame records (each, should two
+    /// share it: the blob's SHA-256 tells which one is right).
+    private static func openWithDictionary(
+        _ entry: PackEntry, stored: Data, pack packID: ObjectID, dictionaries: CompressionDictionaries
+    ) throws(PackError) -> Data {
+        guard let zstdID = CompressionDictionary.zstdID(ofFrame: stored) else {
+            throw .blobCorrupted(
+                pack: packID, blob: entry.id, reason: "is marked compressed with a dictionary but its frame names none")
+        }
+        let candidates = dictionaries.matching(zstdID: zstdID)
+        guard !candidates.isEmpty else {
+            let damaged = dictionaries.problems.isEmpty ? "" : " (\(dictionaries.problems.count) dictionary file(s) unreadable)"
+            throw .blobUnreadable(
+                pack: packID, blob: entry.id,
+                reason: "needs dictionary \(zstdID), which the repository does not have\(damaged)")
+        }
+        var failure = "does not decompress"
+        for dictionary in candidates {
+            do {
+                let plaintext = try dictionary.decompress(stored, expectedSize: Int(entry.rawLength))
+                if ObjectID.hash(plaintext) == entry.id { return plaintext }
+                failure = "content does not match its SHA-256"
+            } catch {
+                failure = "does not decompress: \(error)"
+            }
+        }
+        throw .blobCorrupted(pack: packID, blob: entry.id, reason: failure)
     }
 
     /// Reads every blob of the pack and returns every problem found (empty when the pack is sound).

@@ -4,17 +4,14 @@ import Foundation
 /// listing them, then the trailer.
 public struct PackWriter: Sendable {
     private let key: RepositoryKey
-    private let compression: CompressionMode
-    private let namesByTrailer: Bool
+    private let compressor: BlobCompressor
     private var body = Data()
     private var entries: [PackEntry] = []
 
-    /// A writer sealing with `key`, compressing blobs with `compression` when that makes them smaller,
-    /// and naming the pack by its trailer (`namesByTrailer`, format 3) or its whole bytes.
-    public init(key: RepositoryKey, compression: CompressionMode = .zstd, namesByTrailer: Bool = false) {
+    /// A writer sealing with `key` and compressing blobs with `compressor` when that makes them smaller.
+    public init(key: RepositoryKey, compressor: BlobCompressor = .zstd()) {
         self.key = key
-        self.compression = compression
-        self.namesByTrailer = namesByTrailer
+        self.compressor = compressor
     }
 
     /// Bytes of blobs written so far (to decide when to finish the pack).
@@ -31,52 +28,59 @@ public struct PackWriter: Sendable {
     /// - Returns: the blob's entry.
     @discardableResult
     public mutating func add(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(PackError) -> PackEntry {
-        append(try Self.seal(plaintext, type: type, id: id ?? ObjectID.hash(plaintext), key: key, compression: compression))
+        append(try Self.seal(plaintext, type: type, id: id ?? ObjectID.hash(plaintext), key: key, compressor: compressor))
     }
 
     /// Compresses (if it helps) and encrypts one blob without appending it, so that several
     /// threads can seal while one appends.
     public static func seal(
-        _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compression: CompressionMode
+        _ plaintext: Data, type: BlobType, id: ObjectID, key: RepositoryKey, compressor: BlobCompressor
     ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
         return plaintext.withUnsafeBytes { bytes in
-            sealChecked(bytes, type: type, id: id, key: key, compression: compression)
+            sealChecked(bytes, type: type, id: id, key: key, compressor: compressor)
         }
     }
 
-    /// ``seal(_:type:id:key:compression:)`` straight from the caller's buffer (a reader's chunk
+    /// ``seal(_:type:id:key:compressor:)`` straight from the caller's buffer (a reader's chunk
     /// sealed on the thread that cut it needs no copy first).
     static func seal(
         bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
-        compression: CompressionMode
+        compressor: BlobCompressor
     ) throws(PackError) -> SealedBlob {
         guard plaintext.count <= Int(PackEntry.maxRawLength) else { throw .blobTooLarge(byteCount: plaintext.count) }
-        return sealChecked(plaintext, type: type, id: id, key: key, compression: compression)
+        return sealChecked(plaintext, type: type, id: id, key: key, compressor: compressor)
     }
 
     /// Seals a blob whose size was checked.
     private static func sealChecked(
         _ plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID, key: RepositoryKey,
-        compression: CompressionMode
+        compressor: BlobCompressor
     ) -> SealedBlob {
         let context = PackFormat.blobContext(type: type, id: id)
         var sealed: Data?
         var mode = CompressionMode.none
         // Compressed only when that makes it smaller; the frame is sealed straight from zstd's buffer.
-        if compression == .zstd, plaintext.count > 64,
-            let compressed = ZstdCodec.withFrame(
-                of: plaintext, shorterThan: plaintext.count, { key.seal($0, context: context) })
-        {
-            sealed = compressed
-            mode = .zstd
+        if compressor.mode != .none, plaintext.count > 64 {
+            if let dictionary = compressor.dictionary(for: type, count: plaintext.count) {
+                sealed = dictionary.withFrame(of: plaintext, shorterThan: plaintext.count) {
+                    key.seal($0, context: context)
+                }
+                mode = .zstdDictionary
+            } else {
+                sealed = ZstdCodec.withFrame(of: plaintext, shorterThan: plaintext.count, level: compressor.level) {
+                    key.seal($0, context: context)
+                }
+                mode = .zstd
+            }
+            if sealed == nil { mode = .none }
         }
         return SealedBlob(
             id: id, type: type, compression: mode, rawLength: UInt32(plaintext.count),
             sealed: sealed ?? key.seal(plaintext, context: context))
     }
 
-    /// Appends a blob sealed by ``seal(_:type:id:key:compression:)`` with this writer's key.
+    /// Appends a blob sealed by ``seal(_:type:id:key:compressor:)`` with this writer's key.
     @discardableResult
     public mutating func append(_ blob: SealedBlob) -> PackEntry {
         let entry = PackEntry(
@@ -93,15 +97,14 @@ public struct PackWriter: Sendable {
         body.reserveCapacity(bytes)
     }
 
-    /// The finished pack: its bytes, its ID (the file name: SHA-256 of the trailer in format 3, of
-    /// all the bytes before) and its entries. The header and trailer are appended to the writer's own
+    /// The finished pack: its bytes, its ID (the file name: SHA-256 of all its bytes) and its entries. The header and trailer are appended to the writer's own
     /// buffer (no copy of the blobs); the writer is spent afterwards.
     public consuming func finish() -> (bytes: Data, id: ObjectID, entries: [PackEntry]) {
         var bytes = body
         body = Data()  // the only reference left to the buffer is `bytes`: appending does not copy it
         let trailer = Self.trailer(entries: entries, key: key)
         bytes.append(trailer)
-        return (bytes, namesByTrailer ? ObjectID.hash(trailer) : ObjectID.hash(bytes), entries)
+        return (bytes, ObjectID.hash(bytes), entries)
     }
 
     /// What follows the blobs of a pack: the sealed header listing `entries`, its length, the magic.

@@ -10,6 +10,8 @@ public struct Repository: Sendable {
     public let keyID: ObjectID
     /// The decrypted configuration.
     public let config: RepositoryConfig
+    /// The zstd dictionaries of small data blobs (format §6a), loaded when the repository was opened.
+    public private(set) var dictionaries: CompressionDictionaries
 
     /// Largest decompressed repository file (config, index, snapshot, lock) a reader accepts.
     public static let maxFileSize = 512 * 1024 * 1024
@@ -50,7 +52,7 @@ public struct Repository: Sendable {
             throw .key(error)
         }
         let config = RepositoryConfig.generate(chunker: chunker, compression: compression, version: formatVersion)
-        let repository = Repository(storage: storage, key: key, keyID: keyID, config: config)
+        let repository = Repository(storage: storage, key: key, keyID: keyID, config: config, dictionaries: .none)
         let json: Data
         do {
             json = try JSONEncoder.repository.encode(config)
@@ -95,14 +97,64 @@ public struct Repository: Sendable {
             throw .damagedFile(
                 kind: .config, name: "config", reason: "chunker seed of \(config.chunkerSeed.count) bytes")
         }
-        return Repository(storage: storage, key: opened.key, keyID: opened.keyID, config: config)
+        var repository = Repository(
+            storage: storage, key: opened.key, keyID: opened.keyID, config: config, dictionaries: .none)
+        repository.dictionaries = try repository.loadDictionaries()
+        return repository
     }
 
-    private init(storage: any RepositoryStorage, key: RepositoryKey, keyID: ObjectID, config: RepositoryConfig) {
+    private init(
+        storage: any RepositoryStorage, key: RepositoryKey, keyID: ObjectID, config: RepositoryConfig,
+        dictionaries: CompressionDictionaries
+    ) {
         self.storage = storage
         self.key = key
         self.keyID = keyID
         self.config = config
+        self.dictionaries = dictionaries
+    }
+
+    /// Reads every dictionary file. One that cannot be read does not stop the repository from
+    /// opening: it is recorded in ``CompressionDictionaries/problems`` (``Check`` reports it), and
+    /// the blobs compressed with it fail to read, each with its ID, while the others read.
+    private func loadDictionaries() throws(RepositoryError) -> CompressionDictionaries {
+        let names: [String]
+        do {
+            names = try storage.list(.dictionary)
+        } catch {
+            throw .storage(error)
+        }
+        var dictionaries = CompressionDictionaries()
+        for name in names {
+            guard let id = ObjectID(hex: name) else { continue }
+            do {
+                let bytes = try loadFile(id, kind: .dictionary)
+                do {
+                    dictionaries.add(try CompressionDictionary(bytes: bytes), name: name)
+                } catch {
+                    dictionaries.addProblem(name: name, reason: error.description)
+                }
+            } catch {
+                dictionaries.addProblem(name: name, reason: error.description)
+            }
+        }
+        return dictionaries
+    }
+
+    /// Stores a new dictionary (before any blob compressed with it, format §10) and returns the
+    /// repository with it, the one its writers then use.
+    public func adding(dictionary: CompressionDictionary) throws(RepositoryError) -> Repository {
+        let id = try saveFile(dictionary.bytes, kind: .dictionary)
+        var repository = self
+        repository.dictionaries.add(dictionary, name: id.hex)
+        return repository
+    }
+
+    /// How writers compress new blobs (format §6, §6a).
+    public var blobCompressor: BlobCompressor {
+        guard config.compression == .zstd else { return .none }
+        guard config.usesDictionaries else { return .zstd(level: ZstdCodec.defaultLevel) }
+        return .zstd(level: ZstdCodec.blobLevel, dictionary: dictionaries.forWriting)
     }
 
     /// The key files of this repository (add, change, remove passphrases).
@@ -121,7 +173,7 @@ public struct Repository: Sendable {
 
     /// A pack writer for this repository.
     public func packWriter() -> PackWriter {
-        PackWriter(key: key, compression: config.compression)
+        PackWriter(key: key, compressor: blobCompressor)
     }
 
     /// Stores a finished pack under its ID; returns the ID and the entries for the index.
@@ -140,7 +192,7 @@ public struct Repository: Sendable {
 
     /// A reader of one pack.
     public func packReader(_ pack: ObjectID) -> PackReader {
-        PackReader(packID: pack, storage: storage, key: key)
+        PackReader(packID: pack, storage: storage, key: key, dictionaries: dictionaries)
     }
 
     /// Encrypts and stores an index document; returns its ID.
@@ -245,6 +297,8 @@ public struct Repository: Sendable {
             } catch {
                 throw .damagedFile(kind: kind, name: name, reason: error.description)
             }
+        case .zstdDictionary:
+            throw .damagedFile(kind: kind, name: name, reason: "a repository file never uses a dictionary")
         }
     }
 }

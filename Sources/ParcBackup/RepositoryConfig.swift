@@ -2,9 +2,10 @@ import Foundation
 
 /// The JSON document in `config` (before encryption): what every writer must agree on.
 public struct RepositoryConfig: Sendable, Hashable, Codable {
-    /// Repository format version: 2 for new repositories; 1 is still read and written (the
-    /// difference is whether file nodes of several blobs record a whole-file SHA-256, see
-    /// ``recordsWholeFileHash``).
+    /// Repository format version: 3 for new repositories; 1 and 2 are still read and written
+    /// (version 2 stopped recording a whole-file SHA-256 for file nodes of several blobs, see
+    /// ``recordsWholeFileHash``; version 3 compresses small data blobs with a dictionary, see
+    /// ``usesDictionaries``).
     public var version: Int
     /// A random identifier of the repository (32 bytes, hex).
     public var id: ObjectID
@@ -16,14 +17,19 @@ public struct RepositoryConfig: Sendable, Hashable, Codable {
     public var compression: CompressionMode
 
     /// The format versions this build reads and writes.
-    public static let supportedVersions = 1...2
+    public static let supportedVersions = 1...3
     /// The version of new repositories.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     /// Whether the files backed up record the SHA-256 of their whole content even when they have
     /// several blobs (version 1). From version 2 such a file is checked by its blobs' IDs alone:
     /// a second pass over every byte bought no guarantee those IDs do not give (format §8).
     public var recordsWholeFileHash: Bool { version < 2 }
+
+    /// Whether writers compress small data blobs with a dictionary trained from the first backup's
+    /// small files, and blobs at ``ZstdCodec/blobLevel`` (version 3, format §6a). Agents that read
+    /// only versions 1 and 2 refuse the repository rather than fail on its blobs.
+    public var usesDictionaries: Bool { version >= 3 }
 
     /// A new configuration with a random ID and seed.
     public static func generate(

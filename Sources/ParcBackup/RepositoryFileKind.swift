@@ -12,6 +12,8 @@ public enum RepositoryFileKind: String, Sendable, CaseIterable {
     case snapshot
     /// `locks/<id>`: who is using the repository.
     case lock
+    /// `dictionaries/<id>`: zstd dictionaries for small data blobs (format version 3).
+    case dictionary
 
     /// The directory under the repository root (empty for `config`).
     public var directory: String {
@@ -22,6 +24,7 @@ public enum RepositoryFileKind: String, Sendable, CaseIterable {
         case .index: "index"
         case .snapshot: "snapshots"
         case .lock: "locks"
+        case .dictionary: "dictionaries"
         }
     }
 

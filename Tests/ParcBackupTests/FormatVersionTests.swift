@@ -9,13 +9,13 @@ import Testing
     import Darwin
 #endif
 
-/// Format 2 (new repositories) against format 1: what file nodes record, and how drills and
-/// restores check a file of several blobs.
+/// Formats 2 and 3 against format 1: what file nodes record, and how drills and restores check a
+/// file of several blobs.
 @Suite("Repository format versions")
 struct FormatVersionTests {
     @Test(
-        "format 2 records no whole-file SHA-256 for a file of several blobs, format 1 does; one blob: its ID in both",
-        arguments: [1, 2])
+        "formats 2 and 3 record no whole-file SHA-256 for a file of several blobs, format 1 does; one blob: its ID in all",
+        arguments: [1, 2, 3])
     func nodesByVersion(version: Int) throws {
         let workspace = try ArchiveWorkspace(formatVersion: version)
         #expect(workspace.repository.config.version == version)
@@ -55,11 +55,11 @@ struct FormatVersionTests {
         #expect(drill.bytesChecked == UInt64(big.count + oneChunk.count + small.count))
     }
 
-    @Test("only format versions 1 and 2 can be created")
+    @Test("only format versions 1 to 3 can be created")
     func unknownVersionRefused() throws {
         let storage = InMemoryRepositoryStorage()
         #expect(throws: RepositoryError.self) {
-            try Repository.initialize(storage: storage, passphrase: "p", kdf: .fastForTests, formatVersion: 3)
+            try Repository.initialize(storage: storage, passphrase: "p", kdf: .fastForTests, formatVersion: 4)
         }
         #expect(try storage.list(.key).isEmpty, "nothing is written for a refused version")
     }

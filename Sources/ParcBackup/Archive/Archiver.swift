@@ -83,6 +83,7 @@ public struct Archiver: Sendable {
             throw .wrapping(error)
         }
         let (base, method) = try chooseBase(index: index)
+        let repository = try withDictionary()
         let saver = BlobSaver(repository: repository, index: index, packTargetSize: packTargetSize)
         let run = ArchiveRun(
             repository: repository, saver: saver, baseIndex: index, chunker: chunker, options: options,
@@ -152,6 +153,29 @@ public struct Archiver: Sendable {
             paths.append(components)
         }
         return ArchivePathPlan.tree(paths)
+    }
+
+    /// The repository with the dictionary its writers use (format §6a): version 3 with zstd only.
+    /// The first run that finds none trains one from a sample of the files it backs up (about
+    /// 20 ms for 1 MiB) and stores it before any blob that uses it. Too few small files: no
+    /// dictionary, and the next run tries again.
+    private func withDictionary() throws(BackupError) -> Repository {
+        guard repository.config.usesDictionaries, repository.config.compression == .zstd,
+            repository.dictionaries.isEmpty
+        else { return repository }
+        let sampler = DictionarySampler(excludes: ExcludeRules(options.excludes), oneFileSystem: options.oneFileSystem)
+        var paths: [[UInt8]] = []
+        for path in options.paths { paths.append(ArchivePathPlan.path(try ArchivePathPlan.components(path))) }
+        let samples = sampler.sample(paths: paths)
+        guard
+            let dictionary = CompressionDictionary.train(
+                samples: samples, zstdID: repository.dictionaries.unusedZstdID())
+        else { return repository }
+        do {
+            return try repository.adding(dictionary: dictionary)
+        } catch {
+            throw .wrapping(error)
+        }
     }
 
     /// The snapshot to compare with and the method to record: `full` when none fits.

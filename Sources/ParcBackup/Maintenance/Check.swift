@@ -18,6 +18,7 @@ extension Repository {
         defer { lock?.release() }
         var run = CheckRun(repository: self, options: options)
         try run.checkConfigAndKeys()
+        run.checkDictionaries()
         try run.checkIndex()
         try run.checkSnapshots()
         try run.checkPacks()
@@ -129,6 +130,19 @@ private struct CheckRun {
                             + "Add a new passphrase with another key, then remove this one",
                         file: "keys/\(name)"))
             }
+        }
+    }
+
+    /// Dictionary files the repository could not load when it was opened (format §6a).
+    mutating func checkDictionaries() {
+        for (name, reason) in repository.dictionaries.problems {
+            error(
+                CheckIssue(
+                    kind: .dictionaryFileDamaged,
+                    message: "dictionary file \(name) is damaged (\(reason)); the small files compressed with it "
+                        + "cannot be read: `check --read-data` names them. Restore the file from a copy of the "
+                        + "repository",
+                    file: "dictionaries/\(name)"))
         }
     }
 
@@ -484,7 +498,8 @@ private func checkPack(
         do {
             if let whole {
                 let sealed = try MaintenanceStoredBlob.slice(whole, entry: entry, pack: pack)
-                _ = try PackReader.openBlob(entry, sealed: sealed, pack: pack, key: repository.key)
+                _ = try PackReader.openBlob(
+                    entry, sealed: sealed, pack: pack, key: repository.key, dictionaries: repository.dictionaries)
             } else {
                 let read = try MaintenanceStoredBlob.read(entry, pack: pack, repository: repository)
                 result.bytesRead += UInt64(read.sealed.count)

@@ -107,6 +107,9 @@ public struct CheckIssue: Sendable, Hashable, Codable, CustomStringConvertible {
         case indexFileDamaged = "index_file_damaged"
         /// A snapshot file does not match its name, decrypt or decode: the snapshot is lost.
         case snapshotFileDamaged = "snapshot_file_damaged"
+        /// A dictionary file does not match its name, decrypt, or load: the small files compressed
+        /// with it cannot be read (`--read-data` names them).
+        case dictionaryFileDamaged = "dictionary_file_damaged"
         /// A pack the index names is not there.
         case packMissing = "pack_missing"
         /// A pack's trailer or header is cut short or fails authentication.

@@ -152,7 +152,11 @@ enum MaintenanceStoredBlob {
         } catch {
             throw .storage(pack: pack, error)
         }
-        return (sealed, try PackReader.openBlob(entry, sealed: sealed, pack: pack, key: repository.key))
+        return (
+            sealed,
+            try PackReader.openBlob(
+                entry, sealed: sealed, pack: pack, key: repository.key, dictionaries: repository.dictionaries)
+        )
     }
 }
 

@@ -27,6 +27,8 @@ public final class BlobSaver: @unchecked Sendable {
     }
 
     private let repository: Repository
+    /// The repository's compressor, made once (it holds the dictionary's tables).
+    private let compressor: BlobCompressor
     private let packTargetSize: Int
     private let blobsPerIndexFile: Int
     private let lock = NSLock()
@@ -53,6 +55,7 @@ public final class BlobSaver: @unchecked Sendable {
         blobsPerIndexFile: Int = 50_000
     ) {
         self.repository = repository
+        self.compressor = repository.blobCompressor
         self.known = index
         self.packTargetSize = packTargetSize
         self.blobsPerIndexFile = blobsPerIndexFile
@@ -78,9 +81,8 @@ public final class BlobSaver: @unchecked Sendable {
     public func save(_ plaintext: Data, type: BlobType, id: ObjectID? = nil) throws(RepositoryError) -> Result {
         let id = id ?? ObjectID.hash(plaintext)
         let key = repository.key
-        let compression = repository.config.compression
         return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
-            try PackWriter.seal(plaintext, type: type, id: id, key: key, compression: compression)
+            try PackWriter.seal(plaintext, type: type, id: id, key: key, compressor: compressor)
         }
     }
 
@@ -89,9 +91,8 @@ public final class BlobSaver: @unchecked Sendable {
     @discardableResult
     func save(bytes plaintext: UnsafeRawBufferPointer, type: BlobType, id: ObjectID) throws(RepositoryError) -> Result {
         let key = repository.key
-        let compression = repository.config.compression
         return try save(id: id, type: type) { () throws(PackError) -> SealedBlob in
-            try PackWriter.seal(bytes: plaintext, type: type, id: id, key: key, compression: compression)
+            try PackWriter.seal(bytes: plaintext, type: type, id: id, key: key, compressor: compressor)
         }
     }
 
