@@ -128,26 +128,36 @@ public final class CompressionDictionary: @unchecked Sendable {
 }
 
 /// The dictionaries of a repository, loaded when it is opened, and those that could not be.
-public struct CompressionDictionaries: Sendable {
-    /// The usable dictionaries, by the name of their file (sorted).
-    public private(set) var byName: [(name: String, dictionary: CompressionDictionary)] = []
-    /// Dictionary files that could not be read, with why (``Check`` reports them).
-    public private(set) var problems: [(name: String, reason: String)] = []
+///
+/// Shared by every copy of the ``Repository`` value (a reference, behind a lock): a dictionary
+/// that a backup stores is seen at once by a restore or drill holding the same repository.
+public final class CompressionDictionaries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(name: String, dictionary: CompressionDictionary)] = []
+    private var failures: [(name: String, reason: String)] = []
 
-    /// No dictionary.
-    public static let none = CompressionDictionaries()
+    /// An empty set (a new one each time: sets are shared by reference).
+    public static var none: CompressionDictionaries { CompressionDictionaries() }
+
+    public init() {}
+
+    /// The usable dictionaries, by the name of their file (sorted).
+    public var byName: [(name: String, dictionary: CompressionDictionary)] { lock.withLock { entries } }
+
+    /// Dictionary files that could not be read, with why (``Check`` reports them).
+    public var problems: [(name: String, reason: String)] { lock.withLock { failures } }
 
     /// The dictionary writers use: the first by file name, so that every writer of the repository
     /// picks the same one.
-    public var forWriting: CompressionDictionary? { byName.first?.dictionary }
+    public var forWriting: CompressionDictionary? { lock.withLock { entries.first?.dictionary } }
 
     /// Whether the repository has no usable dictionary.
-    public var isEmpty: Bool { byName.isEmpty }
+    public var isEmpty: Bool { lock.withLock { entries.isEmpty } }
 
     /// The dictionaries with zstd ID `zstdID` (one, unless two writers trained theirs at once and
     /// drew the same ID: readers then try each, and the blob's SHA-256 tells which was right).
     public func matching(zstdID: UInt32) -> [CompressionDictionary] {
-        byName.filter { $0.dictionary.zstdID == zstdID }.map(\.dictionary)
+        lock.withLock { entries.filter { $0.dictionary.zstdID == zstdID }.map(\.dictionary) }
     }
 
     /// A zstd ID that no dictionary of this set has, for a new dictionary.
@@ -159,13 +169,16 @@ public struct CompressionDictionaries: Sendable {
         }
     }
 
-    mutating func add(_ dictionary: CompressionDictionary, name: String) {
-        byName.append((name, dictionary))
-        byName.sort { $0.name < $1.name }
+    func add(_ dictionary: CompressionDictionary, name: String) {
+        lock.withLock {
+            guard !entries.contains(where: { $0.name == name }) else { return }
+            entries.append((name, dictionary))
+            entries.sort { $0.name < $1.name }
+        }
     }
 
-    mutating func addProblem(name: String, reason: String) {
-        problems.append((name, reason))
+    func addProblem(name: String, reason: String) {
+        lock.withLock { failures.append((name, reason)) }
     }
 }
 

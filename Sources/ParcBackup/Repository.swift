@@ -10,8 +10,9 @@ public struct Repository: Sendable {
     public let keyID: ObjectID
     /// The decrypted configuration.
     public let config: RepositoryConfig
-    /// The zstd dictionaries of small data blobs (format §6a), loaded when the repository was opened.
-    public private(set) var dictionaries: CompressionDictionaries
+    /// The zstd dictionaries of small data blobs (format §6a): loaded when the repository was
+    /// opened, plus those stored since through this value or a copy of it.
+    public let dictionaries: CompressionDictionaries
 
     /// Largest decompressed repository file (config, index, snapshot, lock) a reader accepts.
     public static let maxFileSize = 512 * 1024 * 1024
@@ -97,9 +98,9 @@ public struct Repository: Sendable {
             throw .damagedFile(
                 kind: .config, name: "config", reason: "chunker seed of \(config.chunkerSeed.count) bytes")
         }
-        var repository = Repository(
+        let repository = Repository(
             storage: storage, key: opened.key, keyID: opened.keyID, config: config, dictionaries: .none)
-        repository.dictionaries = try repository.loadDictionaries()
+        try repository.loadDictionaries()
         return repository
     }
 
@@ -117,14 +118,13 @@ public struct Repository: Sendable {
     /// Reads every dictionary file. One that cannot be read does not stop the repository from
     /// opening: it is recorded in ``CompressionDictionaries/problems`` (``Check`` reports it), and
     /// the blobs compressed with it fail to read, each with its ID, while the others read.
-    private func loadDictionaries() throws(RepositoryError) -> CompressionDictionaries {
+    private func loadDictionaries() throws(RepositoryError) {
         let names: [String]
         do {
             names = try storage.list(.dictionary)
         } catch {
             throw .storage(error)
         }
-        var dictionaries = CompressionDictionaries()
         for name in names {
             guard let id = ObjectID(hex: name) else { continue }
             do {
@@ -138,16 +138,14 @@ public struct Repository: Sendable {
                 dictionaries.addProblem(name: name, reason: error.description)
             }
         }
-        return dictionaries
     }
 
-    /// Stores a new dictionary (before any blob compressed with it, format §10) and returns the
-    /// repository with it, the one its writers then use.
-    public func adding(dictionary: CompressionDictionary) throws(RepositoryError) -> Repository {
+    /// Stores a new dictionary (before any blob compressed with it, format §10); from then on this
+    /// repository value and its copies read with it, and writers use it unless the repository
+    /// had one already.
+    public func store(dictionary: CompressionDictionary) throws(RepositoryError) {
         let id = try saveFile(dictionary.bytes, kind: .dictionary)
-        var repository = self
-        repository.dictionaries.add(dictionary, name: id.hex)
-        return repository
+        dictionaries.add(dictionary, name: id.hex)
     }
 
     /// How writers compress new blobs (format §6, §6a).

@@ -83,7 +83,7 @@ public struct Archiver: Sendable {
             throw .wrapping(error)
         }
         let (base, method) = try chooseBase(index: index)
-        let repository = try withDictionary()
+        try prepareDictionary()
         let saver = BlobSaver(repository: repository, index: index, packTargetSize: packTargetSize)
         let run = ArchiveRun(
             repository: repository, saver: saver, baseIndex: index, chunker: chunker, options: options,
@@ -155,14 +155,14 @@ public struct Archiver: Sendable {
         return ArchivePathPlan.tree(paths)
     }
 
-    /// The repository with the dictionary its writers use (format §6a): version 3 with zstd only.
-    /// The first run that finds none trains one from a sample of the files it backs up (about
-    /// 20 ms for 1 MiB) and stores it before any blob that uses it. Too few small files: no
+    /// Makes sure the repository has the dictionary its writers use (format §6a; version 3 with
+    /// zstd only): the first run that finds none trains one from a sample of the files it backs up
+    /// (about 20 ms for 1 MiB) and stores it before any blob that uses it. Too few small files: no
     /// dictionary, and the next run tries again.
-    private func withDictionary() throws(BackupError) -> Repository {
+    private func prepareDictionary() throws(BackupError) {
         guard repository.config.usesDictionaries, repository.config.compression == .zstd,
             repository.dictionaries.isEmpty
-        else { return repository }
+        else { return }
         let sampler = DictionarySampler(excludes: ExcludeRules(options.excludes), oneFileSystem: options.oneFileSystem)
         var paths: [[UInt8]] = []
         for path in options.paths { paths.append(ArchivePathPlan.path(try ArchivePathPlan.components(path))) }
@@ -170,9 +170,9 @@ public struct Archiver: Sendable {
         guard
             let dictionary = CompressionDictionary.train(
                 samples: samples, zstdID: repository.dictionaries.unusedZstdID())
-        else { return repository }
+        else { return }
         do {
-            return try repository.adding(dictionary: dictionary)
+            try repository.store(dictionary: dictionary)
         } catch {
             throw .wrapping(error)
         }

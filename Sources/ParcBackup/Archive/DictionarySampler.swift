@@ -10,7 +10,8 @@ import Foundation
 
 /// The sample a repository's dictionary is trained from (format §6a): whole small regular files
 /// under the paths being backed up, taken breadth first and a few per directory, so that the
-/// sample spreads over the tree instead of filling up in its first directory.
+/// sample spreads over the tree instead of filling up in its first directory. When the whole
+/// tree was listed and the sample is not full, the files passed over are taken too.
 ///
 /// Follows the run's rules: excluded names and paths are skipped, symbolic links never followed,
 /// other file systems left alone with `--one-file-system`. Anything unreadable is skipped
@@ -49,7 +50,11 @@ struct DictionarySampler {
                 _ = take(path, status: status)
             }
         }
-        while next < queue.count, next < maxDirectories, total < sampleBytes, samples.count < maxFiles {
+        // Files passed over because their directory had given its share: taken in a second pass
+        // if the whole tree was listed before the sample was full (a small tree of few directories).
+        var passedOver: [(path: [UInt8], status: ArchiveFileStatus)] = []
+        func full() -> Bool { total >= sampleBytes || samples.count >= maxFiles }
+        while next < queue.count, next < maxDirectories, !full() {
             let (directory, device) = queue[next]
             next += 1
             guard let names = try? ArchiveFileSystem.listDirectory(directory) else { continue }
@@ -65,12 +70,15 @@ struct DictionarySampler {
                     {
                         queue.append((path, device))
                     }
-                } else if taken < filesPerDirectory, total < sampleBytes, samples.count < maxFiles,
-                    take(path, status: status)
-                {
+                } else if taken >= filesPerDirectory {
+                    if passedOver.count < maxFiles { passedOver.append((path, status)) }
+                } else if !full(), take(path, status: status) {
                     taken += 1
                 }
             }
+        }
+        if next == queue.count {
+            for (path, status) in passedOver where !full() { _ = take(path, status: status) }
         }
         return samples
     }

@@ -171,6 +171,19 @@ private struct CheckRun {
         }
         counts.packs = index.packs.count
         counts.blobs = index.locations.count
+        if repository.dictionaries.isEmpty {
+            let needing = index.locations.values.filter { $0.contains { $0.entry.compression == .zstdDictionary } }.count
+            if needing > 0 {
+                error(
+                    CheckIssue(
+                        kind: .dictionaryMissing,
+                        message: "\(needing) blob(s) are compressed with a dictionary and the repository has no "
+                            + "readable dictionary (dictionaries/ emptied or lost); the small files they hold cannot "
+                            + "be read: `check --read-data` names them. Restore dictionaries/ from a copy of the "
+                            + "repository",
+                        file: "dictionaries/"))
+            }
+        }
     }
 
     mutating func checkSnapshots() throws(MaintenanceError) {

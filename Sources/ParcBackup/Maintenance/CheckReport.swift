@@ -110,6 +110,8 @@ public struct CheckIssue: Sendable, Hashable, Codable, CustomStringConvertible {
         /// A dictionary file does not match its name, decrypt, or load: the small files compressed
         /// with it cannot be read (`--read-data` names them).
         case dictionaryFileDamaged = "dictionary_file_damaged"
+        /// Blobs are compressed with a dictionary and the repository has none it can read.
+        case dictionaryMissing = "dictionary_missing"
         /// A pack the index names is not there.
         case packMissing = "pack_missing"
         /// A pack's trailer or header is cut short or fails authentication.
