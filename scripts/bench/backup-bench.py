@@ -209,9 +209,10 @@ def main():
                     steps[step], env, args.work, cwd=cwd if step == "restore" else None)
                 repo_size = size(repo)
                 rows.append({"rep": rep, "tool": tool, "step": step, "wall_s": round(wall, 3),
-                             "cpu_s": round(user + system, 3), "rss_mb": round(rss, 1),
-                             "repo_mb": round(repo_size / 1e6, 1)})
-                print(f"rep {rep} {tool:6} {step:8} wall {wall:7.2f} s  cpu {user + system:7.2f} s  "
+                             "cpu_s": round(user + system, 3), "user_s": round(user, 3), "sys_s": round(system, 3),
+                             "rss_mb": round(rss, 1), "repo_mb": round(repo_size / 1e6, 1)})
+                print(f"rep {rep} {tool:6} {step:8} wall {wall:7.2f} s  cpu {user + system:7.2f} s "
+                      f"({user:.2f} user)  "
                       f"rss {rss:6.1f} MB  repo {repo_size / 1e6:8.1f} MB  (disk quiet after {waited:.1f} s)",
                       flush=True)
             if rep == 0:
