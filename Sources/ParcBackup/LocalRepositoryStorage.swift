@@ -208,6 +208,13 @@ final class LocalRepositoryFileStream: RepositoryFileStream {
         let path = storage.absolute(relative)
         var failure: (String, Int32)?
         if fsync(descriptor) != 0 { failure = ("fsync", errno) }
+        if failure == nil, kind == .pack {
+            // The pack is on disk: its pages leave the page cache now instead of pushing out the
+            // machine's working set. A backup writes hundreds of MB it will not read again, and the
+            // next pack reuses pages just freed instead of new ones (on this project's virtual
+            // machines, pages first touched cost up to ten times more to write into).
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        }
         if close(descriptor) != 0, failure == nil { failure = ("close", errno) }
         descriptor = -1
         if let (operation, code) = failure {

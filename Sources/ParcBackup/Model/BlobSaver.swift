@@ -40,10 +40,14 @@ public final class BlobSaver: @unchecked Sendable {
     private let finishing = DispatchGroup()
     private var known: BlobIndex
     private var pending: Set<BlobHandle> = []
-    /// One pack in progress per blob type: trees go to packs of their own, so they load fast and
-    /// damage to file content never takes a directory listing with it.
+    /// The packs in progress. Trees go to packs of their own, so they load fast and damage to file
+    /// content never takes a directory listing with it. Data blobs go to one pack per saving
+    /// thread (a lane): two threads writing into one file take turns on its inode lock, and the
+    /// waiting one spins, burning CPU for as long as the other's copy into the page cache lasts.
     /// Each streams its pack to a temporary file, so packs never sit in memory.
-    private var writers: [BlobType: PackStreamWriter] = [:]
+    private var writers: [PackSlot: PackStreamWriter] = [:]
+    /// The lane of each thread that saved a data blob.
+    private var lanes: [ObjectIdentifier: Int] = [:]
     private var unindexed = BlobIndex()
     private var unindexedCount = 0
     private var totals = Totals()
@@ -119,12 +123,13 @@ public final class BlobSaver: @unchecked Sendable {
             throw failure
         }
         let writer: PackStreamWriter
+        let slot = PackSlot(type: type, lane: type == .data ? lane() : 0)
         do throws(StorageError) {
-            if let current = writers[type] {
+            if let current = writers[slot] {
                 writer = current
             } else {
                 writer = try PackStreamWriter(storage: repository.storage, key: repository.key)
-                writers[type] = writer
+                writers[slot] = writer
             }
         } catch {
             let failed = RepositoryError.storage(error)
@@ -141,7 +146,7 @@ public final class BlobSaver: @unchecked Sendable {
         var full: (pack: PackStreamWriter, finisher: DispatchQueue)?
         if writer.byteCount >= packTargetSize {
             full = (writer, finishers[packsHandedOver % finishers.count])
-            writers[type] = nil
+            writers[slot] = nil
             packsHandedOver += 1
         }
         lock.unlock()
@@ -157,6 +162,16 @@ public final class BlobSaver: @unchecked Sendable {
         }
         if let full { hand(full.pack, to: full.finisher) }
         return Result(id: id, isNew: true, storedLength: sealed.sealed.count)
+    }
+
+    /// The calling thread's lane (under the lock): threads get lanes 0, 1, 2… in the order they
+    /// first save a data blob.
+    private func lane() -> Int {
+        let thread = ObjectIdentifier(Thread.current)
+        if let lane = lanes[thread] { return lane }
+        let lane = lanes.count
+        lanes[thread] = lane
+        return lane
     }
 
     /// Finishes a full pack on `queue`.
@@ -180,12 +195,12 @@ public final class BlobSaver: @unchecked Sendable {
             finishing.wait()
             throw failure
         }
-        let last = BlobType.allCases.compactMap { writers[$0] }.filter { !$0.entries.isEmpty }
+        let last = writers.sorted { $0.key < $1.key }.map(\.value).filter { !$0.entries.isEmpty }
         writers = [:]
         lock.unlock()
         finishing.wait()
         if let failure = lock.withLock({ self.failure }) { throw failure }
-        // The last data pack and the last tree pack are flushed to disk side by side.
+        // The last packs are flushed to disk side by side.
         for (number, pack) in last.enumerated() { hand(pack, to: finishers[number % finishers.count]) }
         finishing.wait()
         if let failure = lock.withLock({ self.failure }) { throw failure }
@@ -240,5 +255,15 @@ public final class BlobSaver: @unchecked Sendable {
             throw error
         }
         lock.withLock { totals.indexFiles += 1 }
+    }
+}
+
+/// Which pack in progress a blob goes to: its type, and for data blobs the saving thread's lane.
+private struct PackSlot: Hashable, Comparable {
+    let type: BlobType
+    let lane: Int
+
+    static func < (lhs: PackSlot, rhs: PackSlot) -> Bool {
+        (lhs.type.rawValue, lhs.lane) < (rhs.type.rawValue, rhs.lane)
     }
 }
