@@ -211,6 +211,10 @@ struct CompressionDictionaryTests {
             #expect(try workspace.repository.storage.list(.dictionary) == dictionaryFiles)
             let reopened = try Repository.open(storage: workspace.repository.storage, passphrase: "archive")
             #expect(reopened.dictionaries.byName.map(\.name) == dictionaryFiles)
+            let stats = try reopened.stats()
+            let dictionarySize = try reopened.storage.size(.dictionary, name: dictionaryFiles[0])
+            #expect(stats.dictionaryBytes == UInt64(dictionarySize))
+            #expect(stats.storedBytes == stats.packBytes + stats.indexBytes + stats.snapshotBytes + stats.dictionaryBytes)
             #expect(try ArchiveSnapshotReader(repository: reopened).verify(
                 tree: second.snapshot.tree, path: [UInt8(ascii: "/")], skipping: []) == 62)
             _ = try reopened.forget(snapshots: [first.snapshotID, second.snapshotID])

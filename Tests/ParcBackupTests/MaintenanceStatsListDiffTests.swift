@@ -40,7 +40,8 @@ struct MaintenanceStatsListDiffTests {
         #expect(stats.packBytes == (try size("data")))
         #expect(stats.indexBytes == (try size("index")))
         #expect(stats.snapshotBytes == (try size("snapshots")))
-        #expect(stats.storedBytes == stats.packBytes + stats.indexBytes + stats.snapshotBytes)
+        #expect(stats.dictionaryBytes == (try size("dictionaries")))
+        #expect(stats.storedBytes == stats.packBytes + stats.indexBytes + stats.snapshotBytes + stats.dictionaryBytes)
 
         let json = String(decoding: try JSONEncoder().encode(stats), as: UTF8.self)
         #expect(json.contains(#""deduplication_ratio":2"#) && json.contains(#""restore_size":30000"#))

@@ -16,10 +16,11 @@ public struct RepositoryStats: Sendable, Hashable, Codable {
     /// Of those, the distinct data blobs (file content) and their plaintext bytes.
     public var uniqueDataBlobs = 0
     public var uniqueDataBytes: UInt64 = 0
-    /// Bytes on disk: packs, index files, snapshot files, and their sum.
+    /// Bytes on disk: packs, index files, snapshot files, dictionary files, and their sum.
     public var packBytes: UInt64 = 0
     public var indexBytes: UInt64 = 0
     public var snapshotBytes: UInt64 = 0
+    public var dictionaryBytes: UInt64 = 0
     public var storedBytes: UInt64 = 0
     /// Blobs the index lists (distinct), packs the index names, pack files on disk.
     public var indexedBlobs = 0
@@ -53,6 +54,7 @@ public struct RepositoryStats: Sendable, Hashable, Codable {
         case packBytes = "pack_bytes"
         case indexBytes = "index_bytes"
         case snapshotBytes = "snapshot_bytes"
+        case dictionaryBytes = "dictionary_bytes"
         case storedBytes = "stored_bytes"
         case indexedBlobs = "indexed_blobs"
         case packsOnDisk = "packs_on_disk"
@@ -86,10 +88,13 @@ extension Repository {
             for name in try storage.list(.snapshot) {
                 stats.snapshotBytes += UInt64(try storage.size(.snapshot, name: name))
             }
+            for name in try storage.list(.dictionary) {
+                stats.dictionaryBytes += UInt64(try storage.size(.dictionary, name: name))
+            }
         } catch {
             throw .repository(.storage(error))
         }
-        stats.storedBytes = stats.packBytes + stats.indexBytes + stats.snapshotBytes
+        stats.storedBytes = stats.packBytes + stats.indexBytes + stats.snapshotBytes + stats.dictionaryBytes
 
         let entries: [SnapshotEntry]
         do {
