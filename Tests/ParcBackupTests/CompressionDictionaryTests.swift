@@ -226,6 +226,22 @@ struct CompressionDictionaryTests {
         }
     }
 
+    @Test("a first backup with too few small files trains none; the next one with enough does")
+    func dictionaryLater() throws {
+        let workspace = try ArchiveWorkspace()
+        for file in 0..<3 { try workspace.write("few/f\(file).txt", dictionaryFixtureText(2000, seed: UInt64(file))) }
+        try workspace.write("disk.img", archiveFixtureBytes(300_000, seed: 1))
+        let first = try workspace.backup()
+        #expect(try workspace.repository.storage.list(.dictionary).isEmpty)
+        for file in 0..<40 { try workspace.write("many/m\(file).txt", dictionaryFixtureText(2000, seed: UInt64(100 + file))) }
+        let second = try workspace.backup(method: .incremental)
+        #expect(try workspace.repository.storage.list(.dictionary).count == 1)
+        let reopened = try Repository.open(storage: workspace.repository.storage, passphrase: "archive")
+        let reader = try ArchiveSnapshotReader(repository: reopened)
+        #expect(try reader.verify(tree: first.snapshot.tree, path: [UInt8(ascii: "/")], skipping: []) == 4)
+        #expect(try reader.verify(tree: second.snapshot.tree, path: [UInt8(ascii: "/")], skipping: []) == 44)
+    }
+
     @Test("a lost or damaged dictionary: check names it, --read-data names the files, the rest restores")
     func damagedDictionary() throws {
         let workspace = try ArchiveWorkspace()
