@@ -101,15 +101,9 @@ public final class CompressionDictionary: @unchecked Sendable {
     func withFrame<Result>(
         of input: UnsafeRawBufferPointer, shorterThan limit: Int, _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result? {
-        let capacity = min(limit - 1, ZSTD_compressBound(input.count))
-        guard capacity > 0, let buffer = ZstdContextPool.shared.takeBuffer(capacity: capacity) else { return nil }
-        defer { ZstdContextPool.shared.give(buffer: buffer) }
-        guard let context = ZstdContextPool.shared.takeCompressor() else { return nil }
-        let written = ZSTD_compress_usingCDict(
-            context, buffer.pointer, capacity, input.baseAddress, input.count, compressor)
-        ZstdContextPool.shared.give(compressor: context)
-        guard ZSTD_isError(written) == 0, written < limit else { return nil }
-        return body(UnsafeRawBufferPointer(start: buffer.pointer, count: written))
+        ZstdCodec.withCompressedFrame(of: input, shorterThan: limit, body) { context, output, capacity in
+            ZSTD_compress_usingCDict(context, output, capacity, input.baseAddress, input.count, compressor)
+        }
     }
 
     /// Decompresses one frame made with this dictionary; it must expand to exactly `expectedSize`.

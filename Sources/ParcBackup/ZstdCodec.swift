@@ -42,11 +42,22 @@ public enum ZstdCodec {
         of input: UnsafeRawBufferPointer, shorterThan limit: Int, level: Int32 = defaultLevel,
         _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result? {
+        withCompressedFrame(of: input, shorterThan: limit, body) { context, output, capacity in
+            ZSTD_compressCCtx(context, output, capacity, input.baseAddress, input.count, level)
+        }
+    }
+
+    /// ``withFrame(of:shorterThan:level:_:)`` with the compressing call given (with or without a
+    /// dictionary): `compress(context, output, capacity)` returns zstd's result.
+    static func withCompressedFrame<Result>(
+        of input: UnsafeRawBufferPointer, shorterThan limit: Int, _ body: (UnsafeRawBufferPointer) -> Result,
+        compress: (OpaquePointer, UnsafeMutableRawPointer, Int) -> Int
+    ) -> Result? {
         let capacity = min(limit - 1, ZSTD_compressBound(input.count))
         guard capacity > 0, let buffer = ZstdContextPool.shared.takeBuffer(capacity: capacity) else { return nil }
         defer { ZstdContextPool.shared.give(buffer: buffer) }
         guard let context = ZstdContextPool.shared.takeCompressor() else { return nil }
-        let written = ZSTD_compressCCtx(context, buffer.pointer, capacity, input.baseAddress, input.count, level)
+        let written = compress(context, buffer.pointer, capacity)
         ZstdContextPool.shared.give(compressor: context)
         guard ZSTD_isError(written) == 0, written < limit else { return nil }
         return body(UnsafeRawBufferPointer(start: buffer.pointer, count: written))

@@ -30,29 +30,18 @@ struct ZstdReusedBufferTests {
     func sameFrame() throws {
         let text = Data(String(repeating: "Parc garde les postes du parc à jour. ", count: 3000).utf8)
         let expected = try ZstdCodec.compress(text)
-        let frame = text.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
+        func frame(_ data: Data, shorterThan limit: Int) -> Data? {
+            data.withUnsafeBytes { input in ZstdCodec.withFrame(of: input, shorterThan: limit) { Data($0) } }
         }
-        #expect(frame == expected)
+        #expect(frame(text, shorterThan: text.count) == expected)
         // A limit the frame reaches: no frame (the blob is then stored uncompressed).
-        let tight = text.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: expected.count) { Data($0) }
-        }
-        #expect(tight == nil)
+        #expect(frame(text, shorterThan: expected.count) == nil)
         // zstd needs a little room beyond the frame while writing it; with some, the same frame.
-        let roomy = text.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: expected.count + 256) { Data($0) }
-        }
-        #expect(roomy == expected)
+        #expect(frame(text, shorterThan: expected.count + 256) == expected)
         let random = Data(TestBytes.random(200_000))
-        let none = random.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
-        }
-        #expect(none == nil)
+        #expect(frame(random, shorterThan: random.count) == nil)
         // Buffers are reused between calls and threads: the same input gives the same frame again.
-        let again = text.withUnsafeBytes { input in
-            ZstdCodec.withFrame(of: input, shorterThan: input.count) { Data($0) }
-        }
+        let again = frame(text, shorterThan: text.count)
         #expect(again == expected)
     }
 }
